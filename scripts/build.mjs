@@ -1,0 +1,44 @@
+// Builds what `npm start` and the end-to-end tests serve: the recorder (IIFE for a script tag, ESM for npm)
+// and the viewer (Vite). `--if-stale` skips a target whose output is newer than every source file it reads,
+// so `npm start` and `npm test` stay fast after the first run.
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const ifStale = process.argv.includes('--if-stale');
+// `--only recorder` or `--only viewer` builds one target.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const wants = (target) => only === undefined || only === target;
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name !== 'node_modules' && name !== 'dist') newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+function isStale(output, sources) {
+  if (!ifStale || !existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((source) => newestMtime(join(root, source)) > built);
+}
+
+const recorderOut = join(root, 'dist/recorder/recorder.js');
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts'])) {
+  const common = { bundle: true, minify: true, target: 'es2019', sourcemap: true, logLevel: 'warning' };
+  await esbuild({ ...common, entryPoints: [join(root, 'recorder/script-tag.ts')], format: 'iife', outfile: recorderOut });
+  await esbuild({ ...common, entryPoints: [join(root, 'recorder/index.ts')], format: 'esm', outfile: join(root, 'dist/recorder/index.mjs') });
+  console.log('built dist/recorder');
+}
+
+const viewerOut = join(root, 'dist/viewer/index.html');
+if (wants('viewer') && isStale(viewerOut, ['viewer', 'server/api/types.ts'])) {
+  await viteBuild({ configFile: join(root, 'viewer/vite.config.ts'), logLevel: 'warn' });
+  console.log('built dist/viewer');
+}

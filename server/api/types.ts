@@ -1,0 +1,61 @@
+/** Response types of the read API; the viewer imports these with `import type`. */
+
+export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+
+export interface SessionSummary {
+  id: string;
+  projectId: number;
+  /** First and last event time, ms since epoch. */
+  startedAt: number;
+  endedAt: number;
+  durationMs: number;
+  /** Time with user input (mouse, keys, scroll, touch), gaps over the activity threshold left out. */
+  activeMs: number;
+  entryUrl: string;
+  /** Distinct URLs in the order first visited. */
+  pages: string[];
+  pageCount: number;
+  clickCount: number;
+  errorCount: number;
+  eventCount: number;
+  device: DeviceClass;
+  browser: string;
+  os: string;
+  viewportWidth: number;
+  viewportHeight: number;
+  userId: string | null;
+  /** Window (tab) ids in the order first seen. */
+  windows: string[];
+}
+
+export interface SessionList {
+  sessions: SessionSummary[];
+  /** Total matching the filters, for paging. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** One custom event for the replay timeline (page views, track() calls, identify). */
+export interface TimelineMark {
+  ts: number;
+  windowId: string;
+  kind: 'page' | 'track' | 'identify' | 'error';
+  label: string;
+}
+
+export interface SessionDetail {
+  session: SessionSummary;
+  marks: TimelineMark[];
+}
+
+/** A page of a session's rrweb events, in recorded order. */
+export interface EventPage {
+  events: Array<{ type: number; data: unknown; timestamp: number }>;
+  /** Pass as `?cursor=` to get the next page; null when this was the last one. */
+  nextCursor: string | null;
+}
+
+export interface ApiError {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import type { Config } from '../config.ts';
+import { openCors } from '../http/cors.ts';
+import { readRawBody } from '../http/raw-body.ts';
+import { ingestBatch } from '../ingest/ingest.ts';
+import type { Store } from '../storage/store.ts';
+
+/** POST /api/ingest: one batch of recorded events from the recorder, gzip or plain JSON, any content type. */
+export function ingestRouter({ store, config }: { store: Store; config: Config }): Router {
+  const router = Router();
+  router.use('/api/ingest', openCors('POST, OPTIONS'));
+  router.post('/api/ingest', async (req, res) => {
+    const body = await readRawBody(req, config.maxBodyBytes);
+    const ack = await ingestBatch(body, { store, config, userAgent: req.get('user-agent'), now: Date.now() });
+    res.json(ack);
+  });
+  return router;
+}

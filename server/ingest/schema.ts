@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+// Recorder-made ids (UUIDs, nanoids): a strict charset keeps them safe in URLs, logs and file names.
+const clientId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" or "_"');
+
+/** One rrweb event: the fields Sightline relies on are checked; any other field is kept untouched. */
+export const eventSchema = z.looseObject({
+  type: z.number().int().min(0).max(6),
+  timestamp: z.number(),
+  // `data: z.unknown()` would accept a missing key; rrweb events always carry one.
+  data: z.custom<unknown>((value) => value !== undefined, { message: 'expected a value, received undefined' }),
+});
+
+/** The body of POST /api/ingest (IngestBatch in ../protocol.ts). */
+export const batchSchema = z.object({
+  v: z.literal(1),
+  project: z.string().min(1).max(128),
+  sessionId: clientId,
+  windowId: clientId,
+  seq: z.number().int().min(0),
+  sentAt: z.number(),
+  events: z.array(eventSchema).min(1),
+});

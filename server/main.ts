@@ -1,0 +1,32 @@
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './storage/db.ts';
+import { createSqliteStore } from './storage/store.ts';
+
+const config = loadConfig();
+const db = openDatabase(config.dbPath);
+const app = createApp({ store: createSqliteStore(db), config });
+
+const server = app.listen(config.port, (error?: Error) => {
+  if (error) {
+    console.error(`Sightline could not listen on port ${config.port}: ${error.message}`);
+    db.close();
+    process.exit(1);
+  }
+  const base = `http://localhost:${config.port}`;
+  console.log(`Sightline is running at ${base} — demo store at ${base}/demo/`);
+});
+
+/** Requests still running after this long at shutdown are cut; the recorder re-sends unacknowledged batches. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+function shutDown(): void {
+  // Stop taking requests, let running ones finish, then close the database so the WAL is checkpointed.
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
+  setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+}
+process.once('SIGINT', shutDown);
+process.once('SIGTERM', shutDown);

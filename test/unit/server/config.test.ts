@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('config', () => {
+  test('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8787,
+      dbPath: './data/sightline.db',
+      maxBodyBytes: 1024 * 1024,
+      maxInflatedBytes: 16 * 1024 * 1024,
+      maxEventsPerBatch: 10_000,
+      eventsPageSize: 2000,
+      activityGapMs: 5000,
+      distDir: join(repoRoot, 'dist'),
+      demoDir: join(repoRoot, 'demo'),
+    });
+  });
+
+  test('reads the environment', () => {
+    const config = loadConfig({ PORT: '9000', SIGHTLINE_DB: '/tmp/x.db', SIGHTLINE_MAX_BODY_BYTES: '2048' });
+    expect(config).toMatchObject({ port: 9000, dbPath: '/tmp/x.db', maxBodyBytes: 2048 });
+  });
+
+  test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {
+    expect(() => loadConfig({ PORT: port })).toThrow(/PORT/);
+  });
+});

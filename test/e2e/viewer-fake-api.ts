@@ -1,0 +1,226 @@
+/**
+ * A stand-in for the Sightline server for the viewer's end-to-end tests: serves a viewer build and answers the
+ * read API from a real recording (the corpus counter page), so the viewer is tested on its own. Every API
+ * request is logged so tests can check what the viewer asked for.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { EventPage, SessionDetail, SessionList, SessionSummary, TimelineMark } from '../../server/api/types.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../server/protocol.ts';
+import { MALFORMED_EVENT_INDEX, MALFORMED_STREAM, loadCorpusStream } from '../helpers/corpus.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Builds the viewer with its own vite.config.ts into a fresh temporary folder. Not into dist/viewer: other
+ * test files may be serving that folder at the same time, and an emptied outDir under them would be flaky.
+ */
+export async function buildViewer(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sightline-viewer-'));
+  await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'viewer/vite.config.ts'),
+      '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: root },
+  );
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The corpus counter recording (67 s, a number ticking every second) without its malformed event. */
+export const counterEvents: RecordedEvent[] = loadCorpusStream(MALFORMED_STREAM).filter(
+  (_, index) => index !== MALFORMED_EVENT_INDEX,
+);
+export const counterStart = counterEvents[0].timestamp;
+const counterEnd = counterEvents[counterEvents.length - 1].timestamp;
+
+/** Marks the fake detail route returns for window `w-main`, as offsets from the recording's start. */
+export const counterMarks: Array<{ offsetMs: number; kind: TimelineMark['kind']; label: string }> = [
+  { offsetMs: 0, kind: 'page', label: 'http://localhost:8080/' },
+  { offsetMs: 12_000, kind: 'track', label: 'add_to_cart' },
+  { offsetMs: 30_000, kind: 'page', label: 'http://localhost:8080/cart' },
+  { offsetMs: 35_000, kind: 'identify', label: 'user-42' },
+  { offsetMs: 45_000, kind: 'error', label: 'TypeError: cart.items is undefined' },
+];
+
+const clickCount = counterEvents.filter((event) => {
+  const data = event.data as { source?: number; type?: number };
+  return event.type === RrwebEventType.IncrementalSnapshot && data.source === RrwebIncrementalSource.MouseInteraction && data.type === 2;
+}).length;
+
+function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSummary {
+  return {
+    id,
+    projectId: 1,
+    startedAt: counterStart,
+    endedAt: counterEnd,
+    durationMs: counterEnd - counterStart,
+    activeMs: 41_000,
+    entryUrl: 'http://localhost:8080/',
+    pages: ['http://localhost:8080/', 'http://localhost:8080/cart'],
+    pageCount: 2,
+    clickCount,
+    errorCount: 1,
+    eventCount: counterEvents.length,
+    device: 'desktop',
+    browser: 'Chrome 120',
+    os: 'Linux',
+    viewportWidth: 1600,
+    viewportHeight: 900,
+    userId: 'user-42',
+    windows: ['w-main'],
+    ...overrides,
+  };
+}
+
+/** Sessions the fake knows: the counter recording, a two-tab session, and one with a single event. */
+const sessions: Record<string, { summary: SessionSummary; events: Record<string, RecordedEvent[]>; marks: TimelineMark[] }> = {
+  's-counter': {
+    summary: summary('s-counter'),
+    events: { 'w-main': counterEvents },
+    marks: counterMarks.map((mark) => ({ ts: counterStart + mark.offsetMs, windowId: 'w-main', ...mark })),
+  },
+  's-tabs': {
+    summary: summary('s-tabs', { windows: ['w-one', 'w-two'] }),
+    events: { 'w-one': counterEvents, 'w-two': counterEvents },
+    marks: [
+      { ts: counterStart, windowId: 'w-one', kind: 'page', label: 'http://localhost:8080/' },
+      { ts: counterStart + 5_000, windowId: 'w-two', kind: 'page', label: 'http://localhost:8080/second-tab' },
+      { ts: counterStart + 9_000, windowId: 'w-two', kind: 'track', label: 'compare_open' },
+    ],
+  },
+  's-short': {
+    summary: summary('s-short', { endedAt: counterStart, durationMs: 0, eventCount: 1, pageCount: 1 }),
+    events: { 'w-main': counterEvents.slice(0, 1) },
+    marks: [],
+  },
+};
+
+/** Rows of the session list: the counter session first, then generated ones, newest first. */
+export const LIST_TOTAL = 120;
+const listRows: SessionSummary[] = Array.from({ length: LIST_TOTAL }, (_, index) =>
+  index === 0
+    ? sessions['s-counter'].summary
+    : summary(`s-gen-${index}`, {
+        startedAt: counterStart - index * 3_600_000,
+        durationMs: 20_000 + index * 1_000,
+        device: (['desktop', 'mobile', 'tablet'] as const)[index % 3],
+        userId: index % 2 ? null : `user-${index}`,
+      }),
+);
+
+/** Largest events page the fake serves, small so the counter recording arrives in several pages. */
+export const EVENTS_PAGE_LIMIT = 50;
+
+export interface ApiRequest {
+  path: string;
+  query: URLSearchParams;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+export class FakeApi {
+  /** Every /api request in arrival order. */
+  readonly requests: ApiRequest[] = [];
+  /** What GET /api/sessions answers: rows, an empty list, or a 500 with the error shape. */
+  listMode: 'rows' | 'empty' | 'error' = 'rows';
+  url = '';
+  readonly #viewerDir: string;
+  readonly #server = createServer((req, res) => void this.#handle(req, res));
+  // While set, events pages after the first wait for it, so tests can watch the player start early.
+  #eventsGate: Promise<void> | null = null;
+
+  constructor(viewerDir: string) {
+    this.#viewerDir = viewerDir;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Holds back every events page but the first until the returned function is called. */
+  holdLaterEventPages(): () => void {
+    let release = () => {};
+    this.#eventsGate = new Promise((resolve) => {
+      release = () => {
+        this.#eventsGate = null;
+        resolve();
+      };
+    });
+    return release;
+  }
+
+  requestsTo(pattern: RegExp): ApiRequest[] {
+    return this.requests.filter((request) => pattern.test(request.path));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname.startsWith('/api/')) {
+      this.requests.push({ path: url.pathname, query: url.searchParams });
+      const answer = await this.#api(url);
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
+    // A rooted path normalizes `..` away, so requests stay inside the build folder.
+    const file = normalize(url.pathname === '/' ? '/index.html' : url.pathname);
+    try {
+      const body = await readFile(join(this.#viewerDir, file));
+      res.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  }
+
+  async #api(url: URL): Promise<{ status: number; body: unknown }> {
+    const notFound = (what: string) => ({ status: 404, body: { error: { code: 'session_not_found', message: what } } });
+    if (url.pathname === '/api/sessions') {
+      if (this.listMode === 'error') {
+        return { status: 500, body: { error: { code: 'storage_failed', message: 'The database is locked by another process' } } };
+      }
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const rows = this.listMode === 'empty' ? [] : listRows;
+      const body: SessionList = { sessions: rows.slice(offset, offset + limit), total: rows.length, limit, offset };
+      return { status: 200, body };
+    }
+    const match = /^\/api\/sessions\/([^/]+)(\/events)?$/.exec(url.pathname);
+    const session = match ? sessions[decodeURIComponent(match[1])] : undefined;
+    if (!match || !session) return notFound(`No session with id "${match?.[1] ?? ''}"`);
+    if (!match[2]) {
+      const body: SessionDetail = { session: session.summary, marks: session.marks };
+      return { status: 200, body };
+    }
+    const windowId = url.searchParams.get('window') ?? session.summary.windows[0];
+    const events = session.events[windowId];
+    if (!events) return notFound(`Session has no window "${windowId}"`);
+    const from = Number(url.searchParams.get('cursor') ?? 0);
+    if (from > 0 && this.#eventsGate) await this.#eventsGate;
+    const limit = Math.min(EVENTS_PAGE_LIMIT, Number(url.searchParams.get('limit') ?? EVENTS_PAGE_LIMIT));
+    const next = from + limit;
+    const body: EventPage = {
+      events: events.slice(from, next) as EventPage['events'],
+      nextCursor: next < events.length ? String(next) : null,
+    };
+    return { status: 200, body };
+  }
+}

@@ -1,0 +1,179 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import { EVENTS_PAGE_LIMIT, FakeApi, buildViewer, counterEvents, counterMarks } from './viewer-fake-api.ts';
+
+let browser: Browser;
+let api: FakeApi;
+let build: Awaited<ReturnType<typeof buildViewer>>;
+let context: BrowserContext;
+let page: Page;
+// Uncaught exceptions in any page of the test; each test must end with none.
+let pageErrors: Error[] = [];
+
+/** Slack for a playing replay to move on between a seek and the test reading the clock, ms. */
+const PLAYBACK_SLACK_MS = 4000;
+
+beforeAll(async () => {
+  build = await buildViewer();
+  api = new FakeApi(build.dir);
+  await api.start();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+  await build?.remove();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+  pageErrors = [];
+  context.on('page', (opened) => opened.on('pageerror', (error) => pageErrors.push(error)));
+  page = await context.newPage();
+});
+
+afterEach(async () => {
+  await context.close();
+  expect(pageErrors.map((error) => error.message)).toEqual([]);
+});
+
+async function openReplay(target: Page, hash: string, state = 'ready') {
+  await target.goto(`${api.url}/${hash}`, { waitUntil: 'domcontentloaded' });
+  await target.locator(`[data-testid="replay"][data-state="${state}"]`).waitFor();
+}
+
+async function allEventsLoaded(target: Page = page) {
+  await target.locator('[data-testid="load-progress"][data-done="true"]').waitFor();
+}
+
+function currentTime(target: Page = page): Promise<number> {
+  return target.getByTestId('current-time').getAttribute('data-ms').then(Number);
+}
+
+/** The number the recorded counter page shows inside the replay iframe (read from the viewer's side). */
+function replayedCounter(target: Page = page): Promise<number> {
+  return target.evaluate(() => {
+    const frame = document.querySelector<HTMLIFrameElement>('[data-testid="player"] iframe');
+    return Number(frame?.contentDocument?.querySelector('#counter')?.textContent ?? NaN);
+  });
+}
+
+describe('viewer | replay', () => {
+  test('starts playing after the first events page and loads the rest in the background', async () => {
+    const release = api.holdLaterEventPages();
+    await openReplay(page, '#/sessions/s-counter');
+    const progress = page.getByTestId('load-progress');
+    expect(await progress.getAttribute('data-done')).toBe('false');
+    expect(await progress.innerText()).toContain(`Loading events ${EVENTS_PAGE_LIMIT} / ${counterEvents.length}`);
+
+    release();
+    await allEventsLoaded();
+    expect(await progress.innerText()).toContain(`All ${counterEvents.length} events loaded`);
+    const pages = api.requestsTo(/^\/api\/sessions\/s-counter\/events$/);
+    expect(pages.map((request) => request.query.get('cursor'))).toEqual([null, '50', '100', '150', '200']);
+    expect(pages.every((request) => request.query.get('window') === 'w-main')).toBe(true);
+  });
+
+  test('rebuilds the recorded page in an iframe sandboxed without allow-scripts, at the recorded aspect ratio', async () => {
+    await openReplay(page, '#/sessions/s-counter');
+    const sandbox = await page.locator('[data-testid="player"] iframe').getAttribute('sandbox');
+    expect(sandbox).toBe('allow-same-origin');
+    expect(sandbox).not.toContain('allow-scripts');
+    expect(await replayedCounter()).toBeGreaterThanOrEqual(0);
+
+    // The corpus recording is 1600×900; the frame keeps that shape at whatever width the page gives it.
+    const box = await page.locator('[data-testid="player"] .rr-player__frame').boundingBox();
+    expect(box!.width).toBeGreaterThan(400);
+    expect(box!.width / box!.height).toBeCloseTo(1600 / 900, 1);
+
+    const meta = await page.getByTestId('session-meta').innerText();
+    for (const fact of ['1:06', 'Desktop', 'Chrome 120 on Linux', '1600 × 900', 'user-42']) expect(meta).toContain(fact);
+  });
+
+  test('draws a marker per mark; clicking one seeks the player and the current URL follows page marks', async () => {
+    await openReplay(page, '#/sessions/s-counter');
+    await allEventsLoaded();
+    const markers = page.getByTestId('timeline-mark');
+    expect(await markers.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual(
+      counterMarks.map((mark) => mark.kind),
+    );
+    expect(await page.getByTestId('current-url').innerText()).toBe('http://localhost:8080/');
+
+    await markers.nth(1).hover();
+    expect(await markers.nth(1).locator('.tip').isVisible()).toBe(true);
+    expect(await markers.nth(1).locator('.tip').innerText()).toContain('add_to_cart');
+
+    const cartMark = markers.nth(2);
+    await cartMark.click();
+    const cartOffset = counterMarks[2].offsetMs;
+    await expect.poll(() => page.getByTestId('current-url').innerText()).toBe('http://localhost:8080/cart');
+    const time = await currentTime();
+    expect(time).toBeGreaterThanOrEqual(cartOffset);
+    expect(time).toBeLessThan(cartOffset + PLAYBACK_SLACK_MS);
+    // The recorded counter ticks once a second, so the replayed DOM shows the number of seconds sought to.
+    await expect.poll(() => replayedCounter()).toBeGreaterThanOrEqual(cartOffset / 1000 - 2);
+    expect(await replayedCounter()).toBeLessThanOrEqual((cartOffset + PLAYBACK_SLACK_MS) / 1000 + 1);
+
+    await mkdir('test-results', { recursive: true });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: 'test-results/viewer-replay.png' });
+
+    // The side list jumps the same way.
+    const errorOffset = counterMarks[4].offsetMs;
+    await page.locator('[data-testid="mark-item"][data-kind="error"]').click();
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(errorOffset);
+    expect(await currentTime()).toBeLessThan(errorOffset + PLAYBACK_SLACK_MS);
+  });
+
+  test('copies a link with t= at the current time, and opening it seeks there once those events arrive', async () => {
+    await openReplay(page, '#/sessions/s-counter');
+    await allEventsLoaded();
+    await page.getByTestId('timeline-mark').nth(3).click();
+    await page.getByTestId('copy-link').click();
+    const link = await page.getByTestId('copied-link').inputValue();
+    const match = /^http:\/\/127\.0\.0\.1:\d+\/#\/sessions\/s-counter\?t=(\d+)$/.exec(link);
+    expect(match, link).not.toBeNull();
+    const t = Number(match![1]);
+    expect(t).toBeGreaterThanOrEqual(counterMarks[3].offsetMs);
+    expect(t).toBeLessThan(counterMarks[3].offsetMs + PLAYBACK_SLACK_MS);
+
+    // Held back, the events at t are not there yet: the seek waits for them instead of getting lost.
+    const release = api.holdLaterEventPages();
+    const other = await context.newPage();
+    await openReplay(other, link.slice(link.indexOf('#')));
+    expect(await currentTime(other)).toBeLessThan(t);
+    release();
+    await expect.poll(() => currentTime(other)).toBeGreaterThanOrEqual(t);
+    expect(await currentTime(other)).toBeLessThan(t + PLAYBACK_SLACK_MS);
+  });
+
+  test('switches between the tabs of a multi-window session', async () => {
+    await openReplay(page, '#/sessions/s-tabs');
+    const tabs = page.getByTestId('window-tab');
+    expect(await tabs.count()).toBe(2);
+    expect(await page.getByTestId('timeline-mark').count()).toBe(1);
+
+    await tabs.nth(1).click();
+    await page.waitForFunction(() => location.hash === '#/sessions/s-tabs?window=w-two');
+    await page.locator('[data-testid="replay"][data-state="ready"]').waitFor();
+    await expect.poll(() => page.getByTestId('timeline-mark').count()).toBe(2);
+    const windows = api.requestsTo(/^\/api\/sessions\/s-tabs\/events$/).map((request) => request.query.get('window'));
+    expect(windows).toContain('w-one');
+    expect(windows.at(-1)).toBe('w-two');
+    expect(await tabs.nth(1).getAttribute('aria-current')).toBe('page');
+  });
+
+  test('explains a session with too few events instead of crashing', async () => {
+    await openReplay(page, '#/sessions/s-short', 'empty');
+    expect(await page.getByTestId('replay-unplayable').innerText()).toContain('Not enough recorded to replay');
+    expect(await page.locator('[data-testid="player"]').count()).toBe(0);
+  });
+
+  test('shows the API error for an unknown session', async () => {
+    await openReplay(page, '#/sessions/s-missing', 'error');
+    expect(await page.getByTestId('replay-error').innerText()).toContain('No session with id "s-missing"');
+  });
+});

@@ -1,0 +1,42 @@
+/** Display formatting shared by the pages; everything in the viewer's locale and time zone. */
+
+/** `m:ss` for durations and offsets (minutes keep counting past 59, as in video players' long files). */
+export function formatDuration(ms: number): string {
+  const totalSeconds = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const fullDateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** "Jan 7, 2023, 8:25 PM": the list's start-time column. */
+export function formatDateTime(epochMs: number): string {
+  return dateTimeFormat.format(epochMs);
+}
+
+/** With seconds, for a single session's details. */
+export function formatFullDateTime(epochMs: number): string {
+  return fullDateTimeFormat.format(epochMs);
+}
+
+/** "1–50 of 312"; "0 of 0" when empty. */
+export function formatRange(offset: number, shown: number, total: number): string {
+  if (shown === 0) return `0 of ${total}`;
+  return `${offset + 1}–${offset + shown} of ${total}`;
+}
+
+/** A URL without its origin ("/cart?step=2"), since one store's sessions all share the host. */
+export function urlPath(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.pathname}${parsed.search}${parsed.hash}` || '/';
+  } catch {
+    return url;
+  }
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,77 @@
+import { realTimers, type Timers } from './timers.ts';
+
+/**
+ * The buffer between rrweb and the transport. Flush policy: a batch is cut
+ * - when its oldest event has waited `maxAgeMs`,
+ * - when it holds `maxEvents` events,
+ * - before an event would take its JSON past `maxBytes` (an event larger than that travels alone, never dropped),
+ * - when the session changes, so one batch never mixes sessions,
+ * - and whenever the owner calls `cut()` (page hidden, flush(), stop()).
+ * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
+ */
+export interface BatchCut {
+  sessionId: string;
+  /** Each event's JSON text, in arrival order. */
+  events: string[];
+  /** Sum of the events' JSON lengths (UTF-16 code units: bytes for ASCII text). */
+  bytes: number;
+}
+
+export interface BatcherConfig {
+  /** Longest wait of an event in the buffer, in ms. */
+  maxAgeMs: number;
+  /** Events per batch at most. */
+  maxEvents: number;
+  /** Uncompressed JSON per batch at most, in bytes. */
+  maxBytes: number;
+}
+
+export interface Batcher {
+  /** Events waiting in the buffer. */
+  readonly pendingEvents: number;
+  add(event: unknown, sessionId: string): void;
+  /** Hands the buffered events over as one batch; does nothing when the buffer is empty. */
+  cut(): void;
+  /** Drops the age timer; buffered events stay until the next cut(). */
+  dispose(): void;
+}
+
+export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => void, timers: Timers = realTimers): Batcher {
+  let events: string[] = [];
+  let bytes = 0;
+  let sessionId = '';
+  let ageTimer: unknown;
+
+  function stopTimer(): void {
+    timers.clearTimeout(ageTimer);
+    ageTimer = undefined;
+  }
+
+  function cut(): void {
+    stopTimer();
+    if (events.length === 0) return;
+    const batch: BatchCut = { sessionId, events, bytes };
+    events = [];
+    bytes = 0;
+    onCut(batch);
+  }
+
+  return {
+    get pendingEvents() {
+      return events.length;
+    },
+    add(event, eventSessionId) {
+      const json = JSON.stringify(event);
+      if (events.length > 0 && (eventSessionId !== sessionId || bytes + json.length > config.maxBytes)) cut();
+      if (events.length === 0) {
+        sessionId = eventSessionId;
+        ageTimer = timers.setTimeout(cut, config.maxAgeMs);
+      }
+      events.push(json);
+      bytes += json.length;
+      if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
+    },
+    cut,
+    dispose: stopTimer,
+  };
+}

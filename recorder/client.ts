@@ -1,0 +1,190 @@
+import type { IdentifyPayload } from '../server/protocol.ts';
+import { createBatcher } from './batcher.ts';
+import { encodeBatch } from './body.ts';
+import { startEnrichment, type EmitCustom } from './enrich.ts';
+import { createReporter, guard, SightlineError } from './errors.ts';
+import type { ResolvedOptions } from './options.ts';
+import { createPrivacy } from './privacy.ts';
+import { createRecording } from './recording.ts';
+import { createSessionTracker, randomId } from './session.ts';
+import { safeStore, type KeyValueStore } from './storage.ts';
+import { realTimers, type Timers } from './timers.ts';
+import { createTransport, type TransportDeps } from './transport.ts';
+
+/**
+ * What `init()` returns, and what the script tag exposes as `window.Sightline`. None of it ever throws: wrong
+ * arguments go to onError. While the session is not sampled, track() and identify() record nothing.
+ */
+export interface SightlineClient {
+  /** Records a custom event, e.g. `track('add_to_cart', { value: 30 })`; props must be JSON-serializable. */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Ties the session to your user id; traits are optional JSON-serializable details. */
+  identify(userId: string, traits?: Record<string, unknown>): void;
+  /** Sends what is buffered now; resolves once delivered, or when a send fails (it stays queued for retry). */
+  flush(): Promise<void>;
+  /** Stops recording and sends what is buffered; init() may then start a new client. */
+  stop(): void;
+  /** The current session id (also when this session is not sampled for recording). */
+  getSessionId(): string;
+}
+
+/** Everything the client takes from the browser, in one place so tests and embedders can substitute it. */
+export interface ClientEnvironment {
+  win: Window;
+  timers: Timers;
+  random: () => number;
+  newId: () => string;
+  /** Shared by the visitor's tabs (localStorage). */
+  shared: KeyValueStore;
+  /** This tab only (sessionStorage). */
+  tab: KeyValueStore;
+  fetch: TransportDeps['fetch'];
+  sendBeacon?: TransportDeps['sendBeacon'];
+}
+
+export function browserEnvironment(win: Window): ClientEnvironment {
+  const beacon = win.navigator.sendBeacon;
+  return {
+    win,
+    timers: realTimers,
+    random: Math.random,
+    newId: randomId,
+    shared: safeStore(() => win.localStorage),
+    tab: safeStore(() => win.sessionStorage),
+    // Called through win: fetch and sendBeacon throw "Illegal invocation" when detached from their owner.
+    fetch: (url, init) => win.fetch(url, init),
+    sendBeacon: typeof beacon === 'function' ? (url, body) => win.navigator.sendBeacon(url, body) : undefined,
+  };
+}
+
+/** User input that keeps a session alive. Not scroll: pages scroll themselves (carousels, anchors). */
+const ACTIVITY_EVENTS = ['mousedown', 'mousemove', 'keydown', 'touchstart', 'touchmove', 'wheel'];
+
+function copyJson(value: unknown, what: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SightlineError('invalid_call', `${what} must be a plain object`);
+  }
+  // A copy: the caller may change the object afterwards; and a cycle or BigInt fails here, not in the batcher.
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+export function startClient(options: ResolvedOptions, env: ClientEnvironment, onStop: () => void): SightlineClient {
+  const { win, timers } = env;
+  const doc = win.document;
+  const report = createReporter(options.onError);
+  const privacy = createPrivacy(options);
+  const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
+  const transport = createTransport(options, { ...env, report });
+  const batcher = createBatcher(
+    { maxAgeMs: options.flushIntervalMs, maxEvents: options.maxBatchEvents, maxBytes: options.maxBatchBytes },
+    (cut) => {
+      const header = {
+        v: 1 as const,
+        project: options.project,
+        sessionId: cut.sessionId,
+        windowId: sessions.windowId,
+        seq: sessions.nextSeq(cut.sessionId),
+        sentAt: timers.now(),
+      };
+      transport.enqueue({ sessionId: header.sessionId, windowId: header.windowId, seq: header.seq, json: encodeBatch(header, cut.events) });
+    },
+    timers,
+  );
+
+  // Re-announced after a session rollover, so the new session knows its user too.
+  let identity: { payload: IdentifyPayload; sessionId: string } | undefined;
+  const recording = createRecording({
+    privacy,
+    recordCanvas: options.recordCanvas,
+    report,
+    onEvent: (event) => {
+      // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
+      if (!sessions.isExpired(timers.now())) batcher.add(event, sessions.session.id);
+    },
+    onSnapshot: () => {
+      recording.addCustom('sl:page', enrichment.currentPage());
+      if (identity && identity.sessionId !== sessions.session.id) {
+        identity.sessionId = sessions.session.id;
+        recording.addCustom('sl:identify', identity.payload);
+      }
+    },
+  });
+  const emit: EmitCustom = (tag, payload) => recording.addCustom(tag, payload);
+
+  // Before rrweb starts, so a password toggled to text is known before rrweb masks its first keystroke.
+  const stopPasswordWatch = privacy.watchPasswordToggles(doc);
+  const enrichment = startEnrichment({ win, emit, privacy, blockSelector: options.blockSelector, report });
+  if (sessions.session.sampled) recording.start();
+
+  function rollover(): void {
+    batcher.cut(); // the old session's events leave in their own batch
+    if (!sessions.session.sampled) recording.stop();
+    else if (recording.active) recording.snapshotAgain();
+    else recording.start();
+  }
+
+  const removers: Array<() => void> = [];
+  function listen(target: EventTarget, types: string[], handler: (event: Event) => void): void {
+    const wrapped = guard(report, handler);
+    // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
+    const listenerOptions = { capture: true, passive: true };
+    for (const type of types) {
+      target.addEventListener(type, wrapped, listenerOptions);
+      removers.push(() => target.removeEventListener(type, wrapped, listenerOptions));
+    }
+  }
+  listen(win, ACTIVITY_EVENTS, () => {
+    if (sessions.noteActivity(timers.now())) rollover();
+  });
+  listen(doc, ['visibilitychange'], () => {
+    if (doc.visibilityState !== 'hidden') return;
+    batcher.cut();
+    void transport.flush();
+  });
+  listen(win, ['pagehide'], () => {
+    batcher.cut();
+    transport.sendOnExit();
+    sessions.suspend();
+  });
+  listen(win, ['pageshow'], (event) => {
+    if ((event as PageTransitionEvent).persisted) sessions.resume();
+  });
+
+  let stopped = false;
+  return {
+    track: (name, props) =>
+      guard(report, () => {
+        if (typeof name !== 'string' || name === '') throw new SightlineError('invalid_call', 'track(): name must be a non-empty string');
+        emit('sl:track', { name, props: copyJson(props, 'track(): props') });
+      })(),
+    identify: (userId, traits) =>
+      guard(report, () => {
+        if (typeof userId !== 'string' || userId === '') throw new SightlineError('invalid_call', 'identify(): userId must be a non-empty string');
+        identity = { payload: { userId, traits: copyJson(traits, 'identify(): traits') }, sessionId: sessions.session.id };
+        emit('sl:identify', identity.payload);
+      })(),
+    flush: () => {
+      try {
+        batcher.cut();
+        return transport.flush();
+      } catch (error) {
+        report(error);
+        return Promise.resolve();
+      }
+    },
+    stop: () =>
+      guard(report, () => {
+        if (stopped) return;
+        stopped = true;
+        removers.splice(0).forEach((remove) => remove());
+        enrichment.stop();
+        stopPasswordWatch();
+        recording.stop();
+        batcher.cut();
+        batcher.dispose();
+        onStop();
+      })(),
+    getSessionId: () => sessions.session.id,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The recorder's fixed tunables, named with their units. What a store may change lives in options.ts;
+ * these are decisions about browsers and servers that a store should not have to think about.
+ */
+
+/** First retry waits up to this long; each further failure doubles the ceiling (full jitter). */
+export const RETRY_BASE_DELAY_MS = 1_000;
+/** Ceiling of the retry backoff, however many sends failed in a row. */
+export const RETRY_MAX_DELAY_MS = 30_000;
+/** A server's `Retry-After` is honoured up to this long, so a bad header cannot park the queue for hours. */
+export const RETRY_AFTER_MAX_MS = 300_000;
+
+/** Browsers allow 64 KiB of keepalive bodies in flight per page; stay safely under it. */
+export const KEEPALIVE_BUDGET_BYTES = 60_000;
+
+/** lastActivityAt is written to localStorage at most this often (mousemove fires far more often). */
+export const ACTIVITY_WRITE_INTERVAL_MS = 5_000;
+/** While this tab looks idle-expired, re-read localStorage at most this often for other tabs' activity. */
+export const EXPIRED_RECHECK_INTERVAL_MS = 1_000;
+
+/** Storage keys: the session is shared by a visitor's tabs, the window belongs to one tab. */
+export const SESSION_STORAGE_KEY = 'sl:session';
+export const WINDOW_STORAGE_KEY = 'sl:window';
+/** Set while a page of this tab is alive; found at start-up it means sessionStorage was copied into a duplicated tab. */
+export const WINDOW_ALIVE_KEY = 'sl:window-alive';
+
+/** Label text and error messages are cut to these lengths before they travel. */
+export const MAX_LABEL_CHARS = 100;
+export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+/** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
+export const MAX_EARLY_CUSTOM_EVENTS = 50;

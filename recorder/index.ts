@@ -1,0 +1,31 @@
+/**
+ * Sightline recorder: `init({ endpoint, project })` starts recording this page with rrweb, adds Sightline's
+ * click, page, form and error events, and sends gzipped batches to the ingest endpoint.
+ */
+import { browserEnvironment, startClient, type SightlineClient } from './client.ts';
+import { resolveOptions, type SightlineOptions } from './options.ts';
+
+export type { SightlineClient } from './client.ts';
+export type { SightlineOptions } from './options.ts';
+export { SightlineError, type SightlineErrorCode } from './errors.ts';
+export { cssSelector } from './selector.ts';
+
+let running: SightlineClient | undefined;
+
+/**
+ * Starts recording and returns the client. Throws a clear Error on misuse (missing endpoint or project, wrong
+ * types, sampleRate outside 0..1); after that nothing the recorder does throws into the page.
+ * rrweb records one page once, so calling init() again while a client runs returns that running client and
+ * ignores the new options; call `stop()` first to start over with other options.
+ */
+export function init(options: SightlineOptions): SightlineClient {
+  if (running) return running;
+  const resolved = resolveOptions(options);
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    throw new Error('Sightline init: needs a browser (window and document); call it client-side only');
+  }
+  running = startClient(resolved, browserEnvironment(window), () => {
+    running = undefined;
+  });
+  return running;
+}

@@ -1,0 +1,120 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { launchChromium } from '../helpers/browser.ts';
+import { customEvents, receivedEvents, startHarness, waitFor, type Harness } from './recorder-harness.ts';
+
+let browser: Browser;
+let harness: Harness;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  [browser, harness] = await Promise.all([launchChromium(), startHarness()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await harness?.close();
+});
+beforeEach(() => {
+  harness.received.length = 0;
+  harness.preflights = 0;
+  harness.ingestStatus = 200;
+});
+afterEach(async () => {
+  for (const page of pages.splice(0)) await page.context().close();
+});
+
+async function open(url: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  pages.push(page);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  return page;
+}
+
+async function openRecording(attributes: Record<string, string>, options: { crossOrigin?: boolean } = {}): Promise<Page> {
+  const page = await open(harness.pageUrl('recorder-shop.html', { 'data-project': 'demo', ...attributes }, options));
+  await page.waitForFunction(() => window.Sightline !== undefined);
+  return page;
+}
+
+describe('recorder | delivery in the browser', () => {
+  test('a page on another origin posts gzipped text/plain batches to the endpoint derived from the script src, without preflight', async () => {
+    const page = await openRecording({}, { crossOrigin: true });
+    expect(new URL(page.url()).origin).toBe(harness.otherOrigin);
+    await page.locator('#buy').click();
+    await page.evaluate(() => window.Sightline!.flush());
+    expect(harness.received.length).toBeGreaterThan(0);
+    for (const received of harness.received) {
+      expect(received.path).toBe('/api/ingest');
+      expect(received.origin).toBe(harness.otherOrigin);
+      expect(received.gzipped).toBe(true);
+      expect(received.contentType).toBe('text/plain');
+      expect(received.batch).toMatchObject({ v: 1, project: 'demo' });
+    }
+    expect(harness.preflights).toBe(0);
+    expect(customEvents(harness, 'sl:click').map((c) => c.selector)).toEqual(['#buy']);
+  });
+
+  test('data-endpoint, when given, is used as it is', async () => {
+    const page = await openRecording({ 'data-endpoint': `${harness.origin}/api/ingest?via=attribute` });
+    await page.evaluate(() => window.Sightline!.flush());
+    expect(harness.received.map((r) => r.path)).toContain('/api/ingest?via=attribute');
+    expect(harness.received.every((r) => r.path === '/api/ingest?via=attribute')).toBe(true);
+  });
+
+  test('leaving the page sends what is still buffered (keepalive on pagehide)', async () => {
+    const page = await openRecording({ 'data-flush-interval-ms': '60000' });
+    await page.evaluate(() => window.Sightline!.track('leaving', { step: 'cart' }));
+    expect(harness.received).toEqual([]);
+    await page.goto(harness.pageUrl('recorder-privacy.html', {}), { waitUntil: 'domcontentloaded' });
+    await waitFor('the batch sent on pagehide', () => customEvents(harness, 'sl:track').length > 0);
+    expect(customEvents(harness, 'sl:track')).toEqual([{ name: 'leaving', props: { step: 'cart' } }]);
+  });
+
+  test('while the server answers 503 nothing is lost or renumbered, and it all arrives once it is back', async () => {
+    harness.ingestStatus = 503;
+    const page = await openRecording({ 'data-flush-interval-ms': '200' });
+    for (const name of ['one', 'two', 'three']) {
+      await page.evaluate((event) => window.Sightline!.track(event, {}), name);
+      await page.waitForTimeout(300);
+    }
+    expect(harness.received).toEqual([]);
+    harness.ingestStatus = 200;
+    await waitFor('all batches', async () => {
+      await page.evaluate(() => window.Sightline!.flush()); // skips the current backoff wait
+      return customEvents(harness, 'sl:track').length === 3;
+    });
+    const seqs = harness.received.map((r) => r.batch.seq);
+    expect(seqs).toEqual(seqs.map((_seq, i) => i)); // in order, none missing, none twice
+    expect(customEvents(harness, 'sl:track').map((t) => t.name)).toEqual(['one', 'two', 'three']);
+    expect(receivedEvents(harness)[0].type).toBe(0); // from the very first event on
+  });
+
+  test('a second copy of the script tag leaves the running recorder alone', async () => {
+    const warnings: string[] = [];
+    const page = await openRecording({});
+    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())));
+    const client = await page.evaluateHandle(() => window.Sightline);
+    await page.addScriptTag({ url: `${harness.origin}/recorder.js` });
+    expect(await page.evaluate((first) => window.Sightline === first, client)).toBe(true);
+    await page.locator('#buy').click();
+    await page.evaluate(() => window.Sightline!.flush());
+    expect(customEvents(harness, 'sl:click')).toHaveLength(1); // one rrweb, one listener
+    expect(receivedEvents(harness).filter((e) => e.type === 2)).toHaveLength(1);
+    expect(warnings).toEqual([]);
+  });
+
+  test('a script tag without data-project warns once in the console and never throws into the page', async () => {
+    const warnings: string[] = [];
+    const pageErrors: Error[] = [];
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pages.push(page);
+    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())));
+    page.on('pageerror', (error) => void pageErrors.push(error));
+    await page.goto(harness.pageUrl('recorder-shop.html', {}), { waitUntil: 'domcontentloaded' });
+    await page.locator('#buy').click();
+    expect(await page.evaluate(() => window.Sightline)).toBeUndefined();
+    expect(warnings).toEqual(['[sightline] Sightline: the script tag needs data-project="<your project key>"']);
+    expect(pageErrors).toEqual([]);
+  });
+});

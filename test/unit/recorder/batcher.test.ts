@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createBatcher, type BatchCut, type BatcherConfig } from '../../../recorder/batcher.ts';
+
+const event = (n: number, pad = 0) => ({ type: 3, data: { n, pad: 'x'.repeat(pad) }, timestamp: n });
+
+function setup(config: Partial<BatcherConfig> = {}) {
+  const cuts: BatchCut[] = [];
+  const batcher = createBatcher({ maxAgeMs: 5_000, maxEvents: 500, maxBytes: 512 * 1024, ...config }, (cut) => cuts.push(cut));
+  const numbers = () => cuts.map((cut) => cut.events.map((json) => JSON.parse(json).data.n));
+  return { batcher, cuts, numbers };
+}
+
+describe('recorder | batcher flush policy', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  test('by age: a batch leaves flushIntervalMs after its first event, not later', () => {
+    const { batcher, numbers } = setup();
+    batcher.add(event(1), 's');
+    vi.advanceTimersByTime(3_000);
+    batcher.add(event(2), 's'); // does not restart the clock
+    vi.advanceTimersByTime(1_999);
+    expect(numbers()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2]]);
+    vi.advanceTimersByTime(60_000);
+    expect(numbers()).toEqual([[1, 2]]); // an empty buffer sends nothing
+  });
+
+  test('by count: maxBatchEvents events make a batch at once', () => {
+    const { batcher, numbers } = setup({ maxEvents: 3 });
+    for (let n = 1; n <= 7; n++) batcher.add(event(n), 's');
+    expect(numbers()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(batcher.pendingEvents).toBe(1);
+    vi.advanceTimersByTime(5_000);
+    expect(numbers()).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  test('by size: a batch is cut before an event would take it past maxBatchBytes', () => {
+    const size = JSON.stringify(event(1, 100)).length;
+    const { batcher, cuts, numbers } = setup({ maxBytes: size * 2 + 10 });
+    for (let n = 1; n <= 5; n++) batcher.add(event(n, 100), 's');
+    expect(numbers()).toEqual([[1, 2], [3, 4]]);
+    for (const cut of cuts) {
+      expect(cut.bytes).toBe(cut.events.reduce((sum, json) => sum + json.length, 0));
+      expect(cut.bytes).toBeLessThanOrEqual(size * 2 + 10);
+    }
+  });
+
+  test('an event larger than maxBatchBytes travels alone instead of being dropped', () => {
+    const { batcher, numbers } = setup({ maxBytes: 200 });
+    batcher.add(event(1), 's');
+    batcher.add(event(2, 1_000), 's');
+    batcher.add(event(3), 's');
+    batcher.cut();
+    expect(numbers()).toEqual([[1], [2], [3]]);
+  });
+
+  test('a session change cuts the batch: one batch never mixes sessions', () => {
+    const { batcher, cuts } = setup();
+    batcher.add(event(1), 'old');
+    batcher.add(event(2), 'old');
+    batcher.add(event(3), 'new');
+    batcher.cut();
+    expect(cuts.map((cut) => [cut.sessionId, cut.events.length])).toEqual([['old', 2], ['new', 1]]);
+  });
+
+  test('cut() sends the buffer now and resets the age clock', () => {
+    const { batcher, numbers } = setup();
+    batcher.add(event(1), 's');
+    batcher.cut();
+    batcher.cut();
+    expect(numbers()).toEqual([[1]]);
+    vi.advanceTimersByTime(4_000);
+    batcher.add(event(2), 's');
+    vi.advanceTimersByTime(4_999);
+    expect(numbers()).toEqual([[1]]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1], [2]]);
+  });
+});

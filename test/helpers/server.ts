@@ -14,8 +14,9 @@ export interface TestServer {
 }
 
 /**
- * Starts the real app on a free port over an in-memory database (or `overrides.dbPath`), with the default
- * config plus `overrides`; the environment is ignored so tests behave the same everywhere.
+ * Starts the real app over an in-memory database (or `overrides.dbPath`), with the default config plus
+ * `overrides`, on a free port unless `overrides.port` names one (to restart a server where it was); the
+ * environment is ignored so tests behave the same everywhere.
  */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const config: Config = { ...defaultConfig, dbPath: ':memory:', port: 0, ...overrides };
@@ -23,7 +24,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const store = createSqliteStore(db);
   const app = createApp({ store, config });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
   return {

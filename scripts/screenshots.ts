@@ -1,0 +1,35 @@
+/**
+ * Takes the README's pictures of the viewer from a running Sightline with some sessions in it:
+ *   npm start & npm run demo:traffic && npx tsx scripts/screenshots.ts
+ * Writes docs/sessions.png (the list) and docs/viewer.png (a purchase replayed on its checkout page).
+ */
+import type { SessionDetail, SessionList } from '../server/api/types.ts';
+import { launchChromium } from '../test/helpers/browser.ts';
+
+const baseUrl = process.env.SIGHTLINE_URL ?? 'http://localhost:8787';
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`);
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+const { sessions } = await getJson<SessionList>('/api/sessions?url=confirmation&device=desktop&limit=1');
+if (sessions.length === 0) throw new Error('no desktop purchase recorded yet: run npm run demo:traffic first');
+const { session, marks } = await getJson<SessionDetail>(`/api/sessions/${sessions[0].id}`);
+const checkout = marks.find((mark) => mark.kind === 'page' && mark.label.includes('checkout'));
+const offset = checkout ? checkout.ts - session.startedAt + 2_500 : 0;
+
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+await page.goto(`${baseUrl}/#/`, { waitUntil: 'domcontentloaded' });
+await page.locator('[data-testid="sessions"][data-state="ready"]').waitFor();
+await page.screenshot({ path: 'docs/sessions.png' });
+
+await page.goto(`${baseUrl}/#/sessions/${session.id}?t=${offset}`, { waitUntil: 'domcontentloaded' });
+await page.locator('[data-testid="replay"][data-state="ready"]').waitFor();
+// Let the player settle on the sought moment, paused, so the picture is not caught mid-transition.
+await page.waitForTimeout(1_500);
+await page.screenshot({ path: 'docs/viewer.png' });
+await browser.close();
+console.log('wrote docs/sessions.png and docs/viewer.png');

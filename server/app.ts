@@ -1,5 +1,6 @@
 import express from 'express';
 import { ingestRouter } from './api/ingest.ts';
+import { insightsRouter } from './api/insights.ts';
 import { sessionsRouter } from './api/sessions.ts';
 import type { Config } from './config.ts';
 import { errorMiddleware, notFound } from './http/errors.ts';
@@ -12,6 +13,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.disable('x-powered-by');
   app.use(ingestRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
+  app.use(insightsRouter({ store }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

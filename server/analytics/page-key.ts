@@ -82,3 +82,15 @@ export function pageKey(url: string, patterns: readonly string[] = []): string {
     .map((segment) => (isIdLikeSegment(segment) ? ':id' : segment))
     .join('/');
 }
+
+/**
+ * Whether the URL's path matches a page pattern, in pageKey's pattern syntax (`/product/*`, `/blog/**`, `:name`);
+ * query and fragment are ignored, so `/cart` matches `https://shop/cart/?step=2`. '' matches nothing.
+ */
+export function matchesPagePattern(url: string, pattern: string): boolean {
+  if (url.trim() === '' || pattern.trim() === '') return false;
+  const { path, hierarchical } = pathOf(url);
+  if (!hierarchical) return path === pattern;
+  const normalized = normalizePath(path);
+  return compilePattern(pattern).test(normalized === '/' ? '' : normalized);
+}

@@ -3,30 +3,64 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import type { Store } from '../storage/store.ts';
+import type { SessionFilter, Store } from '../storage/store.ts';
+import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
+import { checkRange, device, flag, integer, text } from './query-params.ts';
 import type { EventPage, SessionDetail, SessionList, SessionSummary } from './types.ts';
 
 /** Largest `limit` of the session list and of an events page. */
 const MAX_SESSIONS_PER_PAGE = 200;
 const MAX_EVENTS_PER_PAGE = 50_000;
 
-// Query values arrive as strings; a repeated key arrives as an array and is refused.
-const integer = z
-  .string()
-  .regex(/^\d{1,15}$/, 'expected a non-negative integer')
-  .transform(Number);
-const text = z.string().min(1).max(2048);
+const listQuery = z
+  .strictObject({
+    from: integer.optional(),
+    to: integer.optional(),
+    url: text.optional(),
+    minDurationMs: integer.optional(),
+    userId: text.optional(),
+    device: device.optional(),
+    hasRage: flag.optional(),
+    hasDead: flag.optional(),
+    hasErrorClicks: flag.optional(),
+    hasErrors: flag.optional(),
+    abandonedForm: flag.optional(),
+    event: text.optional(),
+    // A saved funnel's id; alone it keeps the sessions that entered it (reached step 0).
+    funnel: integer.optional(),
+    reachedStep: integer.optional(),
+    droppedAtStep: integer.pipe(z.number().min(1, 'step 0 has no drop-off: use 1 or more')).optional(),
+    limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
+    offset: integer.default(0),
+  })
+  .superRefine((query, context) => {
+    checkRange(query, context);
+    for (const key of ['reachedStep', 'droppedAtStep'] as const) {
+      if (query[key] !== undefined && query.funnel === undefined) {
+        context.addIssue({ code: 'custom', path: [key], message: 'needs funnel=<saved funnel id>' });
+      }
+    }
+    if (query.reachedStep !== undefined && query.droppedAtStep !== undefined) {
+      context.addIssue({ code: 'custom', path: ['droppedAtStep'], message: 'give reachedStep or droppedAtStep, not both' });
+    }
+  });
 
-const listQuery = z.strictObject({
-  from: integer.optional(),
-  to: integer.optional(),
-  url: text.optional(),
-  minDurationMs: integer.optional(),
-  userId: text.optional(),
-  device: z.enum(['mobile', 'tablet', 'desktop']).optional(),
-  limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
-  offset: integer.default(0),
-});
+type ListQuery = z.output<typeof listQuery>;
+
+/** The session ids a funnel filter keeps, computed over the sessions the other time and device filters allow. */
+async function funnelIds(store: Store, query: ListQuery): Promise<string[] | undefined> {
+  const { funnel: funnelId, reachedStep, droppedAtStep, from, to, device } = query;
+  if (funnelId === undefined) return undefined;
+  const funnel = await store.getFunnel(funnelId);
+  if (!funnel) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${funnelId}`);
+  const step = droppedAtStep ?? reachedStep ?? 0;
+  if (step >= funnel.steps.length) {
+    const name = droppedAtStep !== undefined ? 'droppedAtStep' : 'reachedStep';
+    throw new HttpError(400, 'invalid_query', `${name}: funnel ${funnelId} has steps 0 to ${funnel.steps.length - 1}`);
+  }
+  const pick: FunnelPick = droppedAtStep !== undefined ? { droppedAtStep } : { reachedStep: step };
+  return funnelSessionIds(store, { steps: funnel.steps, windowMs: funnel.windowMs, range: { from, to, device } }, pick);
+}
 
 const eventsQuery = z.strictObject({
   window: text.optional(),
@@ -45,15 +79,18 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
   const router = Router();
 
   router.get('/api/sessions', async (req, res) => {
-    const { limit, offset, ...filters } = parseOrThrow(listQuery, req.query, 'invalid_query');
-    const { sessions, total } = await store.listSessions({ ...filters, limit, offset });
+    const query = parseOrThrow(listQuery, req.query, 'invalid_query');
+    const { limit, offset, funnel: _funnel, reachedStep: _reached, droppedAtStep: _dropped, ...filters } = query;
+    const filter: SessionFilter = { ...filters, ids: await funnelIds(store, query), limit, offset };
+    const { sessions, total } = await store.listSessions(filter);
     const body: SessionList = { sessions, total, limit, offset };
     res.json(body);
   });
 
   router.get('/api/sessions/:id', async (req, res) => {
     const session = await findSession(store, req.params.id);
-    const body: SessionDetail = { session, marks: await store.listMarks(session.id) };
+    const [marks, signals] = await Promise.all([store.listMarks(session.id), store.listSignals(session.id)]);
+    const body: SessionDetail = { session, marks, signals };
     res.json(body);
   });
 

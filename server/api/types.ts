@@ -44,9 +44,30 @@ export interface TimelineMark {
   label: string;
 }
 
+/** A rage, dead or error click found in a session: where its replay should start and what was clicked. */
+export interface SessionSignal {
+  kind: 'rage' | 'dead' | 'error';
+  windowId: string;
+  /** Time of the (first) click, ms since epoch. */
+  ts: number;
+  /** CSS selector of the clicked element. */
+  selector: string;
+  /** Clicks in a rage burst; errors blamed on an error click; 1 for a dead click. */
+  count: number;
+  /** Page coordinates of the click in CSS px (viewport coordinates for recordings without Sightline's recorder). */
+  x: number;
+  y: number;
+  /** Page key of the page it happened on ('' when unknown). */
+  page: string;
+  /** The first error's message for an error click; '' otherwise. */
+  message: string;
+}
+
 export interface SessionDetail {
   session: SessionSummary;
   marks: TimelineMark[];
+  /** Rage, dead and error clicks in time order (all windows). */
+  signals: SessionSignal[];
 }
 
 /** A page of a session's rrweb events, in recorded order. */

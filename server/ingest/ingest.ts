@@ -2,8 +2,11 @@ import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { IngestAck, RecordedEvent } from '../protocol.ts';
+import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
+import { deriveChunkRows } from './derive-rows.ts';
+import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
 import { batchSchema } from './schema.ts';
 import { summarizeEvents } from './session-summary.ts';
 import { parseUserAgent } from './user-agent.ts';
@@ -31,19 +34,26 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
   if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);
 
   const client = parseUserAgent(userAgent);
+  // The events as parsed from the body, not zod's copies: they are stored exactly as received.
+  const received = events as RecordedEvent[];
+  const derivation: ChunkDerivation = {
+    rows: (carry) => deriveChunkRows(received, carry),
+    signals: findSignals,
+    signalContextMs: SIGNAL_CONTEXT_MS,
+  };
   const outcome = await store.saveChunk(
     {
       projectId: project.id,
       sessionId: batch.sessionId,
       windowId: batch.windowId,
       seq: batch.seq,
-      // The events as parsed from the body, not zod's copies: they are stored exactly as received.
-      events: events as RecordedEvent[],
+      events: received,
       browser: client.browser,
       os: client.os,
       receivedAt: now,
     },
     (carry) => summarizeEvents(batch.events, carry, config),
+    derivation,
   );
   if (outcome === 'project_mismatch') {
     throw new HttpError(409, 'session_conflict', `Session ${batch.sessionId} belongs to another project`);

@@ -41,7 +41,17 @@ export function createChunkQueries(db: Database) {
     )
     .pluck();
 
+  const overlapping = db.prepare<[string, string, number, number], { seq: number; events_gz: Buffer }>(`
+    SELECT seq, events_gz FROM chunks
+    WHERE session_id = ? AND window_id = ? AND last_ts >= ? AND first_ts <= ? ORDER BY seq
+  `);
+
   return {
+    /** The window's chunks holding any event time in [from, to], in seq order (compressed). */
+    overlapping(sessionId: string, windowId: string, from: number, to: number) {
+      return overlapping.all(sessionId, windowId, from, to).map((row) => ({ seq: row.seq, eventsGz: row.events_gz }));
+    },
+
     /** Inserts the chunk unless (session, window, seq) is already stored; returns false for such a duplicate. */
     insert(chunk: ChunkRecord): boolean {
       return insert.run({ ...chunk, storedBytes: chunk.eventsGz.byteLength }).changes === 1;

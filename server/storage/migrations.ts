@@ -86,4 +86,165 @@ export const migrations: readonly string[] = [
   CREATE INDEX custom_events_session_ts ON custom_events (session_id, ts);
   CREATE INDEX custom_events_tag_name ON custom_events (tag, name);
   `,
+
+  // 2: rows derived from each chunk at ingest for the insight reports, and saved funnels. Each derived row carries
+  // what its report filters on (page key, device, UTC day) so no report reads chunks.
+  `
+  -- Page views: one per page a window entered, extended by every later chunk while the window stays on it.
+  CREATE TABLE page_views (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    viewport_width INTEGER NOT NULL,
+    viewport_height INTEGER NOT NULL,
+    -- Deepest viewport bottom seen (px) and tallest document reported by a click (px); depth = bottom / height.
+    max_seen_bottom REAL,
+    doc_height REAL,
+    max_scroll_depth REAL,
+    -- First full snapshot inside the view: the heatmap background can be rebuilt from there.
+    snapshot_ts INTEGER
+  );
+  CREATE INDEX page_views_window ON page_views (session_id, window_id, ts);
+  -- Covers the scroll map; also finds the latest view with a snapshot of a page.
+  CREATE INDEX page_views_page ON page_views (page_key, device, ts, max_scroll_depth, viewport_height, doc_height);
+
+  -- Clicks with their element anchor (sl:click only: rrweb's own clicks carry no selector or offset).
+  CREATE TABLE clicks (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    ox REAL NOT NULL,
+    oy REAL NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    vw INTEGER NOT NULL,
+    vh INTEGER NOT NULL,
+    dw INTEGER NOT NULL,
+    dh INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL
+  );
+  CREATE INDEX clicks_window ON clicks (session_id, window_id, ts);
+  -- The latest click on an element, to link a heatmap row to a replay.
+  CREATE INDEX clicks_element ON clicks (page_key, selector, ts);
+
+  -- Heatmap buckets per page, kind, device and UTC day, upserted with count = count + excluded.count at ingest,
+  -- so a heatmap sums buckets, not clicks. span 0: one day (day = that day); span 1: the roll-up of a UTC month
+  -- (day = its first day), so a long range reads one row per bucket per month. anchor 0: offset bucket inside the
+  -- element (doc_width 0); anchor 1: page-coordinate bucket at document width doc_width.
+  CREATE TABLE heatmap_cells (
+    page_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    span INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    selector TEXT NOT NULL,
+    anchor INTEGER NOT NULL,
+    doc_width INTEGER NOT NULL,
+    cell_x INTEGER NOT NULL,
+    cell_y INTEGER NOT NULL,
+    project_id INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y, project_id)
+  ) WITHOUT ROWID;
+
+  -- Views, clicks and mouse-move samples per page and day: the heatmap page picker without scanning buckets.
+  CREATE TABLE page_days (
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    project_id INTEGER NOT NULL,
+    views INTEGER NOT NULL,
+    clicks INTEGER NOT NULL,
+    moves INTEGER NOT NULL,
+    PRIMARY KEY (page_key, device, day, project_id)
+  ) WITHOUT ROWID;
+
+  -- Rage, dead and error clicks. Recomputed around every new chunk; the unique key makes that idempotent.
+  -- ox, oy, dw come from the sl:click, null when only rrweb saw the click (then it has no heatmap bucket).
+  CREATE TABLE signals (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    selector TEXT NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    count INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    ox REAL,
+    oy REAL,
+    dw INTEGER,
+    details TEXT NOT NULL,
+    UNIQUE (session_id, window_id, kind, ts, selector)
+  );
+  CREATE INDEX signals_element ON signals (page_key, kind, selector, ts);
+
+  -- Form field focus, blur and change, and form submits, as the recorder reported them (never a value).
+  CREATE TABLE form_events (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    page_view_id INTEGER NOT NULL REFERENCES page_views(id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    action TEXT NOT NULL,
+    form TEXT NOT NULL,
+    field TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL
+  );
+  -- Serves "abandoned a form": started (focus/change) without a submit of the same page and form.
+  CREATE INDEX form_events_session ON form_events (session_id, page_key, form, action);
+  CREATE INDEX form_events_view ON form_events (page_view_id);
+
+  -- Where each window stood after its latest chunk: the page view it is on, viewport and scroll position.
+  CREATE TABLE window_carry (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    page_view_id INTEGER,
+    url TEXT NOT NULL,
+    viewport_width INTEGER NOT NULL,
+    viewport_height INTEGER NOT NULL,
+    scroll_x REAL NOT NULL,
+    scroll_y REAL NOT NULL,
+    document_node_id INTEGER NOT NULL,
+    -- Mouse and touch positions seen so far, so move thinning keeps 1 in N across batches of any size.
+    move_positions INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    PRIMARY KEY (session_id, window_id)
+  ) WITHOUT ROWID;
+
+  -- Signal recomputation reads only the chunks near a new one.
+  CREATE INDEX chunks_window_last_ts ON chunks (session_id, window_id, last_ts);
+  CREATE INDEX custom_events_track ON custom_events (tag, name, session_id, ts);
+  -- Session-level reports and the funnel filter pick sessions by start time and device (covering: no row reads).
+  CREATE INDEX sessions_started_device ON sessions (started_at, device, id);
+
+  CREATE TABLE funnels (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    window_ms INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -59,6 +59,18 @@ export interface SessionFilter {
   minDurationMs?: number;
   userId?: string;
   device?: DeviceClass;
+  /** With (true) or without (false) a rage, dead or error click. */
+  hasRage?: boolean;
+  hasDead?: boolean;
+  hasErrorClicks?: boolean;
+  /** With (true) or without (false) an uncaught error. */
+  hasErrors?: boolean;
+  /** Started a form (focused or changed a field of it) and never submitted it on that page, or not. */
+  abandonedForm?: boolean;
+  /** Tracked (`track()`) an event with this name. */
+  event?: string;
+  /** Only these session ids (a funnel step's sessions). */
+  ids?: readonly string[];
   limit: number;
   offset: number;
 }
@@ -71,7 +83,29 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'limit' | 'offset'>, st
   minDurationMs: 'ended_at - started_at >= @minDurationMs',
   userId: 'user_id = @userId',
   device: 'device = @device',
+  // SQLite's EXISTS is 0 or 1, so one clause serves "with" (1) and "without" (0).
+  hasRage: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'rage') = @hasRage`,
+  hasDead: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'dead') = @hasDead`,
+  hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
+  hasErrors: '(error_count > 0) = @hasErrors',
+  // The same rule as analyzeForms: started = a focus or change in the form; submitted = a submit of that form on a
+  // page with the same key.
+  abandonedForm: `EXISTS (
+    SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
+      AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
+        AND s.form = f.form AND s.action = 'submit')
+  ) = @abandonedForm`,
+  event: `EXISTS (SELECT 1 FROM custom_events e WHERE e.session_id = sessions.id AND e.tag = 'sl:track'
+    AND e.name = @event)`,
+  ids: 'id IN (SELECT value FROM json_each(@ids))',
 };
+
+/** better-sqlite3 binds neither booleans nor arrays: they travel as 1/0 and as JSON. */
+function bindable(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return value;
+}
 
 interface ListStatements {
   rows: Statement<unknown[], SessionRow>;
@@ -203,7 +237,7 @@ export function createSessionQueries(db: Database) {
     list(filter: SessionFilter): { sessions: SessionSummary[]; total: number } {
       const { statements, fields } = listStatementsFor(filter);
       const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
-      for (const field of fields) params[field] = filter[field];
+      for (const field of fields) params[field] = bindable(filter[field]);
       const total = statements.total.get(params) ?? 0;
       return { sessions: statements.rows.all(params).map(summarize), total };
     },

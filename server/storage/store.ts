@@ -1,15 +1,43 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { SessionSummary, TimelineMark } from '../api/types.ts';
+import type { CheckoutEvent, DaySessions } from '../analytics/checkout-metrics.ts';
+import type { SessionTimeline } from '../analytics/funnel.ts';
+import type { CellRow } from '../analytics/heatmap-grid.ts';
+import type { HeatmapKind, ReplayLink, SavedFunnel } from '../api/insights-types.ts';
+import type { DeviceClass, SessionSignal, SessionSummary, TimelineMark } from '../api/types.ts';
 import type { RecordedEvent } from '../protocol.ts';
 import { createChunkQueries } from './chunks.ts';
+import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
 import type { Database } from './db.ts';
+import type { ChunkDerivation } from './derived-model.ts';
+import { createDerivedWriter } from './derived-writes.ts';
+import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
+import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
+import { createHeatmapQueries, type HeatmapRange, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
+import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
+import { createReportQueries } from './reports.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
+import { createSignalQueries } from './signals.ts';
 
 export type { SessionFilter } from './sessions.ts';
+export type { FormEventRow, SessionRange } from './form-events.ts';
+export type { FunnelWrite } from './funnels.ts';
+export type { HeatmapRange, PageTotals } from './heatmap-cells.ts';
+export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+
+/** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
+export interface ReplayLinkQuery {
+  page: string;
+  kind: Exclude<HeatmapKind, 'move'>;
+  selector: string;
+  device?: DeviceClass;
+  /** Time range in ms since epoch, inclusive. */
+  from: number;
+  to: number;
+}
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -40,11 +68,42 @@ export interface Store {
    * Stores one batch atomically: the chunk, then (unless it was a duplicate) the session's new metadata from
    * `summarize`, which receives what the session carried from earlier chunks. Resolves only after commit.
    */
-  saveChunk(chunk: ChunkWrite, summarize: (carry: SessionCarry) => SessionDelta): Promise<ChunkOutcome>;
+  saveChunk(
+    chunk: ChunkWrite,
+    summarize: (carry: SessionCarry) => SessionDelta,
+    /** Ingest's derivation of report rows; left out, only the chunk and the session are stored (imports, tests). */
+    derive?: ChunkDerivation,
+  ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
   getSession(id: string): Promise<SessionSummary | undefined>;
   listMarks(sessionId: string): Promise<TimelineMark[]>;
   readEvents(query: EventsQuery): Promise<EventsResult>;
+  /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
+  readEventsBetween(sessionId: string, windowId: string, from: number, to: number): Promise<RecordedEvent[]>;
+
+  listSignals(sessionId: string): Promise<SessionSignal[]>;
+  heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
+  heatmapPages(query: { device?: DeviceClass; fromDay: number; toDay: number; limit: number }): Promise<PageTotals[]>;
+  latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
+  scrollRows(range: PageRange): Promise<ScrollRows>;
+  latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
+  /** Form events of the sessions in range, ordered by session, window and time. */
+  formEvents(range: SessionRange): Promise<FormEventRow[]>;
+  /** Every session in range with its page views (when `withPages`) and tracked events named in `eventNames`. */
+  funnelTimelines(range: SessionRange, eventNames: readonly string[], withPages: boolean): Promise<SessionTimeline[]>;
+  checkoutRows(
+    range: SessionRange,
+    names: { cartEvent: string; purchaseEvent: string },
+  ): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
+  listFunnels(): Promise<SavedFunnel[]>;
+  getFunnel(id: number): Promise<SavedFunnel | undefined>;
+  saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
+  /** False when there was no such funnel. */
+  deleteFunnel(id: number): Promise<boolean>;
+}
+
+async function decodeChunk(eventsGz: Buffer): Promise<RecordedEvent[]> {
+  return JSON.parse((await gunzipAsync(eventsGz)).toString('utf8')) as RecordedEvent[];
 }
 
 export function createSqliteStore(db: Database): Store {
@@ -52,9 +111,23 @@ export function createSqliteStore(db: Database): Store {
   const sessions = createSessionQueries(db);
   const chunks = createChunkQueries(db);
   const customEvents = createCustomEventQueries(db);
+  const derived = createDerivedWriter(db);
+  const clicks = createClickQueries(db);
+  const signals = createSignalQueries(db);
+  const heatmaps = createHeatmapQueries(db);
+  const pageViews = createPageViewQueries(db);
+  const formEvents = createFormEventQueries(db);
+  const reports = createReportQueries(db);
+  const funnels = createFunnelQueries(db);
 
   const saveInTransaction = db.transaction(
-    (chunk: ChunkWrite, eventsGz: Buffer, rawBytes: number, summarize: (carry: SessionCarry) => SessionDelta) => {
+    (
+      chunk: ChunkWrite,
+      eventsGz: Buffer,
+      rawBytes: number,
+      summarize: (carry: SessionCarry) => SessionDelta,
+      derive: ChunkDerivation | undefined,
+    ) => {
       const existing = sessions.carry(chunk.sessionId);
       if (existing && existing.projectId !== chunk.projectId) return 'project_mismatch' as const;
       const delta = summarize({ lastInputTs: existing?.lastInputTs ?? null });
@@ -83,6 +156,10 @@ export function createSqliteStore(db: Database): Store {
         chunk.windowId,
       );
       customEvents.insertAll(chunk.sessionId, chunk.windowId, delta.customEvents);
+      if (derive) {
+        const { projectId, sessionId, windowId, seq, events } = chunk;
+        derived.write({ projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs }, derive);
+      }
       return 'stored' as const;
     },
   );
@@ -92,11 +169,11 @@ export function createSqliteStore(db: Database): Store {
       return projects.findByKey(key);
     },
 
-    async saveChunk(chunk, summarize) {
+    async saveChunk(chunk, summarize, derive) {
       const json = JSON.stringify(chunk.events);
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json);
-      return saveInTransaction.immediate(chunk, eventsGz, Buffer.byteLength(json), summarize);
+      return saveInTransaction.immediate(chunk, eventsGz, Buffer.byteLength(json), summarize, derive);
     },
 
     async listSessions(filter) {
@@ -113,10 +190,69 @@ export function createSqliteStore(db: Database): Store {
 
     async readEvents({ sessionId, windowId, fromSeq, minEvents }) {
       const page = chunks.readFrom(sessionId, windowId, fromSeq, minEvents);
-      const decoded = await Promise.all(
-        page.chunks.map(async (chunk) => JSON.parse((await gunzipAsync(chunk.eventsGz)).toString('utf8'))),
-      );
-      return { events: decoded.flat() as RecordedEvent[], nextSeq: page.nextSeq };
+      const decoded = await Promise.all(page.chunks.map((chunk) => decodeChunk(chunk.eventsGz)));
+      return { events: decoded.flat(), nextSeq: page.nextSeq };
+    },
+
+    async readEventsBetween(sessionId, windowId, from, to) {
+      const events: RecordedEvent[] = [];
+      for (const chunk of chunks.overlapping(sessionId, windowId, from, to)) {
+        for (const event of await decodeChunk(chunk.eventsGz)) if (event.timestamp >= from && event.timestamp <= to) events.push(event);
+      }
+      return events;
+    },
+
+    async listSignals(sessionId) {
+      return signals.ofSession(sessionId);
+    },
+
+    async heatmapCells(range) {
+      return heatmaps.cells(range);
+    },
+
+    async heatmapPages(query) {
+      return heatmaps.pages(query);
+    },
+
+    async latestReplayLink({ kind, device, ...rest }) {
+      const query = { ...rest, device: device ?? null };
+      return kind === 'click' ? clicks.latestOn(query) : signals.latestOn({ ...query, kind });
+    },
+
+    async scrollRows(range) {
+      return pageViews.scroll(range);
+    },
+
+    async latestSnapshotView(range) {
+      return pageViews.latestSnapshot(range);
+    },
+
+    async formEvents(range) {
+      return [...formEvents.rows(range)];
+    },
+
+    async funnelTimelines(range, eventNames, withPages) {
+      return reports.timelines(range, eventNames, withPages);
+    },
+
+    async checkoutRows(range, names) {
+      return reports.checkout(range, names);
+    },
+
+    async listFunnels() {
+      return funnels.list();
+    },
+
+    async getFunnel(id) {
+      return funnels.get(id);
+    },
+
+    async saveFunnel(funnel) {
+      return funnels.save(funnel);
+    },
+
+    async deleteFunnel(id) {
+      return funnels.delete(id);
     },
   };
 }

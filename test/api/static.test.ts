@@ -88,7 +88,7 @@ describe('static files', () => {
   });
 
   test('does not answer unknown API routes with the viewer', async () => {
-    await expectApiError(await fetch(`${built.url}/api/heatmaps`), 404, 'not_found');
+    await expectApiError(await fetch(`${built.url}/api/no-such-report`), 404, 'not_found');
   });
 
   test('serves the demo store at /demo/', async () => {

@@ -207,7 +207,7 @@ export class FakeApi {
     const session = match ? sessions[decodeURIComponent(match[1])] : undefined;
     if (!match || !session) return notFound(`No session with id "${match?.[1] ?? ''}"`);
     if (!match[2]) {
-      const body: SessionDetail = { session: session.summary, marks: session.marks };
+      const body: SessionDetail = { session: session.summary, marks: session.marks, signals: [] };
       return { status: 200, body };
     }
     const windowId = url.searchParams.get('window') ?? session.summary.windows[0];

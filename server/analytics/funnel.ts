@@ -1,0 +1,168 @@
+/**
+ * Funnels: how many sessions went through ordered steps, each a page pattern or a tracked event name, within a
+ * conversion window.
+ *
+ * Rules:
+ * - A session's timeline is its page views and tracked events of every window (tab), in time order.
+ * - A session reaches step k when steps 0..k occur in order (each strictly later in the timeline than the one before;
+ *   equal timestamps keep recorded order) and step k occurs at most `windowMs` after the step 0 it started from
+ *   (inclusive).
+ * - Every occurrence of step 0 is tried as a start, and the start that gets deepest wins (the earliest on a tie):
+ *   a visitor who browsed, left for an hour and came back to buy converts in the second visit. From a fixed start,
+ *   taking the earliest match of each next step is optimal, so no other choice can get deeper.
+ * - Dropped at step k (k ≥ 1): reached step k - 1 but not step k. Their last reached step's time is where a replay
+ *   of the drop-off should start.
+ */
+import { median } from './form-report.ts';
+import { matchesPagePattern } from './page-key.ts';
+
+export type FunnelStep = { type: 'page'; pattern: string } | { type: 'event'; name: string };
+
+/** One moment of a session's timeline: a page view (its URL) or a tracked event (its name). */
+export type TimelineEntry = { ts: number; kind: 'page'; url: string } | { ts: number; kind: 'event'; name: string };
+
+export interface SessionTimeline {
+  sessionId: string;
+  /** In any order; sorted by time inside (stable, so equal times keep this order). */
+  entries: readonly TimelineEntry[];
+}
+
+export interface FunnelOptions {
+  /** Sessions listed per step among those that dropped there, newest drop first. Defaults to 100. */
+  maxDroppedListed: number;
+}
+
+export const defaultFunnelOptions: Readonly<FunnelOptions> = Object.freeze({ maxDroppedListed: 100 });
+
+/** A session that reached the step before this one and went no further. */
+export interface DroppedSession {
+  sessionId: string;
+  /** Time of the last step it reached (ms since epoch): where its replay should start. */
+  lastStepTs: number;
+}
+
+export interface FunnelStepResult {
+  step: FunnelStep;
+  /** Sessions that reached this step. */
+  sessions: number;
+  /** sessions / sessions of the previous step; null for step 0 or when the previous step had none. */
+  conversionFromPrevious: number | null;
+  /** sessions / sessions of step 0; null while step 0 has none. */
+  conversionFromStart: number | null;
+  /** Median time from the previous step to this one over the sessions that reached it, in ms; null if none. */
+  medianTimeFromPreviousMs: number | null;
+  /** Sessions that reached the previous step but not this one (0 for step 0). */
+  droppedCount: number;
+  /** The first `maxDroppedListed` of them, newest drop first. */
+  dropped: DroppedSession[];
+}
+
+export interface FunnelResult {
+  /** Sessions looked at (those that never reached step 0 included). */
+  sessionsConsidered: number;
+  steps: FunnelStepResult[];
+}
+
+/** How far one session got: the time of each step reached, in step order (empty when step 0 never occurred). */
+export interface FunnelProgress {
+  stepTs: number[];
+}
+
+/** Memoizes page-pattern matches per URL: sessions repeat the same URLs many times. */
+export class StepMatcher {
+  readonly #steps: readonly FunnelStep[];
+  readonly #pageMatches = new Map<string, boolean[]>();
+
+  constructor(steps: readonly FunnelStep[]) {
+    this.#steps = steps;
+  }
+
+  matches(entry: TimelineEntry, stepIndex: number): boolean {
+    const step = this.#steps[stepIndex];
+    if (step.type === 'event') return entry.kind === 'event' && entry.name === step.name;
+    if (entry.kind !== 'page') return false;
+    let flags = this.#pageMatches.get(entry.url);
+    if (!flags) {
+      flags = this.#steps.map((candidate) => candidate.type === 'page' && matchesPagePattern(entry.url, candidate.pattern));
+      this.#pageMatches.set(entry.url, flags);
+    }
+    return flags[stepIndex];
+  }
+}
+
+function byTime(entries: readonly TimelineEntry[]): TimelineEntry[] {
+  return [...entries].sort((a, b) => a.ts - b.ts);
+}
+
+export function funnelProgress(
+  entries: readonly TimelineEntry[],
+  stepCount: number,
+  windowMs: number,
+  matcher: StepMatcher,
+): FunnelProgress {
+  const sorted = byTime(entries);
+  let best: number[] = [];
+  for (let start = 0; start < sorted.length && best.length < stepCount; start++) {
+    if (!matcher.matches(sorted[start], 0)) continue;
+    const startTs = sorted[start].ts;
+    const times = [startTs];
+    let position = start;
+    for (let step = 1; step < stepCount; step++) {
+      let found = -1;
+      for (let next = position + 1; next < sorted.length && sorted[next].ts - startTs <= windowMs; next++) {
+        if (matcher.matches(sorted[next], step)) {
+          found = next;
+          break;
+        }
+      }
+      if (found < 0) break;
+      times.push(sorted[found].ts);
+      position = found;
+    }
+    if (times.length > best.length) best = times;
+  }
+  return { stepTs: best };
+}
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+export function computeFunnel(
+  timelines: Iterable<SessionTimeline>,
+  steps: readonly FunnelStep[],
+  windowMs: number,
+  options: Partial<FunnelOptions> = {},
+): FunnelResult {
+  const { maxDroppedListed } = { ...defaultFunnelOptions, ...options };
+  const matcher = new StepMatcher(steps);
+  const reached = steps.map(() => 0);
+  const gaps: number[][] = steps.map(() => []);
+  const dropped: DroppedSession[][] = steps.map(() => []);
+  let sessionsConsidered = 0;
+
+  for (const timeline of timelines) {
+    sessionsConsidered += 1;
+    const { stepTs } = funnelProgress(timeline.entries, steps.length, windowMs, matcher);
+    stepTs.forEach((ts, step) => {
+      reached[step] += 1;
+      if (step > 0) gaps[step].push(ts - stepTs[step - 1]);
+    });
+    if (stepTs.length > 0 && stepTs.length < steps.length) {
+      dropped[stepTs.length].push({ sessionId: timeline.sessionId, lastStepTs: stepTs[stepTs.length - 1] });
+    }
+  }
+
+  return {
+    sessionsConsidered,
+    steps: steps.map((step, index) => ({
+      step,
+      sessions: reached[index],
+      conversionFromPrevious: index === 0 ? null : ratio(reached[index], reached[index - 1]),
+      conversionFromStart: ratio(reached[index], reached[0]),
+      medianTimeFromPreviousMs: index === 0 ? null : median(gaps[index]),
+      droppedCount: dropped[index].length,
+      dropped: dropped[index]
+        .sort((a, b) => b.lastStepTs - a.lastStepTs || a.sessionId.localeCompare(b.sessionId))
+        .slice(0, maxDroppedListed),
+    })),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Heatmap buckets. Each point (a click, or a mouse-move sample) is kept twice, so a viewer can place it on a page
+ * rebuilt at another width:
+ * - anchored to its element: the element's selector and the click's offset inside the element's box, binned into an
+ *   ELEMENT_GRID × ELEMENT_GRID grid (ox, oy are fractions 0..1);
+ * - by page coordinate, the fallback for elements the rebuilt page no longer has: PAGE_CELL_PX squares of the
+ *   document, with the document width they were recorded at so the viewer can scale x to its own width.
+ * Mouse moves carry no element, so they have page buckets only (selector '').
+ */
+
+/** Offset buckets per side inside an element. */
+export const ELEMENT_GRID = 20;
+/** Side of a page-coordinate bucket, in CSS px. */
+export const PAGE_CELL_PX = 20;
+/** One UTC day in ms: heatmaps are pre-aggregated per day. */
+export const DAY_MS = 86_400_000;
+
+export type CellAnchor = 'element' | 'page';
+
+/** Days since the epoch (UTC) of a time in ms. */
+export function dayOf(ts: number): number {
+  return Math.floor(ts / DAY_MS);
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export function dayLabel(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The day number of the first day of the UTC month holding `day`, or of the month after it (`offset` 1). */
+export function monthStart(day: number, offset: 0 | 1 = 0): number {
+  const date = new Date(day * DAY_MS);
+  return dayOf(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
+}
+
+/** A day range as read from the buckets: whole months from monthly roll-ups, the days around them from daily ones. */
+export interface DaySpans {
+  /** First days of the first and last whole month inside the range; null when it holds no whole month. */
+  months: [number, number] | null;
+  /** Day ranges (inclusive) outside those months. */
+  days: Array<[number, number]>;
+}
+
+/**
+ * Splits [fromDay, toDay] (inclusive) so a year of data is read as 12 monthly rows per bucket instead of 365 daily
+ * ones: buckets are kept per day and rolled up per month.
+ */
+export function splitDayRange(fromDay: number, toDay: number): DaySpans {
+  if (fromDay > toDay) return { months: null, days: [] };
+  const firstWhole = monthStart(fromDay) === fromDay ? fromDay : monthStart(fromDay, 1);
+  // Whole months end before the month that holds the day after the range.
+  const wholeEnd = monthStart(toDay + 1);
+  if (firstWhole >= wholeEnd) return { months: null, days: [[fromDay, toDay]] };
+  const days: Array<[number, number]> = [];
+  if (fromDay < firstWhole) days.push([fromDay, firstWhole - 1]);
+  if (wholeEnd <= toDay) days.push([wholeEnd, toDay]);
+  return { months: [firstWhole, monthStart(wholeEnd - 1)], days };
+}
+
+function clampIndex(value: number, size: number): number {
+  if (!Number.isFinite(value)) return 0;
+  return Math.min(size - 1, Math.max(0, Math.floor(value)));
+}
+
+/** The element-grid bucket of an offset inside an element (fractions, clamped to the box). */
+export function elementCell(ox: number, oy: number): { cx: number; cy: number } {
+  return { cx: clampIndex(ox * ELEMENT_GRID, ELEMENT_GRID), cy: clampIndex(oy * ELEMENT_GRID, ELEMENT_GRID) };
+}
+
+/** The page bucket of a document position in CSS px (negative positions clamp to 0). */
+export function pageCell(x: number, y: number): { cx: number; cy: number } {
+  const cell = (value: number) => (Number.isFinite(value) && value > 0 ? Math.floor(value / PAGE_CELL_PX) : 0);
+  return { cx: cell(x), cy: cell(y) };
+}
+
+/** One stored bucket with its count summed over the days and devices asked for. */
+export interface CellRow {
+  selector: string;
+  anchor: CellAnchor;
+  /** Document width the page bucket was recorded at, CSS px; 0 for element buckets. */
+  documentWidth: number;
+  cx: number;
+  cy: number;
+  count: number;
+}
+
+export interface ElementCell {
+  cx: number;
+  cy: number;
+  count: number;
+}
+
+export interface PageCell {
+  documentWidth: number;
+  cx: number;
+  cy: number;
+  count: number;
+}
+
+export interface HeatmapElement {
+  /** The element's selector; '' for mouse moves, which have no element. */
+  selector: string;
+  /** Points on this element. */
+  count: number;
+  /** count / all points of the map. */
+  share: number;
+  /** Offset buckets in the element: bucket (cx, cy) centres at ((cx + 0.5) / grid, (cy + 0.5) / grid) of its box. */
+  cells: ElementCell[];
+  /** The same points by page coordinate: x in [cx, cx + 1) × cell px at documentWidth, y likewise (unscaled). */
+  pageCells: PageCell[];
+}
+
+export interface AggregatedHeatmap {
+  /** Points in the map. */
+  total: number;
+  /** The `limit` elements with most points, most first (ties by selector): the most-clicked elements table. */
+  elements: HeatmapElement[];
+  /** Elements and points left out by the limit. */
+  otherElements: number;
+  otherCount: number;
+}
+
+/**
+ * Groups bucket rows by selector. A point is in both an element bucket and a page bucket, so an element's count is
+ * taken from its page buckets (mouse moves have no others).
+ */
+export function aggregateHeatmap(rows: Iterable<CellRow>, limit: number): AggregatedHeatmap {
+  const bySelector = new Map<string, HeatmapElement>();
+  let total = 0;
+  for (const row of rows) {
+    if (row.count <= 0) continue;
+    let element = bySelector.get(row.selector);
+    if (!element) {
+      element = { selector: row.selector, count: 0, share: 0, cells: [], pageCells: [] };
+      bySelector.set(row.selector, element);
+    }
+    if (row.anchor === 'element') {
+      element.cells.push({ cx: row.cx, cy: row.cy, count: row.count });
+    } else {
+      element.pageCells.push({ documentWidth: row.documentWidth, cx: row.cx, cy: row.cy, count: row.count });
+      element.count += row.count;
+      total += row.count;
+    }
+  }
+  const ranked = [...bySelector.values()].sort(
+    (a, b) => b.count - a.count || (a.selector < b.selector ? -1 : a.selector > b.selector ? 1 : 0),
+  );
+  const elements = ranked.slice(0, Math.max(0, limit));
+  for (const element of elements) {
+    element.share = total > 0 ? element.count / total : 0;
+    element.cells.sort((a, b) => a.cy - b.cy || a.cx - b.cx);
+    element.pageCells.sort((a, b) => a.documentWidth - b.documentWidth || a.cy - b.cy || a.cx - b.cx);
+  }
+  const otherCount = ranked.slice(elements.length).reduce((sum, element) => sum + element.count, 0);
+  return { total, elements, otherElements: ranked.length - elements.length, otherCount };
+}

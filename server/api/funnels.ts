@@ -1,0 +1,69 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import type { Store } from '../storage/store.ts';
+import { runFunnel } from './funnel-run.ts';
+import type { FunnelList, FunnelQueryResponse, SavedFunnel } from './insights-types.ts';
+import { checkRange, device } from './query-params.ts';
+
+/** Steps per funnel at most. */
+const MAX_STEPS = 20;
+/** Conversion window: default and longest accepted, in ms. */
+const DEFAULT_WINDOW_MS = 30 * 60 * 1000;
+const MAX_WINDOW_MS = 90 * 24 * 60 * 60 * 1000;
+/** Funnel bodies are a few steps; anything larger is a mistake. */
+const MAX_BODY = '64kb';
+
+const step = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('page'),
+    // pageKey's pattern syntax: `/product/*`, `/blog/**`, `/order/:id`.
+    pattern: z.string().min(1).max(512).regex(/^\//, 'expected a path pattern starting with "/"'),
+  }),
+  z.strictObject({ type: z.literal('event'), name: z.string().min(1).max(200) }),
+]);
+const steps = z.array(step).min(1).max(MAX_STEPS);
+const windowMs = z.number().int().min(1).max(MAX_WINDOW_MS).default(DEFAULT_WINDOW_MS);
+const time = z.number().int().min(0);
+
+const queryBody = z
+  .strictObject({ steps, windowMs, from: time.optional(), to: time.optional(), device: device.optional() })
+  .superRefine(checkRange);
+const saveBody = z.strictObject({ name: z.string().trim().min(1).max(200), steps, windowMs });
+
+function funnelId(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id "${raw}"`);
+  return Number(raw);
+}
+
+/** POST /api/funnels/query, and saved funnels: GET /api/funnels, POST /api/funnels, DELETE /api/funnels/:id. */
+export function funnelsRouter({ store }: { store: Store }): Router {
+  const router = Router();
+  const json = express.json({ limit: MAX_BODY });
+
+  router.post('/api/funnels/query', json, async (req, res) => {
+    const { steps, windowMs, from, to, device } = parseOrThrow(queryBody, req.body, 'invalid_body');
+    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range: { from, to, device } });
+    res.json(body);
+  });
+
+  router.get('/api/funnels', async (_req, res) => {
+    const body: FunnelList = { funnels: await store.listFunnels() };
+    res.json(body);
+  });
+
+  router.post('/api/funnels', json, async (req, res) => {
+    const funnel = parseOrThrow(saveBody, req.body, 'invalid_body');
+    const body: SavedFunnel = await store.saveFunnel({ ...funnel, createdAt: Date.now() });
+    res.status(201).json(body);
+  });
+
+  router.delete('/api/funnels/:id', async (req, res) => {
+    const id = funnelId(req.params.id);
+    if (!(await store.deleteFunnel(id))) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${id}`);
+    res.status(204).end();
+  });
+
+  return router;
+}

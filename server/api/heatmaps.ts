@@ -1,0 +1,156 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { aggregateHeatmap, DAY_MS, dayOf, ELEMENT_GRID, PAGE_CELL_PX } from '../analytics/heatmap-grid.ts';
+import { scrollBands } from '../analytics/scroll-map.ts';
+import { HttpError } from '../http/errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import { RrwebEventType } from '../protocol.ts';
+import type { Store } from '../storage/store.ts';
+import type {
+  HeatmapPagesResponse,
+  HeatmapResponse,
+  HeatmapSnapshotResponse,
+  ScrollmapResponse,
+} from './insights-types.ts';
+import { checkRange, device, integer, pageParam, timeRange } from './query-params.ts';
+
+/** Elements listed per heatmap by default and at most. */
+const DEFAULT_ELEMENTS = 200;
+const MAX_ELEMENTS = 2000;
+/** Pages listed by the picker by default and at most. */
+const DEFAULT_PAGES = 100;
+const MAX_PAGES = 1000;
+/** Events of a snapshot view sent at most: the full snapshot and enough of what follows to settle the page. */
+const MAX_SNAPSHOT_EVENTS = 5000;
+/** Depth bands of the scroll map (5% each). */
+const SCROLL_BANDS = 20;
+/** Day numbers standing in for an open range (recordings are never older than 1970 or newer than 9999). */
+const FIRST_DAY = 0;
+const LAST_DAY = dayOf(Date.UTC(9999, 11, 31));
+
+const heatmapQuery = z
+  .strictObject({
+    page: pageParam,
+    kind: z.enum(['click', 'rage', 'dead', 'error', 'move']).default('click'),
+    device: device.optional(),
+    ...timeRange,
+    limit: integer.pipe(z.number().min(1).max(MAX_ELEMENTS)).default(DEFAULT_ELEMENTS),
+  })
+  .superRefine(checkRange);
+
+const pagesQuery = z
+  .strictObject({
+    device: device.optional(),
+    ...timeRange,
+    limit: integer.pipe(z.number().min(1).max(MAX_PAGES)).default(DEFAULT_PAGES),
+  })
+  .superRefine(checkRange);
+
+const pageQuery = z.strictObject({ page: pageParam, device: device.optional(), ...timeRange }).superRefine(checkRange);
+
+/** Heatmaps are pre-aggregated per UTC day, so their ranges cover whole days. */
+function dayRange(query: { from?: number; to?: number }) {
+  const fromDay = query.from === undefined ? FIRST_DAY : dayOf(query.from);
+  const toDay = query.to === undefined ? LAST_DAY : dayOf(query.to);
+  return { fromDay, toDay, fromTs: fromDay * DAY_MS, toTs: (toDay + 1) * DAY_MS - 1 };
+}
+
+const scopeOf = (query: { page: string; device?: string; from?: number; to?: number }) => ({
+  page: query.page,
+  device: (query.device ?? null) as HeatmapResponse['device'],
+  from: query.from ?? null,
+  to: query.to ?? null,
+});
+
+/** The Meta and full snapshot that open a view, then what follows, cut at MAX_SNAPSHOT_EVENTS. */
+function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: number) {
+  const snapshot = events.findIndex((event) => event.type === RrwebEventType.FullSnapshot && event.timestamp >= snapshotTs);
+  if (snapshot < 0) return null;
+  let start = snapshot;
+  // rrweb emits Meta (the URL and viewport) right before each full snapshot; the player needs both.
+  for (let index = snapshot - 1; index >= 0; index--) {
+    if (events[index].type === RrwebEventType.Meta) {
+      start = index;
+      break;
+    }
+  }
+  const rest = events.slice(start);
+  return { events: rest.slice(0, MAX_SNAPSHOT_EVENTS), truncated: rest.length > MAX_SNAPSHOT_EVENTS };
+}
+
+/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot and /api/scrollmap. */
+export function heatmapsRouter({ store }: { store: Store }): Router {
+  const router = Router();
+
+  router.get('/api/heatmaps', async (req, res) => {
+    const query = parseOrThrow(heatmapQuery, req.query, 'invalid_query');
+    const { fromDay, toDay, fromTs, toTs } = dayRange(query);
+    const cells = await store.heatmapCells({ page: query.page, kind: query.kind, device: query.device, fromDay, toDay });
+    const map = aggregateHeatmap(cells, query.limit);
+    const elements = await Promise.all(
+      map.elements.map(async (element) => {
+        if (query.kind === 'move') return { ...element, replay: null };
+        const link = { page: query.page, kind: query.kind, selector: element.selector, device: query.device };
+        const replay = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
+        return { ...element, replay: replay ?? null };
+      }),
+    );
+    const body: HeatmapResponse = {
+      ...scopeOf(query),
+      kind: query.kind,
+      elementGrid: ELEMENT_GRID,
+      pageCellPx: PAGE_CELL_PX,
+      total: map.total,
+      elements,
+      otherElements: map.otherElements,
+      otherCount: map.otherCount,
+    };
+    res.json(body);
+  });
+
+  router.get('/api/heatmaps/pages', async (req, res) => {
+    const query = parseOrThrow(pagesQuery, req.query, 'invalid_query');
+    const { fromDay, toDay } = dayRange(query);
+    const body: HeatmapPagesResponse = {
+      pages: await store.heatmapPages({ device: query.device, fromDay, toDay, limit: query.limit }),
+    };
+    res.json(body);
+  });
+
+  router.get('/api/heatmaps/snapshot', async (req, res) => {
+    const query = parseOrThrow(pageQuery, req.query, 'invalid_query');
+    const view = await store.latestSnapshotView(query);
+    const notFound = () => new HttpError(404, 'snapshot_not_found', `No recorded full snapshot of page "${query.page}"`);
+    if (!view) throw notFound();
+    const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
+    const slice = fromSnapshot(events, view.snapshotTs);
+    if (!slice) throw notFound();
+    const body: HeatmapSnapshotResponse = {
+      page: query.page,
+      device: view.device,
+      sessionId: view.sessionId,
+      windowId: view.windowId,
+      url: view.url,
+      ts: view.ts,
+      viewportWidth: view.viewportWidth,
+      viewportHeight: view.viewportHeight,
+      ...slice,
+    };
+    res.json(body);
+  });
+
+  router.get('/api/scrollmap', async (req, res) => {
+    const query = parseOrThrow(pageQuery, req.query, 'invalid_query');
+    const rows = await store.scrollRows(query);
+    const body: ScrollmapResponse = {
+      ...scopeOf(query),
+      views: rows.views,
+      viewsWithDepth: rows.depths.reduce((sum, row) => sum + row.views, 0),
+      bands: scrollBands(rows.depths, SCROLL_BANDS),
+      averageFold: rows.averageFold,
+    };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,16 @@
+import { Router } from 'express';
+import type { Store } from '../storage/store.ts';
+import { formsRouter } from './forms.ts';
+import { funnelsRouter } from './funnels.ts';
+import { heatmapsRouter } from './heatmaps.ts';
+import { metricsRouter } from './metrics.ts';
+
+/** The insight reports: heatmaps and scroll map, forms, funnels, checkout metrics. */
+export function insightsRouter({ store }: { store: Store }): Router {
+  const router = Router();
+  router.use(heatmapsRouter({ store }));
+  router.use(formsRouter({ store }));
+  router.use(funnelsRouter({ store }));
+  router.use(metricsRouter({ store }));
+  return router;
+}

@@ -1,0 +1,59 @@
+import type { FormRow } from '../analytics/form-rows.ts';
+import type { DeviceClass } from '../api/types.ts';
+import type { Database } from './db.ts';
+import type { DerivedFormEvent } from './derived-model.ts';
+import { NO_LOWER_BOUND, NO_UPPER_BOUND, perDevice } from './sql.ts';
+
+export interface FormEventRecord extends Omit<DerivedFormEvent, 'view'> {
+  projectId: number;
+  sessionId: string;
+  windowId: string;
+  pageViewId: number;
+  pageKey: string;
+}
+
+/** A stored form event with the page view it happened in, for rebuilding a window's form use. */
+export type FormEventRow = FormRow;
+
+/** Sessions a session-level report covers: started within the range, optionally of one device class. */
+export interface SessionRange {
+  from?: number;
+  to?: number;
+  device?: DeviceClass;
+}
+
+export function sessionRangeParams(range: SessionRange): Record<string, unknown> {
+  const params: Record<string, unknown> = { from: range.from ?? NO_LOWER_BOUND, to: range.to ?? NO_UPPER_BOUND };
+  if (range.device) params.device = range.device;
+  return params;
+}
+
+export function createFormEventQueries(db: Database) {
+  const insert = db.prepare(`
+    INSERT INTO form_events (project_id, session_id, window_id, page_view_id, ts, page_key, action, form, field, name,
+      kind)
+    VALUES (@projectId, @sessionId, @windowId, @pageViewId, @ts, @pageKey, @action, @form, @field, @name, @kind)
+  `);
+  const rows = perDevice<FormEventRow>(
+    db,
+    (devices) => `
+      SELECT f.session_id AS sessionId, f.window_id AS windowId, v.id AS viewId, v.url, v.ts AS viewTs,
+        v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind
+      FROM sessions s
+      JOIN form_events f ON f.session_id = s.id
+      JOIN page_views v ON v.id = f.page_view_id
+      WHERE s.started_at BETWEEN @from AND @to AND s.device ${devices}
+      ORDER BY f.session_id, f.window_id, f.ts, f.id`,
+  );
+
+  return {
+    insert(record: FormEventRecord): void {
+      insert.run(record);
+    },
+
+    /** Form events of the sessions in range, grouped by session and window, in time order within each window. */
+    rows(range: SessionRange): IterableIterator<FormEventRow> {
+      return rows(range.device).iterate(sessionRangeParams(range));
+    },
+  };
+}

@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { EventPage, SessionDetail, SessionList, SessionSummary, TimelineMark } from '../../server/api/types.ts';
+import type { FunnelList, SavedFunnel } from '../../server/api/insights-types.ts';
+import type {
+  EventPage,
+  SessionDetail,
+  SessionList,
+  SessionSignal,
+  SessionSummary,
+  TimelineMark,
+} from '../../server/api/types.ts';
 import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../server/protocol.ts';
 import { MALFORMED_EVENT_INDEX, MALFORMED_STREAM, loadCorpusStream } from '../helpers/corpus.ts';
 
@@ -48,6 +56,39 @@ export const counterMarks: Array<{ offsetMs: number; kind: TimelineMark['kind'];
   { offsetMs: 45_000, kind: 'error', label: 'TypeError: cart.items is undefined' },
 ];
 
+/** Signals the fake detail route returns for window `w-main`, as offsets from the recording's start. */
+export const counterSignals: Array<{ offsetMs: number } & Omit<SessionSignal, 'ts' | 'windowId'>> = [
+  { offsetMs: 20_000, kind: 'rage', selector: '#apply-promo', count: 5, x: 610, y: 540, page: '/', message: '' },
+  { offsetMs: 40_000, kind: 'dead', selector: '#product-image', count: 1, x: 300, y: 260, page: '/cart', message: '' },
+  {
+    offsetMs: 45_000,
+    kind: 'error',
+    selector: '#pay-button',
+    count: 1,
+    x: 700,
+    y: 620,
+    page: '/cart',
+    message: 'TypeError: cart.items is undefined',
+  },
+];
+
+/** Saved funnels GET /api/funnels answers with. */
+export const savedFunnels: SavedFunnel[] = [
+  {
+    id: 7,
+    name: 'Checkout',
+    steps: [
+      { type: 'page', pattern: '/demo' },
+      { type: 'page', pattern: '/demo/product.html' },
+      { type: 'page', pattern: '/demo/cart.html' },
+      { type: 'event', name: 'purchase' },
+    ],
+    windowMs: 1_800_000,
+    createdAt: Date.UTC(2024, 0, 1),
+  },
+  { id: 9, name: 'Sign-ups', steps: [{ type: 'page', pattern: '/' }, { type: 'event', name: 'signup' }], windowMs: 600_000, createdAt: 0 },
+];
+
 const clickCount = counterEvents.filter((event) => {
   const data = event.data as { source?: number; type?: number };
   return event.type === RrwebEventType.IncrementalSnapshot && data.source === RrwebIncrementalSource.MouseInteraction && data.type === 2;
@@ -79,11 +120,19 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
 }
 
 /** Sessions the fake knows: the counter recording, a two-tab session, and one with a single event. */
-const sessions: Record<string, { summary: SessionSummary; events: Record<string, RecordedEvent[]>; marks: TimelineMark[] }> = {
+interface FakeSession {
+  summary: SessionSummary;
+  events: Record<string, RecordedEvent[]>;
+  marks: TimelineMark[];
+  signals: SessionSignal[];
+}
+
+const sessions: Record<string, FakeSession> = {
   's-counter': {
     summary: summary('s-counter'),
     events: { 'w-main': counterEvents },
-    marks: counterMarks.map((mark) => ({ ts: counterStart + mark.offsetMs, windowId: 'w-main', ...mark })),
+    marks: counterMarks.map(({ offsetMs, ...mark }) => ({ ts: counterStart + offsetMs, windowId: 'w-main', ...mark })),
+    signals: counterSignals.map(({ offsetMs, ...signal }) => ({ ts: counterStart + offsetMs, windowId: 'w-main', ...signal })),
   },
   's-tabs': {
     summary: summary('s-tabs', { windows: ['w-one', 'w-two'] }),
@@ -93,11 +142,16 @@ const sessions: Record<string, { summary: SessionSummary; events: Record<string,
       { ts: counterStart + 5_000, windowId: 'w-two', kind: 'page', label: 'http://localhost:8080/second-tab' },
       { ts: counterStart + 9_000, windowId: 'w-two', kind: 'track', label: 'compare_open' },
     ],
+    // Only the second tab saw a rage click: the first tab's timeline must not show it.
+    signals: [
+      { ts: counterStart + 7_000, windowId: 'w-two', kind: 'rage', selector: '#compare', count: 4, x: 10, y: 10, page: '/', message: '' },
+    ],
   },
   's-short': {
     summary: summary('s-short', { endedAt: counterStart, durationMs: 0, eventCount: 1, pageCount: 1 }),
     events: { 'w-main': counterEvents.slice(0, 1) },
     marks: [],
+    signals: [],
   },
 };
 
@@ -134,6 +188,8 @@ export class FakeApi {
   readonly requests: ApiRequest[] = [];
   /** What GET /api/sessions answers: rows, an empty list, or a 500 with the error shape. */
   listMode: 'rows' | 'empty' | 'error' = 'rows';
+  /** What GET /api/funnels answers: the saved funnels, none, or a 500. */
+  funnelsMode: 'saved' | 'none' | 'error' = 'saved';
   url = '';
   readonly #viewerDir: string;
   readonly #server = createServer((req, res) => void this.#handle(req, res));
@@ -203,11 +259,18 @@ export class FakeApi {
       const body: SessionList = { sessions: rows.slice(offset, offset + limit), total: rows.length, limit, offset };
       return { status: 200, body };
     }
+    if (url.pathname === '/api/funnels') {
+      if (this.funnelsMode === 'error') {
+        return { status: 500, body: { error: { code: 'storage_failed', message: 'Funnels table is missing' } } };
+      }
+      const body: FunnelList = { funnels: this.funnelsMode === 'saved' ? savedFunnels : [] };
+      return { status: 200, body };
+    }
     const match = /^\/api\/sessions\/([^/]+)(\/events)?$/.exec(url.pathname);
     const session = match ? sessions[decodeURIComponent(match[1])] : undefined;
     if (!match || !session) return notFound(`No session with id "${match?.[1] ?? ''}"`);
     if (!match[2]) {
-      const body: SessionDetail = { session: session.summary, marks: session.marks, signals: [] };
+      const body: SessionDetail = { session: session.summary, marks: session.marks, signals: session.signals };
       return { status: 200, body };
     }
     const windowId = url.searchParams.get('window') ?? session.summary.windows[0];

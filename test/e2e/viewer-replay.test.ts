@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { EVENTS_PAGE_LIMIT, FakeApi, buildViewer, counterEvents, counterMarks } from './viewer-fake-api.ts';
+import { EVENTS_PAGE_LIMIT, FakeApi, buildViewer, counterEvents, counterMarks, counterSignals } from './viewer-fake-api.ts';
 
 let browser: Browser;
 let api: FakeApi;
@@ -14,6 +14,18 @@ let pageErrors: Error[] = [];
 
 /** Slack for a playing replay to move on between a seek and the test reading the clock, ms. */
 const PLAYBACK_SLACK_MS = 4000;
+/** A signal's jump lands this long before its first click (SIGNAL_LEAD_IN_MS in viewer/src/lib/marks.ts). */
+const SIGNAL_LEAD_IN_MS = 1000;
+
+/** Marks and signals of the counter session as the viewer names their kinds, in time order (marks first on a tie). */
+const counterMoments = [
+  ...counterMarks.map((mark) => ({ offsetMs: mark.offsetMs, kind: mark.kind as string, rank: 0 })),
+  ...counterSignals.map((signal) => ({
+    offsetMs: signal.offsetMs,
+    kind: signal.kind === 'error' ? 'error-click' : signal.kind,
+    rank: 1,
+  })),
+].sort((a, b) => a.offsetMs - b.offsetMs || a.rank - b.rank);
 
 beforeAll(async () => {
   build = await buildViewer();
@@ -96,7 +108,7 @@ describe('viewer | replay', () => {
   test('draws a marker per mark; clicking one seeks the player and the current URL follows page marks', async () => {
     await openReplay(page, '#/sessions/s-counter');
     await allEventsLoaded();
-    const markers = page.getByTestId('timeline-mark');
+    const markers = page.getByTestId('timeline-mark').and(page.locator(':not(.signal)'));
     expect(await markers.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual(
       counterMarks.map((mark) => mark.kind),
     );
@@ -128,10 +140,69 @@ describe('viewer | replay', () => {
     expect(await currentTime()).toBeLessThan(errorOffset + PLAYBACK_SLACK_MS);
   });
 
+  test('draws every signal as a coloured diamond with a legend and tooltip; the moments list jumps to each', async () => {
+    await openReplay(page, '#/sessions/s-counter');
+    await allEventsLoaded();
+    const markers = page.getByTestId('timeline-mark');
+    const drawn = await markers.evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        kind: node.getAttribute('data-kind'),
+        offset: Number(node.getAttribute('data-offset')),
+        signal: node.classList.contains('signal'),
+        colour: getComputedStyle(node, '::before').backgroundColor,
+      })),
+    );
+    expect(drawn.map((mark) => mark.kind)).toEqual(counterMoments.map((moment) => moment.kind));
+    const signals = drawn.filter((mark) => mark.signal);
+    expect(signals.map((mark) => [mark.kind, mark.offset])).toEqual([
+      ['rage', 20_000],
+      ['dead', 40_000],
+      ['error-click', 45_000],
+    ]);
+    // Three kinds, three colours.
+    expect(new Set(signals.map((mark) => mark.colour)).size).toBe(3);
+    const legend = page.getByTestId('timeline-legend');
+    for (const name of ['Rage click', 'Dead click', 'Error click', 'Page', 'Error']) expect(await legend.innerText()).toContain(name);
+
+    const rage = page.locator('[data-testid="timeline-mark"][data-kind="rage"]');
+    await rage.hover();
+    const tip = rage.locator('.tip');
+    expect(await tip.isVisible()).toBe(true);
+    expect(await tip.innerText()).toContain('#apply-promo');
+    expect(await tip.innerText()).toContain('5 clicks');
+    // The tooltip is drawn above the bar and upright, not inside the diamond.
+    const tipBox = (await tip.boundingBox())!;
+    const rageBox = (await rage.boundingBox())!;
+    expect(tipBox.y + tipBox.height).toBeLessThanOrEqual(rageBox.y);
+    expect(tipBox.width).toBeGreaterThan(tipBox.height);
+
+    await rage.click();
+    const rageSeek = counterSignals[0].offsetMs - SIGNAL_LEAD_IN_MS;
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(rageSeek);
+    expect(await currentTime()).toBeLessThan(rageSeek + PLAYBACK_SLACK_MS);
+    await page.mouse.move(0, 0);
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/viewer-replay-signals.png' });
+
+    // The side list holds the same moments in the same order, signals labelled with their element.
+    const items = page.getByTestId('mark-item');
+    expect(await items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual(
+      counterMoments.map((moment) => moment.kind),
+    );
+    const deadItem = page.locator('[data-testid="mark-item"][data-kind="dead"]');
+    expect(await deadItem.innerText()).toContain('#product-image');
+    const errorItem = page.locator('[data-testid="mark-item"][data-kind="error-click"]');
+    expect(await errorItem.innerText()).toContain('TypeError: cart.items is undefined');
+    await deadItem.click();
+    const deadSeek = counterSignals[1].offsetMs - SIGNAL_LEAD_IN_MS;
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(deadSeek);
+    expect(await currentTime()).toBeLessThan(deadSeek + PLAYBACK_SLACK_MS);
+  });
+
   test('copies a link with t= at the current time, and opening it seeks there once those events arrive', async () => {
     await openReplay(page, '#/sessions/s-counter');
     await allEventsLoaded();
-    await page.getByTestId('timeline-mark').nth(3).click();
+    await page.locator('[data-testid="timeline-mark"][data-kind="identify"]').click();
     await page.getByTestId('copy-link').click();
     const link = await page.getByTestId('copied-link').inputValue();
     const match = /^http:\/\/127\.0\.0\.1:\d+\/#\/sessions\/s-counter\?t=(\d+)$/.exec(link);
@@ -155,11 +226,18 @@ describe('viewer | replay', () => {
     const tabs = page.getByTestId('window-tab');
     expect(await tabs.count()).toBe(2);
     expect(await page.getByTestId('timeline-mark').count()).toBe(1);
+    // The rage click happened in the other tab, so this one shows no signal.
+    expect(await page.locator('[data-testid="timeline-mark"][data-kind="rage"]').count()).toBe(0);
 
     await tabs.nth(1).click();
     await page.waitForFunction(() => location.hash === '#/sessions/s-tabs?window=w-two');
     await page.locator('[data-testid="replay"][data-state="ready"]').waitFor();
-    await expect.poll(() => page.getByTestId('timeline-mark').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('timeline-mark').count()).toBe(3);
+    expect(await page.getByTestId('timeline-mark').evaluateAll((nodes) => nodes.map((node) => node.dataset.kind))).toEqual([
+      'page',
+      'rage',
+      'track',
+    ]);
     const windows = api.requestsTo(/^\/api\/sessions\/s-tabs\/events$/).map((request) => request.query.get('window'));
     expect(windows).toContain('w-one');
     expect(windows.at(-1)).toBe('w-two');

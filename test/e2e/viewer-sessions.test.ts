@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { FakeApi, LIST_TOTAL, buildViewer } from './viewer-fake-api.ts';
+import { FakeApi, LIST_TOTAL, buildViewer, savedFunnels } from './viewer-fake-api.ts';
 
 let browser: Browser;
 let api: FakeApi;
@@ -27,6 +27,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   api.listMode = 'rows';
+  api.funnelsMode = 'saved';
   // A fixed time zone makes the date filters' local midnights predictable.
   context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
   pageErrors = [];
@@ -131,6 +132,80 @@ describe('viewer | sessions list', () => {
     await shared.getByTestId('filter-clear').click();
     await shared.waitForFunction(() => location.hash === '#/');
     await expect.poll(() => lastListQuery()?.has('url')).toBe(false);
+  });
+
+  test('puts the signal, custom event and funnel filters into the hash and the API query', async () => {
+    await open('#/');
+    await page.getByTestId('session-row').first().waitFor();
+
+    await page.getByTestId('filter-hasRage').check();
+    await expect.poll(() => lastListQuery()?.get('hasRage')).toBe('true');
+    await page.getByTestId('filter-abandonedForm').check();
+    await expect.poll(() => lastListQuery()?.get('abandonedForm')).toBe('true');
+    expect(lastListQuery()?.get('hasRage')).toBe('true');
+    await page.getByTestId('filter-event').fill('add_to_cart');
+    await page.getByTestId('filter-event').press('Enter');
+    await expect.poll(() => lastListQuery()?.get('event')).toBe('add_to_cart');
+
+    // The funnel select lists the saved funnels; picking one asks for the sessions that entered it.
+    const funnel = page.getByTestId('filter-funnel');
+    await page.locator('[data-testid="filter-funnel"][data-state="ready"]').waitFor();
+    expect(await funnel.locator('option').allInnerTexts()).toEqual(['Any', ...savedFunnels.map((saved) => saved.name)]);
+    await funnel.selectOption({ label: 'Checkout' });
+    await expect.poll(() => lastListQuery()?.get('funnel')).toBe('7');
+    expect(lastListQuery()?.has('reachedStep')).toBe(false);
+    const step = page.getByTestId('filter-funnel-step');
+    expect(await step.locator('option').allInnerTexts()).toEqual([
+      'Entered (step 1: /demo)',
+      'Reached step 2: /demo/product.html',
+      'Reached step 3: /demo/cart.html',
+      'Reached step 4: event purchase',
+      'Dropped before step 2: /demo/product.html',
+      'Dropped before step 3: /demo/cart.html',
+      'Dropped before step 4: event purchase',
+    ]);
+    await step.selectOption({ label: 'Dropped before step 3: /demo/cart.html' });
+    await expect.poll(() => lastListQuery()?.get('droppedAtStep')).toBe('2');
+    await step.selectOption({ label: 'Reached step 4: event purchase' });
+    await expect.poll(() => lastListQuery()?.get('reachedStep')).toBe('3');
+    expect(lastListQuery()?.has('droppedAtStep')).toBe(false);
+
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toBe('#/?hasRage=true&abandonedForm=true&event=add_to_cart&funnel=7&reachedStep=3');
+
+    // A shared link restores every control, and another funnel starts again from "entered".
+    const shared = await context.newPage();
+    await shared.goto(`${api.url}/${hash}`, { waitUntil: 'domcontentloaded' });
+    await shared.getByTestId('session-row').first().waitFor();
+    expect(await shared.getByTestId('filter-hasRage').isChecked()).toBe(true);
+    expect(await shared.getByTestId('filter-hasDead').isChecked()).toBe(false);
+    expect(await shared.getByTestId('filter-abandonedForm').isChecked()).toBe(true);
+    expect(await shared.getByTestId('filter-event').inputValue()).toBe('add_to_cart');
+    await shared.locator('[data-testid="filter-funnel"][data-state="ready"]').waitFor();
+    expect(await shared.getByTestId('filter-funnel').inputValue()).toBe('7');
+    expect(await shared.getByTestId('filter-funnel-step').inputValue()).toBe('reached:3');
+    await shared.getByTestId('filter-funnel').selectOption({ label: 'Sign-ups' });
+    await shared.waitForFunction(() => location.hash === '#/?hasRage=true&abandonedForm=true&event=add_to_cart&funnel=9');
+    await shared.getByTestId('filter-hasRage').uncheck();
+    await shared.waitForFunction(() => location.hash === '#/?abandonedForm=true&event=add_to_cart&funnel=9');
+    await expect.poll(() => lastListQuery()?.has('hasRage')).toBe(false);
+    await mkdir('test-results', { recursive: true });
+    await shared.screenshot({ path: 'test-results/viewer-sessions-filters.png' });
+  });
+
+  test('without saved funnels the funnel filter says so, and a failed funnel list leaves the list working', async () => {
+    api.funnelsMode = 'none';
+    await open('#/');
+    await page.locator('[data-testid="filter-funnel"][data-state="ready"]').waitFor();
+    expect(await page.getByTestId('filter-funnel').isDisabled()).toBe(true);
+    expect(await page.getByTestId('filter-funnel').innerText()).toContain('No saved funnels');
+
+    api.funnelsMode = 'error';
+    const other = await context.newPage();
+    await other.goto(`${api.url}/#/?hasDead=true`, { waitUntil: 'domcontentloaded' });
+    await other.locator('[data-testid="filter-funnel"][data-state="error"]').waitFor();
+    await other.getByTestId('session-row').first().waitFor();
+    expect(lastListQuery()?.get('hasDead')).toBe('true');
   });
 
   test('a replay opened from a filtered page links back to that same page', async () => {

@@ -72,35 +72,53 @@ export function toQueryString(query: object): string {
   return text ? `?${text}` : '';
 }
 
+/** What a request may add to a plain GET: a method and a JSON body, and an abort signal. */
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** One request to the API; every failure comes out as an ApiError. Resolves to undefined for a 204. */
+async function requestJson<T>(
+  doFetch: typeof fetch,
+  url: string,
+  { method = 'GET', body, signal }: RequestOptions = {},
+): Promise<T> {
+  let response: Response;
+  try {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    response = await doFetch(url, { method, headers, body: payload, signal });
+  } catch (error) {
+    // An abort is the caller's own doing, not a failure to show.
+    if (signal?.aborted) throw error;
+    throw new ApiError('network', 'Could not reach the Sightline server. Is it running?', 0);
+  }
+  if (response.status === 204) return undefined as T;
+  let answer: unknown;
+  try {
+    answer = await response.json();
+  } catch {
+    if (signal?.aborted) throw signal.reason;
+    const code = response.ok ? 'bad_response' : `http_${response.status}`;
+    throw new ApiError(code, `The server answered ${response.status} ${response.statusText} without JSON.`, response.status);
+  }
+  if (!response.ok) {
+    if (isErrorBody(answer)) {
+      throw new ApiError(answer.error.code || `http_${response.status}`, answer.error.message, response.status);
+    }
+    throw new ApiError(`http_${response.status}`, `The server answered ${response.status} ${response.statusText}.`, response.status);
+  }
+  return answer as T;
+}
+
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-
-  async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${path}`, { headers: { accept: 'application/json' }, signal });
-    } catch (error) {
-      // An abort is the caller's own doing, not a failure to show.
-      if (signal?.aborted) throw error;
-      throw new ApiError('network', 'Could not reach the Sightline server. Is it running?', 0);
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      if (signal?.aborted) throw signal.reason;
-      const code = response.ok ? 'bad_response' : `http_${response.status}`;
-      throw new ApiError(code, `The server answered ${response.status} ${response.statusText} without JSON.`, response.status);
-    }
-    if (!response.ok) {
-      if (isErrorBody(body)) {
-        throw new ApiError(body.error.code || `http_${response.status}`, body.error.message, response.status);
-      }
-      throw new ApiError(`http_${response.status}`, `The server answered ${response.status} ${response.statusText}.`, response.status);
-    }
-    return body as T;
-  }
+  const getJson = <T>(path: string, signal?: AbortSignal) => requestJson<T>(doFetch, `${baseUrl}${path}`, { signal });
 
   return {
     listSessions: (query, signal) => getJson<SessionList>(`/api/sessions${toQueryString(query)}`, signal),
@@ -108,6 +126,14 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     getEvents: (id, query, signal) =>
       getJson<EventPage>(`/api/sessions/${encodeURIComponent(id)}/events${toQueryString(query)}`, signal),
   };
+}
+
+/**
+ * A request to the same-origin API, for the pages' own small clients (heatmaps, funnels, forms, metrics):
+ * `apiRequest<FunnelResult>('/api/funnels/query', { method: 'POST', body })`.
+ */
+export function apiRequest<T>(path: string, options?: RequestOptions): Promise<T> {
+  return requestJson<T>((input, init) => globalThis.fetch(input, init), path, options);
 }
 
 /** The client the pages use: same origin as the viewer. */

@@ -1,11 +1,17 @@
 /**
- * The viewer's hash routes: `#/` (sessions, filters in the query) and `#/sessions/:id?t=&window=` (replay).
+ * The viewer's hash routes: `#/` (sessions, filters in the query), `#/sessions/:id?t=&window=` (replay) and one
+ * route per report (`#/heatmaps`, `#/funnels`, `#/forms`, `#/metrics`, each with its own query).
  * A hash router needs no server rewrites, so the built files can be served as they are.
  */
+
+/** Report pages, in the order the navigation shows them. */
+export const reportPages = ['heatmaps', 'funnels', 'forms', 'metrics'] as const;
+export type ReportPage = (typeof reportPages)[number];
 
 export type Route =
   | { page: 'sessions'; query: URLSearchParams }
   | { page: 'replay'; sessionId: string; query: URLSearchParams }
+  | { page: ReportPage; query: URLSearchParams }
   | { page: 'not-found'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -16,6 +22,8 @@ export function parseHash(hash: string): Route {
   if (path === '/' || path === '') return { page: 'sessions', query };
   const replay = /^\/sessions\/([^/]+)\/?$/.exec(path);
   if (replay) return { page: 'replay', sessionId: decodeURIComponent(replay[1]), query };
+  const report = reportPages.find((name) => path === `/${name}` || path === `/${name}/`);
+  if (report) return { page: report, query };
   return { page: 'not-found', path };
 }
 

@@ -1,0 +1,226 @@
+/**
+ * The Funnels, Forms and Checkout pages end to end, in real Chromium: three scripted shoppers walk the demo store
+ * with the recorder embedded (one abandons at the card number, one buys, one adds to the cart and leaves), then the
+ * viewer, served by the real server, must show what they did: the checkout funnel's counts per step, a drop-off that
+ * opens its replay, a saved funnel that is still there after a reload, the card number as the form's top drop-off,
+ * and the revenue and conversion of the one purchase. Each page is screenshotted and checked to be drawn.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import type { FunnelQueryResponse } from '../../server/api/insights-types.ts';
+import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import { abandonAtCard, addToCartAndLeave, completePurchase } from '../../demo/journeys.ts';
+import { flushRecorder } from '../../demo/human.ts';
+import { createShopper } from '../../demo/shopper.ts';
+import { checkoutPreset } from '../../viewer/src/lib/reports-api.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+/**
+ * A dist folder of our own: the viewer built fresh into it (not into dist/viewer, which other tests may be serving),
+ * and the shared recorder build linked in for the demo store's script tag.
+ */
+async function buildDist(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-reports-'));
+  if (!existsSync(join(root, 'dist/recorder/recorder.js'))) {
+    await run(process.execPath, [join(root, 'scripts/build.mjs'), '--only', 'recorder'], { cwd: root });
+  }
+  symlinkSync(join(root, 'dist/recorder'), join(dir, 'recorder'));
+  await run(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'viewer/vite.config.ts'),
+      '--outDir', join(dir, 'viewer'), '--emptyOutDir', '--logLevel', 'error'],
+    { cwd: root },
+  );
+  return dir;
+}
+
+/**
+ * Decodes the screenshot in the page itself and counts distinct colours on a grid of samples: a blank or
+ * single-colour page has one or two, a drawn report dozens.
+ */
+async function screenshotColours(page: Page, path: string): Promise<number> {
+  const png = await page.screenshot({ path, fullPage: true });
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set<number>();
+    for (let y = 0; y < canvas.height; y += 3) {
+      for (let x = 0; x < canvas.width; x += 3) {
+        const at = (y * canvas.width + x) * 4;
+        colours.add((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]);
+      }
+    }
+    return colours.size;
+  }, png.toString('base64'));
+}
+
+describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
+  let dist: string;
+  let server: TestServer;
+  let browser: Browser;
+  /** Session ids by journey, and how many preset steps each reached. */
+  const shoppers: Record<'abandoned' | 'bought' | 'carted', { sessionId: string; reached: number }> = {} as never;
+  let orderTotal = '';
+
+  async function shop(name: keyof typeof shoppers, index: number, walk: (page: Page, base: string) => Promise<number>) {
+    const before = new Set(((await (await fetch(`${server.url}/api/sessions`)).json()) as SessionList).sessions.map((s) => s.id));
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const reached = await walk(page, `${server.url}/demo/`);
+    expect(await flushRecorder(page)).toBe(true);
+    await context.close();
+    const list = (await (await fetch(`${server.url}/api/sessions`)).json()) as SessionList;
+    const added = list.sessions.filter((session) => !before.has(session.id));
+    expect(added, `${name} (shopper ${index}) should record one session`).toHaveLength(1);
+    shoppers[name] = { sessionId: added[0].id, reached };
+  }
+
+  async function openViewer(hash: string, testid: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const errors: Error[] = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.goto(`${server.url}/${hash}`, { waitUntil: 'domcontentloaded' });
+    await page.locator(`[data-testid="${testid}"]:not([data-state="loading"])`).waitFor({ timeout: 15_000 });
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  beforeAll(async () => {
+    dist = await buildDist();
+    server = await startTestServer({ distDir: dist });
+    browser = await launchChromium();
+    await shop('abandoned', 1, async (page, base) => {
+      await abandonAtCard(page, base, createShopper({ index: 1, seed: 21, pace: 0 }));
+      return 4; // list, product, cart, checkout_start
+    });
+    await shop('bought', 2, async (page, base) => {
+      orderTotal = (await completePurchase(page, base, createShopper({ index: 2, seed: 22, pace: 0 }))).total;
+      return 5;
+    });
+    await shop('carted', 3, async (page, base) => {
+      const outcome = await addToCartAndLeave(page, base, createShopper({ index: 3, seed: 23, pace: 0 }));
+      return outcome.summary.includes('saw the cart') ? 3 : 2;
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close().catch(() => undefined);
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  test('the checkout preset shows the sessions per step, and a drop-off opens its replay there', async () => {
+    const page = await openViewer('#/funnels', 'funnels');
+    expect(await page.getAttribute('[data-testid="funnels"]', 'data-state')).toBe('empty');
+    await page.click('[data-testid="checkout-preset"]');
+    await page.locator('[data-testid="funnels"][data-state="ready"]').waitFor();
+
+    const reached = Object.values(shoppers).map((shopper) => shopper.reached);
+    const expected = checkoutPreset.map((_, step) => reached.filter((count) => count > step).length);
+    expect(await page.locator('[data-testid="funnel-step-sessions"]').allTextContents()).toEqual(expected.map(String));
+    const bars = page.locator('[data-testid="funnel-bar"]');
+    expect(await bars.evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-sessions'))))).toEqual(expected);
+    const chartBox = await page.locator('[data-testid="funnel-chart"] svg').boundingBox();
+    expect(chartBox!.width * chartBox!.height).toBeGreaterThan(10_000);
+
+    // The purchase step (4): only the shopper who left at the card number dropped there.
+    const row = page.locator('[data-testid="funnel-step-row"][data-step="4"]');
+    await row.locator('[data-testid="funnel-dropped-toggle"]').click();
+    const dropped = page.locator('[data-testid="dropped-list"][data-step="4"] [data-testid="dropped-row"]');
+    await dropped.locator('[data-testid="dropped-replay"]').waitFor();
+    expect(await dropped.getAttribute('data-session-id')).toBe(shoppers.abandoned.sessionId);
+
+    const funnel = (await (
+      await fetch(`${server.url}/api/funnels/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ steps: checkoutPreset }),
+      })
+    ).json()) as FunnelQueryResponse;
+    const { session } = (await (await fetch(`${server.url}/api/sessions/${shoppers.abandoned.sessionId}`)).json()) as SessionDetail;
+    const offset = Math.round(funnel.steps[4].dropped[0].lastStepTs - session.startedAt);
+    expect(offset).toBeGreaterThan(0);
+    const href = await dropped.locator('[data-testid="dropped-replay"]').getAttribute('href');
+    expect(href).toBe(`#/sessions/${shoppers.abandoned.sessionId}?t=${offset}`);
+
+    await screenshotColours(page, 'test-results/funnels.png').then((colours) => expect(colours).toBeGreaterThan(20));
+    await dropped.locator('[data-testid="dropped-replay"]').click();
+    await page.locator('[data-testid="replay"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await page.close();
+  }, 90_000);
+
+  test('a saved funnel is listed after a reload and links its drop-offs to the sessions list', async () => {
+    const page = await openViewer('#/funnels', 'funnels');
+    await page.click('[data-testid="checkout-preset"]');
+    await page.locator('[data-testid="funnels"][data-state="ready"]').waitFor();
+    await page.fill('[data-testid="funnel-name"]', 'Demo checkout');
+    await page.click('[data-testid="save-funnel"]');
+    await page.waitForFunction(() => /[?&]funnel=\d+/.test(location.hash));
+    const id = Number(/funnel=(\d+)/.exec(await page.evaluate(() => location.hash))![1]);
+
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('[data-testid="funnels"][data-state="ready"]').waitFor();
+    const options = await page.locator('[data-testid="saved-funnels"] option').allTextContents();
+    expect(options).toContain('Demo checkout (5 steps)');
+    expect(await page.locator('[data-testid="saved-funnels"]').inputValue()).toBe(String(id));
+
+    await page.locator('[data-testid="funnel-step-row"][data-step="4"] [data-testid="funnel-dropped-toggle"]').click();
+    const list = page.locator('[data-testid="dropped-list"][data-step="4"]');
+    await list.locator('[data-testid="dropped-replay"]').waitFor();
+    expect(await list.locator('[data-testid="dropped-row"]').getAttribute('data-session-id')).toBe(shoppers.abandoned.sessionId);
+    expect(await list.locator('[data-testid="dropped-sessions-link"]').getAttribute('href')).toBe(
+      `#/?funnel=${id}&droppedAtStep=4`,
+    );
+    await page.close();
+  }, 60_000);
+
+  test('Forms shows the checkout form with the card number as the top drop-off', async () => {
+    const page = await openViewer('#/forms', 'forms');
+    expect(await page.getAttribute('[data-testid="forms"]', 'data-state')).toBe('ready');
+    const card = page.locator('[data-testid="form-card"]', { has: page.locator('code', { hasText: 'checkout.html' }) });
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('[data-testid="form-started"] strong').textContent()).toBe('2');
+    expect(await card.locator('[data-testid="form-submitted"] strong').textContent()).toBe('1');
+    expect(await card.locator('[data-testid="form-abandoned"] strong').textContent()).toBe('1');
+    const top = card.locator('[data-testid="form-dropoffs-row"]').first();
+    expect(await top.getAttribute('data-key')).toContain('card-number');
+    expect(await top.getAttribute('data-value')).toBe('1');
+    const barBox = await top.locator('.fill').boundingBox();
+    expect(barBox!.width).toBeGreaterThan(50);
+    expect(await screenshotColours(page, 'test-results/forms.png')).toBeGreaterThan(20);
+    await page.close();
+  }, 60_000);
+
+  test('Checkout shows the revenue of the one purchase and one conversion in three sessions', async () => {
+    const page = await openViewer('#/metrics', 'metrics');
+    expect(await page.getAttribute('[data-testid="metrics"]', 'data-state')).toBe('ready');
+    expect(orderTotal).toMatch(/^\$\d/);
+    expect(await page.locator('[data-testid="metric-revenue-value"]').textContent()).toBe(orderTotal);
+    expect(await page.locator('[data-testid="metric-aov-value"]').textContent()).toBe(orderTotal);
+    expect(await page.locator('[data-testid="metric-conversion-value"]').textContent()).toBe('33%');
+    // All three put something in the cart; two left without buying.
+    expect(await page.locator('[data-testid="metric-cart-abandonment-value"]').textContent()).toBe('67%');
+    const dayBars = page.locator('[data-testid="metric-day"] rect.bar');
+    expect(await dayBars.count()).toBeGreaterThanOrEqual(1);
+    expect(Number(await dayBars.last().getAttribute('height'))).toBeGreaterThan(50);
+    expect(await screenshotColours(page, 'test-results/metrics.png')).toBeGreaterThan(20);
+    await page.close();
+  }, 60_000);
+});

@@ -5,9 +5,6 @@
  * right count and a replay link, say how many clicks fell back because their element is gone, and draw the scroll map.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HeatmapResponse } from '../../server/api/insights-types.ts';
 import type { SessionDetail } from '../../server/api/types.ts';
@@ -17,7 +14,7 @@ import { ingest, makeBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { buildViewer } from './viewer-fake-api.ts';
+import { distinctColours } from '../helpers/screenshots.ts';
 
 const PAGE_KEY = '/demo/product.html';
 const BUTTON = '#add-to-cart';
@@ -51,29 +48,6 @@ async function recordClicks(browser: Browser, serverUrl: string, device: string,
   }
   expect(await flushRecorder(page)).toBe(true);
   await context.close();
-}
-
-/** Distinct colours on a grid over a PNG, decoded by the browser: a blank or one-colour screenshot gives 1. */
-async function colourCount(page: Page, png: Buffer): Promise<number> {
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    const colours = new Set<number>();
-    for (let y = 0; y < canvas.height; y += 7) {
-      for (let x = 0; x < canvas.width; x += 7) {
-        const at = (y * canvas.width + x) * 4;
-        colours.add((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]);
-      }
-    }
-    return colours.size;
-  }, png.toString('base64'));
 }
 
 interface HeatProbe {
@@ -149,22 +123,13 @@ function expectInside(point: { x: number; y: number }, box: HeatProbe['button'])
 }
 
 describe('e2e | heatmaps page on the demo store', () => {
-  let dist: string;
-  let removeBuild: () => Promise<void>;
   let server: TestServer;
   let browser: Browser;
   let viewer: Page;
   const pageErrors: Error[] = [];
 
   beforeAll(async () => {
-    // A private build, served beside a copy of the recorder, so other test files' builds cannot pull it away.
-    const build = await buildViewer();
-    removeBuild = build.remove;
-    dist = mkdtempSync(join(tmpdir(), 'sightline-heatmaps-'));
-    cpSync(build.dir, join(dist, 'viewer'), { recursive: true });
-    mkdirSync(join(dist, 'recorder'));
-    cpSync(join(import.meta.dirname, '../../dist/recorder'), join(dist, 'recorder'), { recursive: true });
-    server = await startTestServer({ distDir: dist });
+    server = await startTestServer();
     browser = await launchChromium();
 
     // An older desktop visit to the same page whose click landed on an element the page has since lost.
@@ -190,8 +155,6 @@ describe('e2e | heatmaps page on the demo store', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close().catch(() => undefined);
-    await removeBuild?.();
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   test('rebuilds the recorded page in a sandbox without scripts, scaled down to the column', async () => {
@@ -253,7 +216,7 @@ describe('e2e | heatmaps page on the demo store', () => {
   test('keeps a non-blank screenshot of the page as a test artefact', async () => {
     await viewer.evaluate(() => window.scrollTo(0, 0));
     const png = await viewer.screenshot({ path: 'test-results/heatmaps.png' });
-    expect(await colourCount(viewer, png)).toBeGreaterThan(30);
+    expect(await distinctColours(viewer, png)).toBeGreaterThan(30);
   });
 
   test('switching to mobile rebuilds the phone recording at 390 px and the spot still lands on the button', async () => {

@@ -6,12 +6,6 @@
  * and the revenue and conversion of the one purchase. Each page is screenshotted and checked to be drawn.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import type { FunnelQueryResponse } from '../../server/api/insights-types.ts';
 import type { SessionDetail, SessionList } from '../../server/api/types.ts';
@@ -20,59 +14,11 @@ import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { checkoutPreset } from '../../viewer/src/lib/reports-api.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { distinctColours } from '../helpers/screenshots.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const run = promisify(execFile);
-
-/**
- * A dist folder of our own: the viewer built fresh into it (not into dist/viewer, which other tests may be serving),
- * and the shared recorder build linked in for the demo store's script tag.
- */
-async function buildDist(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'sightline-reports-'));
-  if (!existsSync(join(root, 'dist/recorder/recorder.js'))) {
-    await run(process.execPath, [join(root, 'scripts/build.mjs'), '--only', 'recorder'], { cwd: root });
-  }
-  symlinkSync(join(root, 'dist/recorder'), join(dir, 'recorder'));
-  await run(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'viewer/vite.config.ts'),
-      '--outDir', join(dir, 'viewer'), '--emptyOutDir', '--logLevel', 'error'],
-    { cwd: root },
-  );
-  return dir;
-}
-
-/**
- * Decodes the screenshot in the page itself and counts distinct colours on a grid of samples: a blank or
- * single-colour page has one or two, a drawn report dozens.
- */
-async function screenshotColours(page: Page, path: string): Promise<number> {
-  const png = await page.screenshot({ path, fullPage: true });
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-    const colours = new Set<number>();
-    for (let y = 0; y < canvas.height; y += 3) {
-      for (let x = 0; x < canvas.width; x += 3) {
-        const at = (y * canvas.width + x) * 4;
-        colours.add((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]);
-      }
-    }
-    return colours.size;
-  }, png.toString('base64'));
-}
 
 describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
-  let dist: string;
   let server: TestServer;
   let browser: Browser;
   /** Session ids by journey, and how many preset steps each reached. */
@@ -103,8 +49,7 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
   }
 
   beforeAll(async () => {
-    dist = await buildDist();
-    server = await startTestServer({ distDir: dist });
+    server = await startTestServer();
     browser = await launchChromium();
     await shop('abandoned', 1, async (page, base) => {
       await abandonAtCard(page, base, createShopper({ index: 1, seed: 21, pace: 0 }));
@@ -123,7 +68,6 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close().catch(() => undefined);
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   test('the checkout preset shows the sessions per step, and a drop-off opens its replay there', async () => {
@@ -160,7 +104,7 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     const href = await dropped.locator('[data-testid="dropped-replay"]').getAttribute('href');
     expect(href).toBe(`#/sessions/${shoppers.abandoned.sessionId}?t=${offset}`);
 
-    await screenshotColours(page, 'test-results/funnels.png').then((colours) => expect(colours).toBeGreaterThan(20));
+    expect(await distinctColours(page, await page.screenshot({ path: 'test-results/funnels.png', fullPage: true }))).toBeGreaterThan(20);
     await dropped.locator('[data-testid="dropped-replay"]').click();
     await page.locator('[data-testid="replay"][data-state="ready"]').waitFor({ timeout: 30_000 });
     await page.close();
@@ -204,7 +148,7 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     expect(await top.getAttribute('data-value')).toBe('1');
     const barBox = await top.locator('.fill').boundingBox();
     expect(barBox!.width).toBeGreaterThan(50);
-    expect(await screenshotColours(page, 'test-results/forms.png')).toBeGreaterThan(20);
+    expect(await distinctColours(page, await page.screenshot({ path: 'test-results/forms.png', fullPage: true }))).toBeGreaterThan(20);
     await page.close();
   }, 60_000);
 
@@ -220,7 +164,7 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     const dayBars = page.locator('[data-testid="metric-day"] rect.bar');
     expect(await dayBars.count()).toBeGreaterThanOrEqual(1);
     expect(Number(await dayBars.last().getAttribute('height'))).toBeGreaterThan(50);
-    expect(await screenshotColours(page, 'test-results/metrics.png')).toBeGreaterThan(20);
+    expect(await distinctColours(page, await page.screenshot({ path: 'test-results/metrics.png', fullPage: true }))).toBeGreaterThan(20);
     await page.close();
   }, 60_000);
 });

@@ -4,10 +4,7 @@
  * number, one buys) produce exactly those signals, the session filters, the form drop-off and the funnel counts;
  * then the viewer shows the rage click on the replay's timeline and finds its session by filter.
  */
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushRecorder } from '../../demo/human.ts';
@@ -17,9 +14,8 @@ import type { FormsResponse, FunnelQueryResponse, FunnelStep, SavedFunnel } from
 import type { SessionDetail, SessionList, SessionSignal } from '../../server/api/types.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { buildViewer } from './viewer-fake-api.ts';
+import { distinctColours } from '../helpers/screenshots.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 /** A signal's jump lands this long before its first click (SIGNAL_LEAD_IN_MS in viewer/src/lib/marks.ts). */
 const SIGNAL_LEAD_IN_MS = 1000;
 /** Slack for a playing replay to move on between a seek and the test reading the clock, ms. */
@@ -37,8 +33,6 @@ type Shopper = 'rage' | 'dead' | 'abandon' | 'purchase';
 
 let server: TestServer;
 let browser: Browser;
-let distDir: string;
-let viewerBuild: Awaited<ReturnType<typeof buildViewer>>;
 const ids = {} as Record<Shopper, string>;
 let rageOutcome: RageOutcome;
 
@@ -85,45 +79,8 @@ async function runShopper<T>(journey: (page: Page, baseUrl: string, shopper: Ret
   return { outcome, sessionId: added[0].id };
 }
 
-/**
- * How many distinct colours a PNG shows in a 40×40 sample grid, decoded by Chromium itself in a blank page; a blank
- * or single-colour screenshot gives 1.
- */
-async function distinctColours(png: Buffer): Promise<number> {
-  const page = await browser.newPage();
-  try {
-    return await page.evaluate(async (base64) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      const colours = new Set<string>();
-      for (let row = 0; row < 40; row++) {
-        for (let column = 0; column < 40; column++) {
-          const x = Math.floor(((column + 0.5) * canvas.width) / 40);
-          const y = Math.floor(((row + 0.5) * canvas.height) / 40);
-          colours.add(context.getImageData(x, y, 1, 1).data.join(','));
-        }
-      }
-      return colours.size;
-    }, png.toString('base64'));
-  } finally {
-    await page.close();
-  }
-}
-
 beforeAll(async () => {
-  // The viewer is built into its own folder (dist/viewer may be rebuilt under other tests meanwhile), next to the
-  // shared recorder build, so the server finds both under one distDir.
-  viewerBuild = await buildViewer();
-  distDir = await mkdtemp(join(tmpdir(), 'sightline-signals-dist-'));
-  await symlink(viewerBuild.dir, join(distDir, 'viewer'));
-  await symlink(join(root, 'dist/recorder'), join(distDir, 'recorder'));
-  server = await startTestServer({ distDir });
+  server = await startTestServer();
   browser = await launchChromium();
 
   // One after another: parallel shoppers on two shared cores could stretch a rage burst past its one second.
@@ -138,8 +95,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close().catch(() => undefined);
-  if (distDir) await rm(distDir, { recursive: true, force: true });
-  await viewerBuild?.remove();
 });
 
 describe('e2e | signals from scripted shoppers on the demo store', () => {
@@ -236,7 +191,7 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     await page.mouse.move(0, 0);
     await mkdir('test-results', { recursive: true });
     const png = await page.screenshot({ path: 'test-results/replay-signals.png' });
-    expect(await distinctColours(png)).toBeGreaterThan(8);
+    expect(await distinctColours(page, png)).toBeGreaterThan(8);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 90_000);
@@ -256,7 +211,7 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     expect(await page.getByTestId('session-row').getAttribute('data-session-id')).toBe(ids.rage);
 
     const png = await page.screenshot({ path: 'test-results/sessions-rage-filter.png' });
-    expect(await distinctColours(png)).toBeGreaterThan(8);
+    expect(await distinctColours(page, png)).toBeGreaterThan(8);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

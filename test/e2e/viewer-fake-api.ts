@@ -3,14 +3,10 @@
  * read API from a real recording (the corpus counter page), so the viewer is tested on its own. Every API
  * request is logged so tests can check what the viewer asked for.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { FunnelList, SavedFunnel } from '../../server/api/insights-types.ts';
 import type {
   EventPage,
@@ -22,23 +18,6 @@ import type {
 } from '../../server/api/types.ts';
 import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../server/protocol.ts';
 import { MALFORMED_EVENT_INDEX, MALFORMED_STREAM, loadCorpusStream } from '../helpers/corpus.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Builds the viewer with its own vite.config.ts into a fresh temporary folder. Not into dist/viewer: other
- * test files may be serving that folder at the same time, and an emptied outDir under them would be flaky.
- */
-export async function buildViewer(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'sightline-viewer-'));
-  await promisify(execFile)(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'viewer/vite.config.ts'),
-      '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'],
-    { cwd: root },
-  );
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}
 
 /** The corpus counter recording (67 s, a number ticking every second) without its malformed event. */
 export const counterEvents: RecordedEvent[] = loadCorpusStream(MALFORMED_STREAM).filter(

@@ -2,11 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { EVENTS_PAGE_LIMIT, FakeApi, buildViewer, counterEvents, counterMarks, counterSignals } from './viewer-fake-api.ts';
+import { builtViewerDir } from '../helpers/screenshots.ts';
+import { EVENTS_PAGE_LIMIT, FakeApi, counterEvents, counterMarks, counterSignals } from './viewer-fake-api.ts';
 
 let browser: Browser;
 let api: FakeApi;
-let build: Awaited<ReturnType<typeof buildViewer>>;
 let context: BrowserContext;
 let page: Page;
 // Uncaught exceptions in any page of the test; each test must end with none.
@@ -28,8 +28,7 @@ const counterMoments = [
 ].sort((a, b) => a.offsetMs - b.offsetMs || a.rank - b.rank);
 
 beforeAll(async () => {
-  build = await buildViewer();
-  api = new FakeApi(build.dir);
+  api = new FakeApi(builtViewerDir);
   await api.start();
   browser = await launchChromium();
 });
@@ -37,7 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.stop();
-  await build?.remove();
 });
 
 beforeEach(async () => {

@@ -2,19 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { FakeApi, LIST_TOTAL, buildViewer, savedFunnels } from './viewer-fake-api.ts';
+import { builtViewerDir } from '../helpers/screenshots.ts';
+import { FakeApi, LIST_TOTAL, savedFunnels } from './viewer-fake-api.ts';
 
 let browser: Browser;
 let api: FakeApi;
-let build: Awaited<ReturnType<typeof buildViewer>>;
 let context: BrowserContext;
 let page: Page;
 // Uncaught exceptions in any page of the test; each test must end with none.
 let pageErrors: Error[] = [];
 
 beforeAll(async () => {
-  build = await buildViewer();
-  api = new FakeApi(build.dir);
+  api = new FakeApi(builtViewerDir);
   await api.start();
   browser = await launchChromium();
 });
@@ -22,7 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.stop();
-  await build?.remove();
 });
 
 beforeEach(async () => {

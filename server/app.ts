@@ -2,6 +2,7 @@ import express from 'express';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
 import { sessionsRouter } from './api/sessions.ts';
+import { settingsRouter } from './api/settings.ts';
 import type { Config } from './config.ts';
 import { errorMiddleware, notFound } from './http/errors.ts';
 import { staticRouter } from './http/static.ts';
@@ -14,6 +15,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(ingestRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
   app.use(insightsRouter({ store }));
+  app.use(settingsRouter({ store }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

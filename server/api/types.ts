@@ -77,6 +77,11 @@ export interface EventPage {
   nextCursor: string | null;
 }
 
+/** GET and PUT /api/settings/page-patterns: the project's page patterns, one key per matching path. */
+export interface PagePatternsResponse {
+  patterns: string[];
+}
+
 export interface ApiError {
   error: { code: string; message: string };
 }

@@ -37,7 +37,8 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
   // The events as parsed from the body, not zod's copies: they are stored exactly as received.
   const received = events as RecordedEvent[];
   const derivation: ChunkDerivation = {
-    rows: (carry) => deriveChunkRows(received, carry),
+    // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
+    rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),
     signals: findSignals,
     signalContextMs: SIGNAL_CONTEXT_MS,
   };

@@ -247,4 +247,9 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+
+  // 3: user page patterns per project (a JSON array of strings such as "/product/*"), used for page keys at ingest.
+  `
+  ALTER TABLE projects ADD COLUMN page_patterns TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

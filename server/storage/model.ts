@@ -8,6 +8,8 @@ export interface Project {
   key: string;
   name: string;
   createdAt: number;
+  /** Page patterns for page keys, in pageKey's syntax (`/product/*`), first match wins; [] for none. */
+  pagePatterns: string[];
 }
 
 /** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */

@@ -64,6 +64,10 @@ export interface EventsResult {
  */
 export interface Store {
   findProjectByKey(key: string): Promise<Project | undefined>;
+  /** The project's page patterns, or undefined when no project has the key. */
+  getPagePatterns(projectKey: string): Promise<string[] | undefined>;
+  /** Replaces the project's page patterns and resolves with them, or undefined when no project has the key. */
+  setPagePatterns(projectKey: string, patterns: readonly string[]): Promise<string[] | undefined>;
   /**
    * Stores one batch atomically: the chunk, then (unless it was a duplicate) the session's new metadata from
    * `summarize`, which receives what the session carried from earlier chunks. Resolves only after commit.
@@ -167,6 +171,14 @@ export function createSqliteStore(db: Database): Store {
   return {
     async findProjectByKey(key) {
       return projects.findByKey(key);
+    },
+
+    async getPagePatterns(projectKey) {
+      return projects.findByKey(projectKey)?.pagePatterns;
+    },
+
+    async setPagePatterns(projectKey, patterns) {
+      return projects.setPagePatterns(projectKey, patterns) ? [...patterns] : undefined;
     },
 
     async saveChunk(chunk, summarize, derive) {

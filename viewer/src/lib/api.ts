@@ -74,7 +74,7 @@ export function toQueryString(query: object): string {
 
 /** What a request may add to a plain GET: a method and a JSON body, and an abort signal. */
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Sent as JSON. */
   body?: unknown;
   signal?: AbortSignal;

@@ -1,0 +1,57 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import type { Store } from '../storage/store.ts';
+import type { PagePatternsResponse } from './types.ts';
+
+/** Patterns per project at most: each is tried against every page view at ingest. */
+export const MAX_PAGE_PATTERNS = 50;
+/** Longest pattern, in characters. */
+export const MAX_PATTERN_CHARS = 200;
+/** The project settings act on when no `project` query parameter names one: in practice the only one. */
+const DEFAULT_PROJECT = 'demo';
+/** A list of 50 short patterns is a few kilobytes; anything larger is a mistake. */
+const MAX_BODY = '32kb';
+
+/**
+ * URL path characters (RFC 3986 unreserved, sub-delims, `:`, `@`, `%`) and `*`, which pageKey's syntax uses.
+ * No spaces, `?` or `#`: page keys are paths without query or fragment, so such a pattern could never match.
+ */
+const PATTERN_CHARACTERS = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
+export const pagePattern = z
+  .string()
+  .max(MAX_PATTERN_CHARS)
+  .regex(/^\//, 'expected a path pattern starting with "/"')
+  .regex(PATTERN_CHARACTERS, 'only URL path characters and * are allowed');
+const patternsBody = z.strictObject({ patterns: z.array(pagePattern).max(MAX_PAGE_PATTERNS) });
+const projectQuery = z.object({ project: z.string().min(1).max(200).default(DEFAULT_PROJECT) });
+
+function unknownProject(key: string): HttpError {
+  return new HttpError(404, 'unknown_project', `No project has the key "${key}"`);
+}
+
+/** GET and PUT /api/settings/page-patterns: the user patterns that name page keys (`/product/*`). */
+export function settingsRouter({ store }: { store: Store }): Router {
+  const router = Router();
+
+  router.get('/api/settings/page-patterns', async (req, res) => {
+    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const patterns = await store.getPagePatterns(project);
+    if (!patterns) throw unknownProject(project);
+    const body: PagePatternsResponse = { patterns };
+    res.json(body);
+  });
+
+  router.put('/api/settings/page-patterns', express.json({ limit: MAX_BODY }), async (req, res) => {
+    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const { patterns } = parseOrThrow(patternsBody, req.body, 'invalid_body');
+    const saved = await store.setPagePatterns(project, patterns);
+    if (!saved) throw unknownProject(project);
+    const body: PagePatternsResponse = { patterns: saved };
+    res.json(body);
+  });
+
+  return router;
+}

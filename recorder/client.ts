@@ -6,7 +6,8 @@ import { createReporter, guard, SightlineError } from './errors.ts';
 import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRecording } from './recording.ts';
-import { createSessionTracker, randomId } from './session.ts';
+import { scrubEvent } from './scrub-event.ts';
+import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { createTransport, type TransportDeps } from './transport.ts';
@@ -24,8 +25,20 @@ export interface SightlineClient {
   flush(): Promise<void>;
   /** Stops recording and sends what is buffered; init() may then start a new client. */
   stop(): void;
-  /** The current session id (also when this session is not sampled for recording). */
+  /** The current session id (also when this session is not sampled for recording); '' while nothing is recorded for want of consent. */
   getSessionId(): string;
+  /**
+   * The visitor's choice, from your consent banner, on every page load (Sightline does not remember it):
+   * 'granted' starts recording (unless a privacy signal says no); 'denied' stops it, discards what was not
+   * sent yet and removes Sightline's keys from localStorage and sessionStorage.
+   */
+  consent(decision: 'granted' | 'denied'): void;
+}
+
+/** A started recorder, before consent handling (consent.ts) wraps it. */
+export interface Recorder extends Omit<SightlineClient, 'consent'> {
+  /** Stops without sending anything more and forgets the stored session and window. */
+  discard(): void;
 }
 
 /** Everything the client takes from the browser, in one place so tests and embedders can substitute it. */
@@ -69,7 +82,7 @@ function copyJson(value: unknown, what: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-export function startClient(options: ResolvedOptions, env: ClientEnvironment, onStop: () => void): SightlineClient {
+export function startClient(options: ResolvedOptions, env: ClientEnvironment, onStop: () => void): Recorder {
   const { win, timers } = env;
   const doc = win.document;
   const report = createReporter(options.onError);
@@ -99,6 +112,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     recordCanvas: options.recordCanvas,
     report,
     onEvent: (event) => {
+      scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
       if (!sessions.isExpired(timers.now())) batcher.add(event, sessions.session.id);
     },
@@ -114,7 +128,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
 
   // Before rrweb starts, so a password toggled to text is known before rrweb masks its first keystroke.
   const stopPasswordWatch = privacy.watchPasswordToggles(doc);
-  const enrichment = startEnrichment({ win, emit, privacy, blockSelector: options.blockSelector, report });
+  const enrichment = startEnrichment({ win, emit, privacy, blockSelector: privacy.recordOptions.blockSelector, report });
   if (sessions.session.sampled) recording.start();
 
   function rollover(): void {
@@ -152,6 +166,17 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   });
 
   let stopped = false;
+  function halt(send: boolean): void {
+    if (stopped) return;
+    stopped = true;
+    removers.splice(0).forEach((remove) => remove());
+    enrichment.stop();
+    stopPasswordWatch();
+    recording.stop();
+    if (send) batcher.cut();
+    batcher.dispose();
+    onStop();
+  }
   return {
     track: (name, props) =>
       guard(report, () => {
@@ -173,18 +198,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
         return Promise.resolve();
       }
     },
-    stop: () =>
-      guard(report, () => {
-        if (stopped) return;
-        stopped = true;
-        removers.splice(0).forEach((remove) => remove());
-        enrichment.stop();
-        stopPasswordWatch();
-        recording.stop();
-        batcher.cut();
-        batcher.dispose();
-        onStop();
-      })(),
+    stop: guard(report, () => halt(true)),
+    discard: guard(report, () => {
+      halt(false);
+      transport.discard();
+      forgetStoredState(env.shared, env.tab);
+    }),
     getSessionId: () => sessions.session.id,
   };
 }

@@ -3,7 +3,10 @@
  * click, page, form and error events, and sends gzipped batches to the ingest endpoint.
  */
 import { browserEnvironment, startClient, type SightlineClient } from './client.ts';
+import { createConsentClient } from './consent.ts';
+import { createReporter } from './errors.ts';
 import { resolveOptions, type SightlineOptions } from './options.ts';
+import { forgetStoredState } from './session.ts';
 
 export type { SightlineClient } from './client.ts';
 export type { SightlineOptions } from './options.ts';
@@ -13,7 +16,7 @@ export { cssSelector } from './selector.ts';
 let running: SightlineClient | undefined;
 
 /**
- * Starts recording and returns the client. Throws a clear Error on misuse (missing endpoint or project, wrong
+ * Starts recording (or waits for consent() when requireConsent is set) and returns the client. Throws a clear Error on misuse (missing endpoint or project, wrong
  * types, sampleRate outside 0..1); after that nothing the recorder does throws into the page.
  * rrweb records one page once, so calling init() again while a client runs returns that running client and
  * ignores the new options; call `stop()` first to start over with other options.
@@ -24,8 +27,24 @@ export function init(options: SightlineOptions): SightlineClient {
   if (typeof window === 'undefined' || typeof document === 'undefined') {
     throw new Error('Sightline init: needs a browser (window and document); call it client-side only');
   }
-  running = startClient(resolved, browserEnvironment(window), () => {
-    running = undefined;
+  const win = window;
+  const removeFrom = (open: () => Storage) => ({
+    remove(key: string) {
+      try {
+        open().removeItem(key);
+      } catch {
+        // Storage unavailable: nothing of ours can be in it either.
+      }
+    },
+  });
+  running = createConsentClient(resolved, win.navigator, {
+    // The environment is made only here: opening storage writes a probe key, which must wait for consent too.
+    start: () => startClient(resolved, browserEnvironment(win), () => {}),
+    forget: () => forgetStoredState(removeFrom(() => win.localStorage), removeFrom(() => win.sessionStorage)),
+    onStop: () => {
+      running = undefined;
+    },
+    report: createReporter(resolved.onError),
   });
   return running;
 }

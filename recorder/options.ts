@@ -18,6 +18,12 @@ export interface SightlineOptions {
   maskAllInputs?: boolean;
   /** CSS selector of elements whose text and input values are masked. Defaults to '[data-sl-mask]'. */
   maskTextSelector?: string;
+  /** Mask every text node on the page (Sentry-style strict mode; the replay shows layout, not words). Defaults to false. */
+  maskAllText?: boolean;
+  /** Mask emails, Luhn-valid card numbers and phone numbers wherever they appear in page text and readable attributes. Defaults to true. */
+  maskTextPII?: boolean;
+  /** Block img, video, audio, picture, svg image and canvas elements (added to blockSelector). Defaults to false. */
+  blockAllMedia?: boolean;
   /** CSS selector of elements not recorded at all (replay shows a same-size placeholder). Defaults to '[data-sl-block]'. */
   blockSelector?: string;
   /** A session ends after this long without user activity, in ms. Defaults to 1800000 (30 minutes). */
@@ -28,6 +34,10 @@ export interface SightlineOptions {
   gzip?: boolean;
   /** Unsent batches kept for retry, in uncompressed bytes; beyond it the oldest is dropped. Defaults to 4194304 (4 MiB). */
   maxQueueBytes?: number;
+  /** Record, send and store nothing (not even in localStorage) until `consent('granted')`. Defaults to false. */
+  requireConsent?: boolean;
+  /** Record nothing when the browser sends Global Privacy Control or Do Not Track; consent cannot override it. Defaults to true. */
+  honorPrivacySignals?: boolean;
   /** Receives the recorder's own errors (failed sends, rejected batches, internal faults). Defaults to none: silent. */
   onError?: (error: SightlineError) => void;
 }
@@ -41,11 +51,16 @@ export const DEFAULT_OPTIONS = {
   sampleRate: 1,
   maskAllInputs: true,
   maskTextSelector: '[data-sl-mask]',
+  maskAllText: false,
+  maskTextPII: true,
+  blockAllMedia: false,
   blockSelector: '[data-sl-block]',
   idleTimeoutMs: 30 * 60_000,
   recordCanvas: false,
   gzip: true,
   maxQueueBytes: 4 * 1024 * 1024,
+  requireConsent: false,
+  honorPrivacySignals: true,
 } satisfies Omit<ResolvedOptions, 'endpoint' | 'project' | 'onError'>;
 
 type Check = (value: unknown, name: string) => void;
@@ -96,11 +111,16 @@ const checks: Record<keyof SightlineOptions, Check> = {
   },
   maskAllInputs: boolean,
   maskTextSelector: selector,
+  maskAllText: boolean,
+  maskTextPII: boolean,
+  blockAllMedia: boolean,
   blockSelector: selector,
   idleTimeoutMs: positiveInteger,
   recordCanvas: boolean,
   gzip: boolean,
   maxQueueBytes: positiveInteger,
+  requireConsent: boolean,
+  honorPrivacySignals: boolean,
   onError: (value, name) => {
     if (typeof value !== 'function') fail(name, 'a function', value);
   },

@@ -1,4 +1,5 @@
 import type { record } from '@rrweb/record';
+import { maskText, scrubPII } from './pii.ts';
 
 type MaskInputOptions = NonNullable<NonNullable<Parameters<typeof record>[0]>['maskInputOptions']>;
 
@@ -33,6 +34,12 @@ export interface PrivacyConfig {
   maskTextSelector: string;
   /** Elements not recorded at all. */
   blockSelector: string;
+  /** Mask every text node, not only those inside maskTextSelector. */
+  maskAllText: boolean;
+  /** Mask emails, card and phone numbers in any text. */
+  maskTextPII: boolean;
+  /** Block img, video, audio, picture, svg image and canvas. */
+  blockAllMedia: boolean;
 }
 
 export interface Privacy {
@@ -40,9 +47,12 @@ export interface Privacy {
   recordOptions: {
     maskInputOptions: MaskInputOptions;
     maskInputFn: (text: string, element: HTMLElement) => string;
+    maskTextFn: (text: string, element: HTMLElement | null) => string;
     maskTextSelector: string;
     blockSelector: string;
   };
+  /** Masks or scrubs text that is not a text node (titles, labels, attributes), as text nodes are. */
+  maskFreeText(text: string): string;
   /** True for password inputs, including those a "show password" toggle turned into type=text. */
   isPassword(element: Element): boolean;
   /** True for fields whose value must never travel, whatever `maskAllInputs` says. */
@@ -53,7 +63,13 @@ export interface Privacy {
   watchPasswordToggles(root: Document): () => void;
 }
 
+/** Media that blockAllMedia blocks: whatever shows pictures or sound of its own. */
+const MEDIA_SELECTOR = 'img,video,audio,picture,svg image,canvas';
+
 export function createPrivacy(config: PrivacyConfig): Privacy {
+  const { maskAllText, maskTextPII } = config;
+  const blockSelector = config.blockAllMedia ? `${config.blockSelector},${MEDIA_SELECTOR}` : config.blockSelector;
+  const maskFreeText = (text: string) => (maskAllText ? maskText(text) : maskTextPII ? scrubPII(text) : text);
   // An input that was ever a password stays one for us, whatever its type says now.
   const everPassword = new WeakSet<Element>();
 
@@ -105,13 +121,16 @@ export function createPrivacy(config: PrivacyConfig): Privacy {
     recordOptions: {
       maskInputOptions: ALL_INPUT_TYPES,
       maskInputFn,
-      maskTextSelector: config.maskTextSelector,
-      blockSelector: config.blockSelector,
+      // rrweb only calls maskTextFn for text inside maskTextSelector; '*' sends every text node through it.
+      maskTextFn: (text, element) => (element?.closest(config.maskTextSelector) ? maskText(text) : maskFreeText(text)),
+      maskTextSelector: maskAllText || maskTextPII ? '*' : config.maskTextSelector,
+      blockSelector,
     },
+    maskFreeText,
     isPassword,
     isSensitiveField,
     isHidden: (element) =>
-      element.closest(config.blockSelector) !== null || element.closest(config.maskTextSelector) !== null,
+      maskAllText || element.closest(blockSelector) !== null || element.closest(config.maskTextSelector) !== null,
     watchPasswordToggles,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The script-tag entry, built to dist/recorder/recorder.js:
  *   <script src="https://host/recorder.js" data-project="demo"></script>
- * starts recording on load and exposes `window.Sightline` (track, identify, flush, stop, getSessionId).
+ * starts recording on load and exposes `window.Sightline` (track, identify, flush, stop, getSessionId, consent).
  * Without data-endpoint the endpoint is /api/ingest on the host that served this script. Nothing here may
  * throw into the store's page: a problem becomes one console warning.
  */
@@ -20,6 +20,16 @@ const NUMBER_ATTRIBUTES = {
   'data-idle-timeout-ms': 'idleTimeoutMs',
 } as const;
 
+/** Optional true/false data-* attributes: present means true, except the value "false". */
+const BOOLEAN_ATTRIBUTES = {
+  'data-mask-all-inputs': 'maskAllInputs',
+  'data-mask-all-text': 'maskAllText',
+  'data-mask-text-pii': 'maskTextPII',
+  'data-block-all-media': 'blockAllMedia',
+  'data-require-consent': 'requireConsent',
+  'data-honor-privacy-signals': 'honorPrivacySignals',
+} as const;
+
 export function optionsFromScript(script: HTMLScriptElement): SightlineOptions {
   const endpoint = script.getAttribute('data-endpoint') || new URL('/api/ingest', script.src).href;
   const project = script.getAttribute('data-project');
@@ -31,8 +41,10 @@ export function optionsFromScript(script: HTMLScriptElement): SightlineOptions {
     if (value !== null) options[option] = Number(value);
   }
   // data-mask-all-inputs="false" is the one way to unmask ordinary fields; sensitive ones stay masked.
-  const maskAllInputs = script.getAttribute('data-mask-all-inputs');
-  if (maskAllInputs !== null) options.maskAllInputs = maskAllInputs !== 'false';
+  for (const [attribute, option] of Object.entries(BOOLEAN_ATTRIBUTES)) {
+    const value = script.getAttribute(attribute);
+    if (value !== null) options[option] = value !== 'false';
+  }
   return options;
 }
 

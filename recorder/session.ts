@@ -30,6 +30,13 @@ export function isSessionExpired(state: Pick<SessionState, 'lastActivityAt'>, no
   return now - state.lastActivityAt >= idleTimeoutMs;
 }
 
+/** Removes every key the recorder keeps in the browser (consent denied, or a privacy signal). */
+export function forgetStoredState(shared: Pick<KeyValueStore, 'remove'>, tab: Pick<KeyValueStore, 'remove'>): void {
+  shared.remove(SESSION_STORAGE_KEY);
+  tab.remove(WINDOW_STORAGE_KEY);
+  tab.remove(WINDOW_ALIVE_KEY);
+}
+
 /** RFC 4122 version 4 UUID; `crypto.randomUUID` exists only in secure contexts, getRandomValues everywhere. */
 export function randomId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();

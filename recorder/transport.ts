@@ -84,6 +84,8 @@ export interface Transport {
    * finished go as plain JSON, taken over from the pump if need be: there is no time left to wait for gzip.
    */
   sendOnExit(): void;
+  /** Consent withdrawn: drops every unsent batch and sends nothing more (a send already under way cannot be recalled). */
+  discard(): void;
 }
 
 export function createTransport(config: TransportConfig, deps: TransportDeps): Transport {
@@ -96,6 +98,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   let failures = 0;
   let keepaliveBytesInFlight = 0;
   let waiters: Array<{ untilId: number; resolve: () => void }> = [];
+  let discarded = false;
 
   function retryNow(): void {
     if (retryTimer !== undefined) {
@@ -106,7 +109,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   }
 
   function pump(): void {
-    if (sending || retryTimer !== undefined) return;
+    if (sending || retryTimer !== undefined || discarded) return;
     const item = queue.find((candidate) => candidate.state === 'queued');
     if (!item) return;
     sending = true;
@@ -247,6 +250,15 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
           settle(item, { kind: 'delivered' });
         }
       }
+    },
+    discard() {
+      discarded = true;
+      deps.timers.clearTimeout(retryTimer);
+      for (const item of queue.filter((candidate) => candidate.state !== 'sending')) {
+        item.state = 'queued'; // a batch still in gzip must not be sent once its gzip ends
+        remove(item);
+      }
+      resolveWaiters(true);
     },
   };
 }

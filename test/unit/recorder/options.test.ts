@@ -14,6 +14,11 @@ describe('recorder | options', () => {
       blockSelector: '[data-sl-block]',
       idleTimeoutMs: 1_800_000,
       recordCanvas: false,
+      maskAllText: false,
+      maskTextPII: true,
+      blockAllMedia: false,
+      requireConsent: false,
+      honorPrivacySignals: true,
     });
   });
 
@@ -41,6 +46,11 @@ describe('recorder | options', () => {
     ['a zero batch size', { ...required, maxBatchEvents: 0 }, /"maxBatchEvents" must be a positive integer/],
     ['maskAllInputs as a string', { ...required, maskAllInputs: 'false' }, /"maskAllInputs" must be true or false/],
     ['an empty selector', { ...required, blockSelector: '' }, /"blockSelector" must be a non-empty CSS selector/],
+    ['requireConsent as a string', { ...required, requireConsent: 'yes' }, /"requireConsent" must be true or false \(got "yes"\)/],
+    ['honorPrivacySignals as a number', { ...required, honorPrivacySignals: 0 }, /"honorPrivacySignals" must be true or false/],
+    ['maskAllText as a string', { ...required, maskAllText: 'true' }, /"maskAllText" must be true or false/],
+    ['maskTextPII as null', { ...required, maskTextPII: null }, /"maskTextPII" must be true or false/],
+    ['blockAllMedia as a number', { ...required, blockAllMedia: 1 }, /"blockAllMedia" must be true or false/],
     ['onError that is not a function', { ...required, onError: 'log' }, /"onError" must be a function/],
     ['a misspelt option', { ...required, flushInterval: 1000 }, /unknown option "flushInterval"/],
   ])('throws a clear error on %s', (_case, input, message) => {

@@ -15,6 +15,14 @@ export interface Config {
   maxInflatedBytes: number;
   /** Most events accepted in one ingest batch; more answers 400 too_many_events. Defaults to 10000. */
   maxEventsPerBatch: number;
+  /** Largest single event as JSON, in bytes; larger answers 400 event_too_large. Defaults to 4 MiB. */
+  maxEventBytes: number;
+  /** Deepest nesting of objects and arrays in a batch; deeper answers 400 too_deep. Defaults to 512. */
+  maxNestingDepth: number;
+  /** Longest span of event time in one session, in ms (env SIGHTLINE_MAX_SESSION_MS); longer answers 400 session_too_long. Defaults to 12 h. */
+  maxSessionMs: number;
+  /** Most events stored for one session (env SIGHTLINE_MAX_SESSION_EVENTS); more answers 400 session_too_long. Defaults to 2000000. */
+  maxSessionEvents: number;
   /** Events per page of the events API; pages hold whole chunks, so a few more. Defaults to 2000. */
   eventsPageSize: number;
   /** Gaps between user inputs longer than this do not count as active time, in ms. Defaults to 5000. */
@@ -23,6 +31,8 @@ export interface Config {
   distDir: string;
   /** The demo store's static files, served at /demo/ (env SIGHTLINE_DEMO). Defaults to <repo>/demo. */
   demoDir: string;
+  /** How often expired sessions are deleted, in ms (env SIGHTLINE_RETENTION_SWEEP_MS); 0 turns the sweeper off. Defaults to 1 h. */
+  retentionSweepMs: number;
 }
 
 export const defaultConfig: Config = {
@@ -31,10 +41,16 @@ export const defaultConfig: Config = {
   maxBodyBytes: 1024 * 1024,
   maxInflatedBytes: 16 * 1024 * 1024,
   maxEventsPerBatch: 10_000,
+  maxEventBytes: 4 * 1024 * 1024,
+  // JSON levels, not DOM levels: a snapshot node and its childNodes array take two per DOM level.
+  maxNestingDepth: 512,
+  maxSessionMs: 12 * 60 * 60 * 1000,
+  maxSessionEvents: 2_000_000,
   eventsPageSize: 2000,
   activityGapMs: 5000,
   distDir: join(repoRoot, 'dist'),
   demoDir: join(repoRoot, 'demo'),
+  retentionSweepMs: 60 * 60 * 1000,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,7 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: env.SIGHTLINE_DB || defaultConfig.dbPath,
     maxBodyBytes: positiveInt(env, 'SIGHTLINE_MAX_BODY_BYTES', defaultConfig.maxBodyBytes),
     maxInflatedBytes: positiveInt(env, 'SIGHTLINE_MAX_INFLATED_BYTES', defaultConfig.maxInflatedBytes),
+    maxSessionMs: positiveInt(env, 'SIGHTLINE_MAX_SESSION_MS', defaultConfig.maxSessionMs),
+    maxSessionEvents: positiveInt(env, 'SIGHTLINE_MAX_SESSION_EVENTS', defaultConfig.maxSessionEvents),
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,
     demoDir: env.SIGHTLINE_DEMO || defaultConfig.demoDir,
+    retentionSweepMs: positiveInt(env, 'SIGHTLINE_RETENTION_SWEEP_MS', defaultConfig.retentionSweepMs),
   };
 }

@@ -7,13 +7,23 @@ import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
 import { deriveChunkRows } from './derive-rows.ts';
 import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
-import { batchSchema } from './schema.ts';
+import { sanitizeEvents } from './sanitize.ts';
+import { batchSchema, nestsDeeperThan } from './schema.ts';
 import { summarizeEvents } from './session-summary.ts';
 import { parseUserAgent } from './user-agent.ts';
 
 export interface IngestContext {
   store: Store;
-  config: Pick<Config, 'maxInflatedBytes' | 'maxEventsPerBatch' | 'activityGapMs'>;
+  config: Pick<
+    Config,
+    | 'maxInflatedBytes'
+    | 'maxEventsPerBatch'
+    | 'activityGapMs'
+    | 'maxEventBytes'
+    | 'maxNestingDepth'
+    | 'maxSessionMs'
+    | 'maxSessionEvents'
+  >;
   /** The request's User-Agent header. */
   userAgent: string | undefined;
   /** Server clock, ms since epoch. */
@@ -29,13 +39,19 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
     const message = `A batch may hold ${config.maxEventsPerBatch} events, got ${events.length}`;
     throw new HttpError(400, 'too_many_events', message);
   }
+  // Before anything that recurses (zod, JSON.stringify): a forged body can nest deeper than the call stack.
+  if (nestsDeeperThan(json, config.maxNestingDepth)) {
+    throw new HttpError(400, 'too_deep', `Batches may nest objects and arrays ${config.maxNestingDepth} levels deep`);
+  }
   const batch = parseOrThrow(batchSchema, json, 'schema_mismatch');
+  checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);
+  await checkSessionLength(store, batch.sessionId, batch.events, config);
 
   const client = parseUserAgent(userAgent);
-  // The events as parsed from the body, not zod's copies: they are stored exactly as received.
-  const received = events as RecordedEvent[];
+  // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
+  const received = sanitizeEvents(events as RecordedEvent[]).events;
   const derivation: ChunkDerivation = {
     // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
     rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),
@@ -53,7 +69,7 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
       os: client.os,
       receivedAt: now,
     },
-    (carry) => summarizeEvents(batch.events, carry, config),
+    (carry) => summarizeEvents(received, carry, config),
     derivation,
   );
   if (outcome === 'project_mismatch') {
@@ -61,4 +77,38 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
   }
   const { sessionId, windowId, seq } = batch;
   return { ok: true, sessionId, windowId, seq, duplicate: outcome === 'duplicate' };
+}
+
+function checkEventSizes(events: readonly RecordedEvent[], maxEventBytes: number): void {
+  for (const [index, event] of events.entries()) {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    if (bytes > maxEventBytes) {
+      throw new HttpError(400, 'event_too_large', `events[${index}] is ${bytes} bytes as JSON; the limit is ${maxEventBytes}`);
+    }
+  }
+}
+
+/**
+ * Caps how long a session goes on, by event time: the batch's last event may lie at most `maxSessionMs` after the
+ * session's first event. Measured in the order events were recorded, not by min and max, so one stray timestamp
+ * inside a batch (a clock glitch; one corpus stream has a digit too many) does not refuse a whole session.
+ * Also caps the events a session holds, counting what is already stored.
+ */
+async function checkSessionLength(
+  store: Store,
+  sessionId: string,
+  events: readonly RecordedEvent[],
+  { maxSessionMs, maxSessionEvents }: Pick<Config, 'maxSessionMs' | 'maxSessionEvents'>,
+): Promise<void> {
+  // A session of another project is refused as a conflict by saveChunk; its length does not matter here.
+  const stored = await store.getSession(sessionId);
+  const start = Math.min(stored?.startedAt ?? Infinity, events[0]!.timestamp);
+  const span = events[events.length - 1]!.timestamp - start;
+  if (span > maxSessionMs) {
+    throw new HttpError(400, 'session_too_long', `A session may span ${maxSessionMs} ms of event time, this one ${span}`);
+  }
+  const total = (stored?.eventCount ?? 0) + events.length;
+  if (total > maxSessionEvents) {
+    throw new HttpError(400, 'session_too_long', `A session may hold ${maxSessionEvents} events, this one ${total}`);
+  }
 }

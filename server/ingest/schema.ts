@@ -25,3 +25,21 @@ export const batchSchema = z.object({
   sentAt: z.number(),
   events: z.array(eventSchema).min(1),
 });
+
+/**
+ * True when `value` nests objects and arrays deeper than `maxDepth` (the top level is 1). Iterative, because a
+ * forged body can nest far deeper than the call stack, and everything after this check (zod, the sanitizer's
+ * callers, JSON.stringify when storing) recurses.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth > maxDepth) return true;
+    const children = Array.isArray(item.value) ? item.value : Object.values(item.value);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: item.depth + 1 });
+    }
+  }
+  return false;
+}

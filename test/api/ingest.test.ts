@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { SessionSummary } from '../../server/api/types.ts';
+import { sanitizeEvents } from '../../server/ingest/sanitize.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
 import {
   MALFORMED_EVENT_INDEX,
@@ -20,7 +21,8 @@ import {
   splitIntoBatches,
 } from './support.ts';
 
-const corpus = loadValidCorpus();
+// Stored as sanitized: 17 corpus streams hold <script> elements, which ingest replaces by empty comments.
+const corpus = loadValidCorpus().map(({ name, events }) => ({ name, events, stored: sanitizeEvents(events).events }));
 
 function countRows(server: TestServer, table: 'chunks' | 'sessions' | 'custom_events' | 'session_pages'): number {
   return server.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
@@ -45,23 +47,23 @@ describe('POST /api/ingest', () => {
   });
   afterAll(() => server.close());
 
-  test.each(corpus)('stores $name in one batch and reads it back event for event', async ({ events }) => {
+  test.each(corpus)('stores $name in one batch and reads it back event for event', async ({ events, stored: expected }) => {
     const batch = makeBatch(events);
     const ack = await ingest(server.url, batch, { gzip: true });
     expect(ack).toEqual({ ok: true, sessionId: batch.sessionId, windowId: batch.windowId, seq: 0, duplicate: false });
     const stored = await readAllEvents(server.url, batch.sessionId);
-    expect(stored.events).toStrictEqual(events);
+    expect(stored.events).toStrictEqual(expected);
     expect((await getSession(server, batch.sessionId)).eventCount).toBe(events.length);
   });
 
-  test.each(corpus)('stores $name split into batches of 3 and reads it back in order', async ({ events }) => {
+  test.each(corpus)('stores $name split into batches of 3 and reads it back in order', async ({ events, stored: expected }) => {
     const sessionId = newId();
     const windowId = newId();
     const batches = splitIntoBatches(events, 3, { sessionId, windowId });
     // Alternate plain and gzip bodies, as a recorder without CompressionStream would mix with one that has it.
     for (const [index, batch] of batches.entries()) await ingest(server.url, batch, { gzip: index % 2 === 0 });
     const stored = await readAllEvents(server.url, sessionId, { limit: 4 });
-    expect(stored.events).toStrictEqual(events);
+    expect(stored.events).toStrictEqual(expected);
     expect((await getSession(server, sessionId)).eventCount).toBe(events.length);
   });
 

@@ -13,16 +13,26 @@ describe('config', () => {
       maxBodyBytes: 1024 * 1024,
       maxInflatedBytes: 16 * 1024 * 1024,
       maxEventsPerBatch: 10_000,
+      maxEventBytes: 4 * 1024 * 1024,
+      maxNestingDepth: 512,
+      maxSessionMs: 12 * 60 * 60 * 1000,
+      maxSessionEvents: 2_000_000,
       eventsPageSize: 2000,
       activityGapMs: 5000,
       distDir: join(repoRoot, 'dist'),
       demoDir: join(repoRoot, 'demo'),
+      retentionSweepMs: 60 * 60 * 1000,
     });
   });
 
   test('reads the environment', () => {
     const config = loadConfig({ PORT: '9000', SIGHTLINE_DB: '/tmp/x.db', SIGHTLINE_MAX_BODY_BYTES: '2048' });
     expect(config).toMatchObject({ port: 9000, dbPath: '/tmp/x.db', maxBodyBytes: 2048 });
+  });
+
+  test('reads the session caps from the environment', () => {
+    const config = loadConfig({ SIGHTLINE_MAX_SESSION_MS: '60000', SIGHTLINE_MAX_SESSION_EVENTS: '500' });
+    expect(config).toMatchObject({ maxSessionMs: 60_000, maxSessionEvents: 500 });
   });
 
   test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {

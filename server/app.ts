@@ -1,4 +1,5 @@
 import express from 'express';
+import { dataRouter } from './api/data.ts';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
 import { sessionsRouter } from './api/sessions.ts';
@@ -16,6 +17,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(sessionsRouter({ store, config }));
   app.use(insightsRouter({ store }));
   app.use(settingsRouter({ store }));
+  app.use(dataRouter({ store, config }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

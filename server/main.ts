@@ -1,15 +1,19 @@
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { startRetentionSweeper } from './retention.ts';
 import { openDatabase } from './storage/db.ts';
 import { createSqliteStore } from './storage/store.ts';
 
 const config = loadConfig();
 const db = openDatabase(config.dbPath);
-const app = createApp({ store: createSqliteStore(db), config });
+const store = createSqliteStore(db);
+const app = createApp({ store, config });
+const stopSweeper = startRetentionSweeper(store, config.retentionSweepMs);
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {
     console.error(`Sightline could not listen on port ${config.port}: ${error.message}`);
+    stopSweeper();
     db.close();
     process.exit(1);
   }
@@ -22,6 +26,7 @@ const SHUTDOWN_GRACE_MS = 3000;
 
 function shutDown(): void {
   // Stop taking requests, let running ones finish, then close the database so the WAL is checkpointed.
+  stopSweeper();
   server.close(() => {
     db.close();
     process.exit(0);

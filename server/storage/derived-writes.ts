@@ -12,6 +12,7 @@ import type { ChunkDerivation, DerivedChunk, SignalFinding } from './derived-mod
 import { createFormEventQueries } from './form-events.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
 import { createPageViewQueries } from './page-views.ts';
+import { createSessionMoveQueries } from './session-moves.ts';
 import { createSignalQueries, type SignalRecord } from './signals.ts';
 import { createWindowCarryQueries, type StoredCarry } from './window-carry.ts';
 
@@ -34,6 +35,7 @@ export function createDerivedWriter(db: Database) {
   const heatmaps = createHeatmapQueries(db);
   const signals = createSignalQueries(db);
   const carries = createWindowCarryQueries(db);
+  const sessionMoves = createSessionMoveQueries(db);
 
   function writeRows(chunk: StoredChunkInfo, derived: DerivedChunk, stored: StoredCarry | undefined, tally: CellTally) {
     const { projectId, sessionId, windowId } = chunk;
@@ -62,6 +64,7 @@ export function createDerivedWriter(db: Database) {
       const base = { projectId, pageKey, device, day };
       tally.add({ ...base, kind: 'move', selector: '', anchor: 'page', documentWidth, cx, cy }, count);
       tally.addPage(base, { moves: count });
+      sessionMoves.add(sessionId, { ...base, documentWidth, cx, cy, count });
     }
 
     for (const { view: index, ...event } of derived.formEvents) {

@@ -121,6 +121,10 @@ export function createHeatmapQueries(db: Database) {
     ON CONFLICT DO UPDATE SET views = views + excluded.views, clicks = clicks + excluded.clicks,
       moves = moves + excluded.moves
   `);
+  const dropEmptyPage = db.prepare(`
+    DELETE FROM page_days WHERE page_key = @pageKey AND device = @device AND day = @day AND project_id = @projectId
+      AND views <= 0 AND clicks <= 0 AND moves <= 0
+  `);
   // Whole months from the monthly roll-ups, the days before and after them from the daily buckets.
   const cells = perDevice<{ selector: string; anchor: number; doc_width: number; cx: number; cy: number; count: number }>(
     db,
@@ -156,7 +160,11 @@ export function createHeatmapQueries(db: Database) {
           if (count < 0) dropEmpty.run(row);
         }
       }
-      for (const { key, views, clicks, moves } of tally.pages()) upsertPage.run({ ...key, views, clicks, moves });
+      for (const { key, views, clicks, moves } of tally.pages()) {
+        upsertPage.run({ ...key, views, clicks, moves });
+        // A deleted session takes its views away; a page nobody saw any more leaves the page picker.
+        if (views < 0 || clicks < 0 || moves < 0) dropEmptyPage.run(key);
+      }
     },
 
     cells(range: HeatmapRange): CellRow[] {

@@ -252,4 +252,35 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE projects ADD COLUMN page_patterns TEXT NOT NULL DEFAULT '[]';
   `,
+
+  // 4: deletion and retention. Mouse moves reach heatmaps only as buckets, so each session's share of them is kept
+  // to take it back out when the session is deleted (clicks, signals and views are rows that say it themselves).
+  `
+  -- Days a project keeps sessions after they end; NULL keeps them forever.
+  ALTER TABLE projects ADD COLUMN retention_days INTEGER;
+  CREATE INDEX sessions_project_ended_at ON sessions (project_id, ended_at);
+
+  CREATE TABLE session_move_cells (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    doc_width INTEGER NOT NULL,
+    cell_x INTEGER NOT NULL,
+    cell_y INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (session_id, page_key, device, day, doc_width, cell_x, cell_y, project_id)
+  ) WITHOUT ROWID;
+
+  -- Who lost what and why; never holds recorded content, only ids and counts.
+  CREATE TABLE deletion_log (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('session', 'user', 'retention')),
+    subject TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+  );
+  `,
 ];

@@ -10,6 +10,8 @@ export interface Project {
   createdAt: number;
   /** Page patterns for page keys, in pageKey's syntax (`/product/*`), first match wins; [] for none. */
   pagePatterns: string[];
+  /** Days sessions are kept after they end; null keeps them forever. */
+  retentionDays: number | null;
 }
 
 /** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */

@@ -7,6 +7,15 @@ interface ProjectRow {
   name: string;
   created_at: number;
   page_patterns: string;
+  retention_days: number | null;
+}
+
+/** A project's retention, for the sweeper. */
+export interface RetentionPolicy {
+  projectId: number;
+  projectKey: string;
+  /** Days sessions are kept after they end. */
+  days: number;
 }
 
 /** The stored JSON array, or [] when it is not one: a hand-edited row must not stop ingest. */
@@ -26,12 +35,17 @@ function toProject(row: ProjectRow): Project {
     name: row.name,
     createdAt: row.created_at,
     pagePatterns: parsePatterns(row.page_patterns),
+    retentionDays: row.retention_days,
   };
 }
 
 export function createProjectQueries(db: Database) {
   const byKey = db.prepare<[string], ProjectRow>(
-    'SELECT id, key, name, created_at, page_patterns FROM projects WHERE key = ?',
+    'SELECT id, key, name, created_at, page_patterns, retention_days FROM projects WHERE key = ?',
+  );
+  const updateRetention = db.prepare<[number | null, string]>('UPDATE projects SET retention_days = ? WHERE key = ?');
+  const policies = db.prepare<[], RetentionPolicy>(
+    'SELECT id AS projectId, key AS projectKey, retention_days AS days FROM projects WHERE retention_days IS NOT NULL',
   );
   const updatePatterns = db.prepare<[string, string]>('UPDATE projects SET page_patterns = ? WHERE key = ?');
   return {
@@ -42,6 +56,14 @@ export function createProjectQueries(db: Database) {
     /** False when no project has the key. */
     setPagePatterns(key: string, patterns: readonly string[]): boolean {
       return updatePatterns.run(JSON.stringify(patterns), key).changes > 0;
+    },
+    /** False when no project has the key; null days keeps sessions forever. */
+    setRetentionDays(key: string, days: number | null): boolean {
+      return updateRetention.run(days, key).changes > 0;
+    },
+    /** The projects that have a retention period. */
+    retentionPolicies(): RetentionPolicy[] {
+      return policies.all();
     },
   };
 }

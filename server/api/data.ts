@@ -1,0 +1,129 @@
+/**
+ * Deleting and exporting recorded data, and the retention setting: DELETE /api/sessions/:id,
+ * DELETE /api/users/:userId, GET /api/sessions/:id/export, GET /api/deletions, GET and PUT /api/settings/retention.
+ */
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import { HttpError } from '../http/errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import type { DeletionLogEntry, Store } from '../storage/store.ts';
+import { integer } from './query-params.ts';
+import type { SessionSummary } from './types.ts';
+
+/** The export file: the session's summary and each window's rrweb events in recorded order, windows first-seen first. */
+export interface SessionExport {
+  session: SessionSummary;
+  /** Window id → that window's events, each a plain rrweb event array rrweb-player can replay on its own. */
+  windows: Record<string, unknown[]>;
+}
+
+export interface UserDeletionResponse {
+  deletedSessions: number;
+}
+
+export interface DeletionLogResponse {
+  deletions: DeletionLogEntry[];
+}
+
+export interface RetentionResponse {
+  /** Days sessions are kept after they end; null keeps them forever. */
+  days: number | null;
+}
+
+/** Longest retention accepted: ten years. */
+export const MAX_RETENTION_DAYS = 3650;
+const MAX_LOG_PAGE = 500;
+/** The project settings act on when no `project` query parameter names one, as in settings.ts. */
+const DEFAULT_PROJECT = 'demo';
+
+const retentionBody = z.strictObject({
+  days: z.number().int().gt(0).max(MAX_RETENTION_DAYS).nullable(),
+});
+const projectQuery = z.strictObject({ project: z.string().min(1).max(200).default(DEFAULT_PROJECT) });
+const logQuery = z.strictObject({
+  limit: integer.pipe(z.number().min(1).max(MAX_LOG_PAGE)).default(100),
+  offset: integer.default(0),
+});
+
+function unknownProject(key: string): HttpError {
+  return new HttpError(404, 'unknown_project', `No project has the key "${key}"`);
+}
+
+/** A file name safe in a header whatever the session id holds. */
+function exportFileName(sessionId: string): string {
+  return `sightline-session-${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100)}.json`;
+}
+
+/** Writes and waits for the socket to drain when it asks to, so a long session never sits whole in memory. */
+async function write(res: Response, text: string): Promise<void> {
+  if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
+}
+
+/** Streams the export: one events page at a time, whole chunks each, read with the events API's page size. */
+async function streamExport(store: Store, session: SessionSummary, pageSize: number, res: Response): Promise<void> {
+  await write(res, `{"session":${JSON.stringify(session)},"windows":{`);
+  for (const [index, windowId] of session.windows.entries()) {
+    await write(res, `${index > 0 ? ',' : ''}${JSON.stringify(windowId)}:[`);
+    let first = true;
+    let cursor: number | null = 0;
+    while (cursor !== null) {
+      const page = await store.readEvents({ sessionId: session.id, windowId, fromSeq: cursor, minEvents: pageSize });
+      if (page.events.length > 0) {
+        await write(res, `${first ? '' : ','}${page.events.map((event) => JSON.stringify(event)).join(',')}`);
+        first = false;
+      }
+      cursor = page.nextSeq;
+    }
+    await write(res, ']');
+  }
+  res.end('}}');
+}
+
+export function dataRouter({ store, config }: { store: Store; config: Config }): Router {
+  const router = Router();
+
+  router.delete('/api/sessions/:id', async (req, res) => {
+    if (!(await store.deleteSession(req.params.id))) {
+      throw new HttpError(404, 'session_not_found', `No session with id "${req.params.id}"`);
+    }
+    res.status(204).end();
+  });
+
+  router.delete('/api/users/:userId', async (req, res) => {
+    const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(req.params.userId) };
+    res.json(body);
+  });
+
+  router.get('/api/sessions/:id/export', async (req, res) => {
+    const session = await store.getSession(req.params.id);
+    if (!session) throw new HttpError(404, 'session_not_found', `No session with id "${req.params.id}"`);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(session.id)}"`);
+    await streamExport(store, session, config.eventsPageSize, res);
+  });
+
+  router.get('/api/deletions', async (req, res) => {
+    const { limit, offset } = parseOrThrow(logQuery, req.query, 'invalid_query');
+    const body: DeletionLogResponse = { deletions: await store.listDeletions(limit, offset) };
+    res.json(body);
+  });
+
+  router.get('/api/settings/retention', async (req, res) => {
+    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const retention = await store.getRetentionDays(project);
+    if (!retention) throw unknownProject(project);
+    const body: RetentionResponse = retention;
+    res.json(body);
+  });
+
+  router.put('/api/settings/retention', express.json({ limit: '1kb' }), async (req, res) => {
+    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const { days } = parseOrThrow(retentionBody, req.body, 'invalid_body');
+    if (!(await store.setRetentionDays(project, days))) throw unknownProject(project);
+    const body: RetentionResponse = { days };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -70,6 +70,8 @@ const deviceFor = (): DeviceClass => (rand() < 0.6 ? 'desktop' : rand() < 0.75 ?
 const START = Date.UTC(2024, 0, 1);
 const PAGE = '/product/:id';
 const PROJECT = 1;
+/** The admin token of the benchmark's own server: the report routes need a login. */
+const BENCH_TOKEN = 'bench-admin-token';
 
 interface SessionPlan {
   id: string;
@@ -241,12 +243,12 @@ async function main(): Promise<void> {
       FROM clicks WHERE page_key = ? GROUP BY selector, cx, cy`);
     const baselineMs = await time(() => baseline.all(PAGE));
 
-    const app = createApp({ store: createSqliteStore(db), config: { ...defaultConfig, dbPath } });
+    const app = createApp({ store: createSqliteStore(db), config: { ...defaultConfig, dbPath, adminToken: BENCH_TOKEN } });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const get = async (path: string) => {
-      const response = await fetch(`${base}${path}`);
+      const response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${BENCH_TOKEN}` } });
       if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return response.json();
     };
@@ -269,7 +271,7 @@ async function main(): Promise<void> {
       [`POST /api/funnels/query (5 steps, ${options.sessions.toLocaleString('en')} sessions)`, await time(async () => {
         const response = await fetch(`${base}/api/funnels/query`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${BENCH_TOKEN}` },
           body: JSON.stringify(funnel),
         });
         if (!response.ok) throw new Error(`funnel: ${response.status}`);

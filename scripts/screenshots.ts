@@ -1,15 +1,19 @@
 /**
  * Takes the README's pictures of the viewer from a running Sightline with some sessions in it:
- *   npm start & npm run demo:traffic && npx tsx scripts/screenshots.ts
+ *   npm start & npm run demo:traffic && SIGHTLINE_ADMIN_TOKEN=… npx tsx scripts/screenshots.ts
  * Writes docs/sessions.png (the list) and docs/viewer.png (a purchase replayed on its checkout page).
  */
 import type { SessionDetail, SessionList } from '../server/api/types.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 
 const baseUrl = process.env.SIGHTLINE_URL ?? 'http://localhost:8787';
+// The admin token printed at first start (or set with SIGHTLINE_ADMIN_TOKEN): the viewer and its API need a login.
+const adminToken = process.env.SIGHTLINE_ADMIN_TOKEN;
+if (!adminToken) throw new Error('set SIGHTLINE_ADMIN_TOKEN to the admin token of the running Sightline');
+const authHeaders = { Authorization: `Bearer ${adminToken}` };
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`);
+  const response = await fetch(`${baseUrl}${path}`, { headers: authHeaders });
   if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
   return (await response.json()) as T;
 }
@@ -21,7 +25,10 @@ const checkout = marks.find((mark) => mark.kind === 'page' && mark.label.include
 const offset = checkout ? checkout.ts - session.startedAt + 2_500 : 0;
 
 const browser = await launchChromium();
-const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const signIn = await context.request.post(`${baseUrl}/api/login`, { data: { token: adminToken } });
+if (!signIn.ok()) throw new Error(`sign-in answered ${signIn.status()}`);
+const page = await context.newPage();
 await page.goto(`${baseUrl}/#/`, { waitUntil: 'domcontentloaded' });
 await page.locator('[data-testid="sessions"][data-state="ready"]').waitFor();
 await page.screenshot({ path: 'docs/sessions.png' });

@@ -1,11 +1,16 @@
 import express from 'express';
+import { authRouter } from './api/auth.ts';
 import { dataRouter } from './api/data.ts';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
+import { projectsRouter } from './api/projects.ts';
 import { sessionsRouter } from './api/sessions.ts';
 import { settingsRouter } from './api/settings.ts';
 import type { Config } from './config.ts';
+import { requireLogin } from './http/auth.ts';
 import { errorMiddleware, notFound } from './http/errors.ts';
+import { rateLimits } from './http/rate-limit.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { staticRouter } from './http/static.ts';
 import type { Store } from './storage/store.ts';
 
@@ -13,11 +18,16 @@ import type { Store } from './storage/store.ts';
 export function createApp({ store, config }: { store: Store; config: Config }): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(), rateLimits(config));
+  // Before every router: a route added later is protected without having to remember it.
+  app.use(requireLogin({ store, config }));
+  app.use(authRouter({ store, config }));
   app.use(ingestRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
   app.use(insightsRouter({ store }));
   app.use(settingsRouter({ store }));
   app.use(dataRouter({ store, config }));
+  app.use(projectsRouter({ store }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

@@ -33,6 +33,34 @@ export interface Config {
   demoDir: string;
   /** How often expired sessions are deleted, in ms (env SIGHTLINE_RETENTION_SWEEP_MS); 0 turns the sweeper off. Defaults to 1 h. */
   retentionSweepMs: number;
+  /** Admin token for the viewer and read API (env SIGHTLINE_ADMIN_TOKEN); main.ts fills null from the database or generates one. Defaults to null. */
+  adminToken: string | null;
+  /** Whether the viewer's API needs the admin token or a sign-in (env SIGHTLINE_REQUIRE_LOGIN=false turns it off). Defaults to true. */
+  requireLogin: boolean;
+  /** Whether a reverse proxy sits in front (env SIGHTLINE_TRUST_PROXY=true): client addresses are then read from the right-most X-Forwarded-For entry. Defaults to false. */
+  trustProxy: boolean;
+  /**
+   * POST /api/ingest per ingest key: batches per second, and the burst allowed at once. Generous on purpose: a
+   * store with 2,000 shoppers online sends about 400 batches a second; this stops a leaked key flooding the
+   * server, not traffic. Defaults to 1000/s, burst 4000.
+   */
+  ingestRatePerKey: RateRule;
+  /** POST /api/ingest per client address; a shopper's recorder sends about one batch every few seconds. Defaults to 20/s, burst 100. */
+  ingestRatePerAddress: RateRule;
+  /** POST /api/login per client address, against guessing the admin token. Defaults to 5 per minute, burst 5. */
+  loginRatePerAddress: RateRule;
+  /** Most rate-limit buckets kept per rule; idle ones are forgotten first, so a flood of addresses cannot grow memory. Defaults to 100000. */
+  rateLimitMaxBuckets: number;
+  /** Client addresses no per-address limit applies to: behind a local proxy without trustProxy every shopper looks like 127.0.0.1, and one shared bucket would throttle them all. Per-key limits still apply. Defaults to the loopback addresses. */
+  rateLimitExemptAddresses: string[];
+}
+
+/** A token bucket: `burst` requests at once, refilled at `ratePerSecond`. */
+export interface RateRule {
+  /** Tokens added per second (fractions allowed: 5 per minute is 5 / 60). */
+  ratePerSecond: number;
+  /** Bucket capacity: how many requests may come at once after a quiet spell. */
+  burst: number;
 }
 
 export const defaultConfig: Config = {
@@ -51,6 +79,14 @@ export const defaultConfig: Config = {
   distDir: join(repoRoot, 'dist'),
   demoDir: join(repoRoot, 'demo'),
   retentionSweepMs: 60 * 60 * 1000,
+  adminToken: null,
+  requireLogin: true,
+  trustProxy: false,
+  ingestRatePerKey: { ratePerSecond: 1000, burst: 4000 },
+  ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
+  loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
+  rateLimitMaxBuckets: 100_000,
+  rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -76,5 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,
     demoDir: env.SIGHTLINE_DEMO || defaultConfig.demoDir,
     retentionSweepMs: positiveInt(env, 'SIGHTLINE_RETENTION_SWEEP_MS', defaultConfig.retentionSweepMs),
+    adminToken: env.SIGHTLINE_ADMIN_TOKEN || defaultConfig.adminToken,
+    // Only an explicit "false" opens the API: a typo must not.
+    requireLogin: env.SIGHTLINE_REQUIRE_LOGIN !== 'false',
+    trustProxy: env.SIGHTLINE_TRUST_PROXY === 'true',
   };
 }

@@ -1,4 +1,5 @@
 import { createApp } from './app.ts';
+import { resolveAdminToken } from './auth/admin-token.ts';
 import { loadConfig } from './config.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { openDatabase } from './storage/db.ts';
@@ -7,6 +8,12 @@ import { createSqliteStore } from './storage/store.ts';
 const config = loadConfig();
 const db = openDatabase(config.dbPath);
 const store = createSqliteStore(db);
+const admin = await resolveAdminToken(config.adminToken ?? undefined, store);
+config.adminToken = admin.token;
+// Printed only when generated: it is stored, and repeating it in every start-up log would leak it into log files.
+if (admin.source === 'generated') {
+  console.log(`Admin token (shown once): ${admin.token}\nKeep it: the viewer asks for it. Set SIGHTLINE_ADMIN_TOKEN to choose your own.`);
+}
 const app = createApp({ store, config });
 const stopSweeper = startRetentionSweeper(store, config.retentionSweepMs);
 

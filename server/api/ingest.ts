@@ -11,7 +11,13 @@ export function ingestRouter({ store, config }: { store: Store; config: Config }
   router.use('/api/ingest', openCors('POST, OPTIONS'));
   router.post('/api/ingest', async (req, res) => {
     const body = await readRawBody(req, config.maxBodyBytes);
-    const ack = await ingestBatch(body, { store, config, userAgent: req.get('user-agent'), now: Date.now() });
+    const ack = await ingestBatch(body, {
+      store,
+      config,
+      userAgent: req.get('user-agent'),
+      now: Date.now(),
+      origin: req.get('origin'),
+    });
     res.json(ack);
   });
   return router;

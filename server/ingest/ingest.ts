@@ -28,10 +28,12 @@ export interface IngestContext {
   userAgent: string | undefined;
   /** Server clock, ms since epoch. */
   now: number;
+  /** The request's Origin header; checked against the project's allowed origins. */
+  origin?: string | undefined;
 }
 
 /** Decodes, validates and stores one batch; resolves with the acknowledgement only after the commit. */
-export async function ingestBatch(body: Buffer, { store, config, userAgent, now }: IngestContext): Promise<IngestAck> {
+export async function ingestBatch(body: Buffer, { store, config, userAgent, now, origin }: IngestContext): Promise<IngestAck> {
   const json = await decodeBody(body, config.maxInflatedBytes);
   // Count before validating each event, so an oversized batch costs no per-event work.
   const events = (json as { events?: unknown } | null)?.events;
@@ -47,6 +49,12 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now 
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);
+  // The key is public (it is in every store page), so a non-empty list is what stops other sites posting with it.
+  // No Origin at all is refused too: browsers always send one with a POST, so only other clients omit it.
+  if (project.allowedOrigins.length > 0 && (!origin || !project.allowedOrigins.includes(origin))) {
+    const from = origin ?? 'a request without an Origin header';
+    throw new HttpError(403, 'origin_not_allowed', `Project "${project.key}" does not accept data from ${from}`);
+  }
   await checkSessionLength(store, batch.sessionId, batch.events, config);
 
   const client = parseUserAgent(userAgent);

@@ -283,4 +283,22 @@ export const migrations: readonly string[] = [
     detail TEXT NOT NULL DEFAULT ''
   );
   `,
+
+  // 5: access control. Origins a project accepts ingest from (a JSON array; [] accepts any), server settings such
+  // as the generated admin token, and viewer sign-ins, stored by hash so a copy of the database signs nobody in.
+  `
+  ALTER TABLE projects ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE login_sessions (
+    id_hash TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX login_sessions_expires_at ON login_sessions (expires_at);
+  `,
 ];

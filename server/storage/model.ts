@@ -12,6 +12,8 @@ export interface Project {
   pagePatterns: string[];
   /** Days sessions are kept after they end; null keeps them forever. */
   retentionDays: number | null;
+  /** Origins (`https://shop.example`) ingest is accepted from; [] accepts any origin. */
+  allowedOrigins: string[];
 }
 
 /** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */

@@ -8,6 +8,7 @@ interface ProjectRow {
   created_at: number;
   page_patterns: string;
   retention_days: number | null;
+  allowed_origins: string;
 }
 
 /** A project's retention, for the sweeper. */
@@ -18,8 +19,8 @@ export interface RetentionPolicy {
   days: number;
 }
 
-/** The stored JSON array, or [] when it is not one: a hand-edited row must not stop ingest. */
-function parsePatterns(json: string): string[] {
+/** The stored JSON array of strings, or [] when it is not one: a hand-edited row must not stop ingest. */
+function parseStringList(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
@@ -34,15 +35,17 @@ function toProject(row: ProjectRow): Project {
     key: row.key,
     name: row.name,
     createdAt: row.created_at,
-    pagePatterns: parsePatterns(row.page_patterns),
+    pagePatterns: parseStringList(row.page_patterns),
     retentionDays: row.retention_days,
+    allowedOrigins: parseStringList(row.allowed_origins),
   };
 }
 
 export function createProjectQueries(db: Database) {
-  const byKey = db.prepare<[string], ProjectRow>(
-    'SELECT id, key, name, created_at, page_patterns, retention_days FROM projects WHERE key = ?',
-  );
+  const columns = 'id, key, name, created_at, page_patterns, retention_days, allowed_origins';
+  const byKey = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE key = ?`);
+  const all = db.prepare<[], ProjectRow>(`SELECT ${columns} FROM projects ORDER BY id`);
+  const updateOrigins = db.prepare<[string, string]>('UPDATE projects SET allowed_origins = ? WHERE key = ?');
   const updateRetention = db.prepare<[number | null, string]>('UPDATE projects SET retention_days = ? WHERE key = ?');
   const policies = db.prepare<[], RetentionPolicy>(
     'SELECT id AS projectId, key AS projectKey, retention_days AS days FROM projects WHERE retention_days IS NOT NULL',
@@ -52,6 +55,14 @@ export function createProjectQueries(db: Database) {
     findByKey(key: string): Project | undefined {
       const row = byKey.get(key);
       return row && toProject(row);
+    },
+    /** Every project, oldest first. */
+    list(): Project[] {
+      return all.all().map(toProject);
+    },
+    /** False when no project has the key. */
+    setAllowedOrigins(key: string, origins: readonly string[]): boolean {
+      return updateOrigins.run(JSON.stringify(origins), key).changes > 0;
     },
     /** False when no project has the key. */
     setPagePatterns(key: string, patterns: readonly string[]): boolean {

@@ -4,7 +4,7 @@ import type { HeatmapPagesResponse, HeatmapResponse } from '../../server/api/ins
 import type { RecordedEvent } from '../../server/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 
@@ -81,14 +81,14 @@ async function ingestSession(server: TestServer, session: ReturnType<typeof busy
 }
 
 async function getJson<T>(server: TestServer, path: string): Promise<T> {
-  const response = await fetch(`${server.url}${path}`);
+  const response = await adminFetch(`${server.url}${path}`);
   const body = await response.json();
   expect(response.status, JSON.stringify(body)).toBe(200);
   return body as T;
 }
 
 function send(server: TestServer, method: 'DELETE' | 'PUT', path: string, body?: unknown): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
+  return adminFetch(`${server.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -141,8 +141,8 @@ describe('DELETE /api/sessions/:id', () => {
     expect((await getJson<HeatmapPagesResponse>(server, '/api/heatmaps/pages')).pages).toEqual(
       (await getJson<HeatmapPagesResponse>(twin, '/api/heatmaps/pages')).pages,
     );
-    await expectApiError(await fetch(`${server.url}/api/sessions/${doomed.ids.sessionId}`), 404, 'session_not_found');
-    expect((await fetch(`${server.url}/api/sessions/${kept.ids.sessionId}`)).status).toBe(200);
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${doomed.ids.sessionId}`), 404, 'session_not_found');
+    expect((await adminFetch(`${server.url}/api/sessions/${kept.ids.sessionId}`)).status).toBe(200);
   });
 
   test('drops a page from the page list once its only session is gone', async () => {
@@ -183,7 +183,7 @@ describe('DELETE /api/users/:userId', () => {
       expect(Object.values(rowsOf(server.db, session.ids.sessionId)).every((count) => count === 0)).toBe(true);
     }
     for (const session of [other, anonymous]) {
-      expect((await fetch(`${server.url}/api/sessions/${session.ids.sessionId}`)).status).toBe(200);
+      expect((await adminFetch(`${server.url}/api/sessions/${session.ids.sessionId}`)).status).toBe(200);
     }
     // Only the remaining two sessions' clicks are left: four each on /product/:id.
     expect((await getJson<HeatmapResponse>(server, '/api/heatmaps?page=/product/:id')).total).toBe(8);
@@ -216,7 +216,7 @@ describe('retention: PUT /api/settings/retention and the sweeper', () => {
 
   test('answers 404 unknown_project for a project that does not exist', async () => {
     await expectApiError(await send(server, 'PUT', '/api/settings/retention?project=nope', { days: 5 }), 404, 'unknown_project');
-    await expectApiError(await fetch(`${server.url}/api/settings/retention?project=nope`), 404, 'unknown_project');
+    await expectApiError(await adminFetch(`${server.url}/api/settings/retention?project=nope`), 404, 'unknown_project');
   });
 
   test('the sweep deletes only sessions that ended before the period, and logs it', async () => {
@@ -231,10 +231,10 @@ describe('retention: PUT /api/settings/retention and the sweeper', () => {
     await send(server, 'PUT', '/api/settings/retention', { days: 30 });
     expect(await sweepExpiredSessions(server.store, now)).toEqual({ deleted: { demo: 2 } });
     for (const session of expired) {
-      await expectApiError(await fetch(`${server.url}/api/sessions/${session.ids.sessionId}`), 404, 'session_not_found');
+      await expectApiError(await adminFetch(`${server.url}/api/sessions/${session.ids.sessionId}`), 404, 'session_not_found');
       expect(Object.values(rowsOf(server.db, session.ids.sessionId)).every((count) => count === 0)).toBe(true);
     }
-    expect((await fetch(`${server.url}/api/sessions/${fresh.ids.sessionId}`)).status).toBe(200);
+    expect((await adminFetch(`${server.url}/api/sessions/${fresh.ids.sessionId}`)).status).toBe(200);
     expect((await getJson<HeatmapResponse>(server, '/api/heatmaps?page=/product/:id')).total).toBe(4);
 
     const { deletions } = await getJson<DeletionLogResponse>(server, '/api/deletions');
@@ -269,7 +269,7 @@ describe('GET /api/deletions', () => {
     ]);
     expect(deletions.every((entry) => entry.at >= before && entry.at <= Date.now())).toBe(true);
     expect((await getJson<DeletionLogResponse>(server, '/api/deletions?limit=1&offset=1')).deletions).toEqual([deletions[1]]);
-    await expectApiError(await fetch(`${server.url}/api/deletions?limit=0`), 400, 'invalid_query');
+    await expectApiError(await adminFetch(`${server.url}/api/deletions?limit=0`), 400, 'invalid_query');
   });
 });
 
@@ -284,7 +284,7 @@ describe('GET /api/sessions/:id/export', () => {
   test('sends each window’s events as ingested, in recorded order, as an attachment', async () => {
     const session = busySession(START);
     await ingestSession(server, session);
-    const response = await fetch(`${server.url}/api/sessions/${session.ids.sessionId}/export`);
+    const response = await adminFetch(`${server.url}/api/sessions/${session.ids.sessionId}/export`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="sightline-session-${session.ids.sessionId}.json"`);
@@ -298,6 +298,6 @@ describe('GET /api/sessions/:id/export', () => {
   });
 
   test('answers 404 session_not_found for an unknown session', async () => {
-    await expectApiError(await fetch(`${server.url}/api/sessions/${newId()}/export`), 404, 'session_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${newId()}/export`), 404, 'session_not_found');
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EventPage } from '../../server/api/types.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
 
 /** Chunk sizes chosen so page boundaries fall both on and between limits. */
@@ -69,16 +69,16 @@ describe('GET /api/sessions/:id/events', () => {
   });
 
   test('answers the cursor as the next chunk seq and null at the end', async () => {
-    const first = (await (await fetch(`${server.url}/api/sessions/${sessionId}/events?limit=8`)).json()) as EventPage;
+    const first = (await (await adminFetch(`${server.url}/api/sessions/${sessionId}/events?limit=8`)).json()) as EventPage;
     expect(first.events).toStrictEqual(firstEvents.slice(0, 8));
     expect(first.nextCursor).toBe('2');
-    const last = (await (await fetch(`${server.url}/api/sessions/${sessionId}/events?cursor=9`)).json()) as EventPage;
+    const last = (await (await adminFetch(`${server.url}/api/sessions/${sessionId}/events?cursor=9`)).json()) as EventPage;
     expect(last.events).toStrictEqual(firstEvents.slice(-6));
     expect(last.nextCursor).toBeNull();
   });
 
   test('uses the configured page size when no limit is given', async () => {
-    const page = (await (await fetch(`${server.url}/api/sessions/${sessionId}/events`)).json()) as EventPage;
+    const page = (await (await adminFetch(`${server.url}/api/sessions/${sessionId}/events`)).json()) as EventPage;
     // Chunks of 1 + 7 + 3 reach the page size of 10.
     expect(page.events).toHaveLength(11);
     expect(page.nextCursor).toBe('3');
@@ -100,18 +100,18 @@ describe('GET /api/sessions/:id/events', () => {
   });
 
   test('answers an unknown window with 404 window_not_found', async () => {
-    const response = await fetch(`${server.url}/api/sessions/${sessionId}/events?window=${newId()}`);
+    const response = await adminFetch(`${server.url}/api/sessions/${sessionId}/events?window=${newId()}`);
     await expectApiError(response, 404, 'window_not_found');
   });
 
   test('answers an unknown session with 404 session_not_found', async () => {
-    await expectApiError(await fetch(`${server.url}/api/sessions/${newId()}/events`), 404, 'session_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${newId()}/events`), 404, 'session_not_found');
   });
 
   test.each(['cursor=abc', 'cursor=-1', 'limit=0', 'limit=50001', 'window=', 'page=2'])(
     'rejects ?%s with 400 invalid_query',
     async (query) => {
-      await expectApiError(await fetch(`${server.url}/api/sessions/${sessionId}/events?${query}`), 400, 'invalid_query');
+      await expectApiError(await adminFetch(`${server.url}/api/sessions/${sessionId}/events?${query}`), 400, 'invalid_query');
     },
   );
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FormsResponse, MetricsResponse } from '../../server/api/insights-types.ts';
 import type { SessionList } from '../../server/api/types.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 
@@ -79,7 +79,7 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
   afterAll(() => server.close());
 
   async function get<T>(path: string): Promise<T> {
-    const response = await fetch(`${server.url}${path}`);
+    const response = await adminFetch(`${server.url}${path}`);
     const body = await response.json();
     expect(response.status, JSON.stringify(body)).toBe(200);
     return body as T;
@@ -205,6 +205,6 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
     '/api/metrics?from=-1',
     '/api/metrics?currency=EUR',
   ])('rejects %s with 400 invalid_query', async (path) => {
-    await expectApiError(await fetch(`${server.url}${path}`), 400, 'invalid_query');
+    await expectApiError(await adminFetch(`${server.url}${path}`), 400, 'invalid_query');
   });
 });

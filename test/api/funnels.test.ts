@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../server/api/insights-types.ts';
 import type { SessionList } from '../../server/api/types.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 
@@ -18,7 +18,7 @@ const shopSteps = [
 ] as const;
 
 function post(server: TestServer, path: string, body: unknown) {
-  return fetch(`${server.url}${path}`, {
+  return adminFetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -143,17 +143,17 @@ describe('funnels', () => {
     expect(typeof saved.id).toBe('number');
     const second = (await (await post(server, '/api/funnels', { name: 'Add to cart', steps: shopSteps.slice(0, 2), windowMs: 60_000 })).json()) as SavedFunnel;
 
-    const list = (await (await fetch(`${server.url}/api/funnels`)).json()) as FunnelList;
+    const list = (await (await adminFetch(`${server.url}/api/funnels`)).json()) as FunnelList;
     expect(list.funnels.map((funnel) => [funnel.name, funnel.windowMs])).toEqual([
       ['Add to cart', 60_000],
       ['Checkout', 30 * MINUTE],
     ]);
 
-    const removed = await fetch(`${server.url}/api/funnels/${second.id}`, { method: 'DELETE' });
+    const removed = await adminFetch(`${server.url}/api/funnels/${second.id}`, { method: 'DELETE' });
     expect(removed.status).toBe(204);
-    await expectApiError(await fetch(`${server.url}/api/funnels/${second.id}`, { method: 'DELETE' }), 404, 'funnel_not_found');
-    await expectApiError(await fetch(`${server.url}/api/funnels/abc`, { method: 'DELETE' }), 404, 'funnel_not_found');
-    expect(((await (await fetch(`${server.url}/api/funnels`)).json()) as FunnelList).funnels.map((funnel) => funnel.id)).toEqual([
+    await expectApiError(await adminFetch(`${server.url}/api/funnels/${second.id}`, { method: 'DELETE' }), 404, 'funnel_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/funnels/abc`, { method: 'DELETE' }), 404, 'funnel_not_found');
+    expect(((await (await adminFetch(`${server.url}/api/funnels`)).json()) as FunnelList).funnels.map((funnel) => funnel.id)).toEqual([
       saved.id,
     ]);
     await expectApiError(await post(server, '/api/funnels', { name: ' ', steps: shopSteps }), 400, 'invalid_body');
@@ -167,7 +167,7 @@ describe('funnels', () => {
     });
 
     async function listIds(queryString: string): Promise<string[]> {
-      const response = await fetch(`${server.url}/api/sessions?${queryString}`);
+      const response = await adminFetch(`${server.url}/api/sessions?${queryString}`);
       const body = await response.json();
       expect(response.status, JSON.stringify(body)).toBe(200);
       return (body as SessionList).sessions.map((session) => session.id).sort();
@@ -188,10 +188,10 @@ describe('funnels', () => {
     });
 
     test('answers an unknown funnel with 404 and bad step filters with 400', async () => {
-      await expectApiError(await fetch(`${server.url}/api/sessions?funnel=99999`), 404, 'funnel_not_found');
+      await expectApiError(await adminFetch(`${server.url}/api/sessions?funnel=99999`), 404, 'funnel_not_found');
       for (const bad of ['reachedStep=1', `funnel=${funnelId}&droppedAtStep=0`, `funnel=${funnelId}&reachedStep=4`,
         `funnel=${funnelId}&reachedStep=1&droppedAtStep=2`, `funnel=${funnelId}&droppedAtStep=9`]) {
-        await expectApiError(await fetch(`${server.url}/api/sessions?${bad}`), 400, 'invalid_query');
+        await expectApiError(await adminFetch(`${server.url}/api/sessions?${bad}`), 400, 'invalid_query');
       }
     });
   });

@@ -5,7 +5,7 @@ import type {
   HeatmapSnapshotResponse,
   ScrollmapResponse,
 } from '../../server/api/insights-types.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 
@@ -18,7 +18,7 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
   const windows = { desktop: newId(), mobile: newId(), cart: newId() };
 
   async function get<T>(path: string): Promise<T> {
-    const response = await fetch(`${server.url}${path}`);
+    const response = await adminFetch(`${server.url}${path}`);
     const body = await response.json();
     expect(response.status, JSON.stringify(body)).toBe(200);
     return body as T;
@@ -178,8 +178,8 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
 
     // Without a device: the latest view of any device.
     expect((await get<HeatmapSnapshotResponse>('/api/heatmaps/snapshot?page=/product/:id')).device).toBe('mobile');
-    await expectApiError(await fetch(`${server.url}/api/heatmaps/snapshot?page=/wishlist`), 404, 'snapshot_not_found');
-    await expectApiError(await fetch(`${server.url}/api/heatmaps/snapshot?page=/cart&device=tablet`), 404, 'snapshot_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/heatmaps/snapshot?page=/wishlist`), 404, 'snapshot_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/heatmaps/snapshot?page=/cart&device=tablet`), 404, 'snapshot_not_found');
   });
 
   test('gives the share of page views reaching each depth band and the average fold', async () => {
@@ -211,7 +211,7 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
     { path: '/api/heatmaps/snapshot?device=mobile', name: 'page' },
     { path: '/api/scrollmap?page=/x&to=soon', name: 'to' },
   ])('rejects $path with 400 invalid_query naming $name', async ({ path, name }) => {
-    const error = await expectApiError(await fetch(`${server.url}${path}`), 400, 'invalid_query');
+    const error = await expectApiError(await adminFetch(`${server.url}${path}`), 400, 'invalid_query');
     expect(error.message.startsWith(`${name}: `)).toBe(true);
   });
 });
@@ -241,7 +241,7 @@ describe('GET /api/heatmaps over whole months and single days', () => {
     { range: 'from a day on', query: `&from=${at('2024-02-16')}`, total: 2 },
     { range: 'up to a day', query: `&to=${at('2024-01-31')}`, total: 1 },
   ])('counts $range: $total', async ({ query, total }) => {
-    const response = await fetch(`${server.url}/api/heatmaps?page=/p${query}`);
+    const response = await adminFetch(`${server.url}/api/heatmaps?page=/p${query}`);
     expect(((await response.json()) as HeatmapResponse).total).toBe(total);
   });
 });

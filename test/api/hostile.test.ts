@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch, postBody, readAllEvents } from './support.ts';
 
 const T0 = 1_700_000_000_000;
@@ -181,7 +181,7 @@ describe('hostile ingest', () => {
   const goodSessionId = newId();
 
   const expectServerIntact = async () => {
-    expect((await fetch(`${server.url}/api/sessions`)).status).toBe(200);
+    expect((await adminFetch(`${server.url}/api/sessions`)).status).toBe(200);
     expect((await readAllEvents(server.url, goodSessionId)).events).toStrictEqual(goodEvents);
   };
 

@@ -9,7 +9,7 @@ import {
   loadCorpusStream,
   loadValidCorpus,
 } from '../helpers/corpus.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import {
   expectApiError,
   ingest,
@@ -29,7 +29,7 @@ function countRows(server: TestServer, table: 'chunks' | 'sessions' | 'custom_ev
 }
 
 async function getSession(server: TestServer, id: string): Promise<SessionSummary> {
-  const response = await fetch(`${server.url}/api/sessions/${id}`);
+  const response = await adminFetch(`${server.url}/api/sessions/${id}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { session: SessionSummary }).session;
 }
@@ -73,7 +73,7 @@ describe('POST /api/ingest', () => {
     const error = await expectApiError(await postBatch(server.url, batch, { gzip: true }), 400, 'schema_mismatch');
     expect(error.message).toMatch(new RegExp(`^events\\[${MALFORMED_EVENT_INDEX}\\]\\.type: expected number`));
     expect({ chunks: countRows(server, 'chunks'), sessions: countRows(server, 'sessions') }).toEqual(before);
-    await expectApiError(await fetch(`${server.url}/api/sessions/${batch.sessionId}`), 404, 'session_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${batch.sessionId}`), 404, 'session_not_found');
   });
 
   test.each<{ name: string; gzip: boolean; headers: Record<string, string> }>([
@@ -117,7 +117,7 @@ describe('POST /api/ingest', () => {
     expect(second.eventCount).toBe(sampleEvents.length);
     expect(second.clickCount).toBe(1);
     expect((await readAllEvents(server.url, batch.sessionId)).events).toStrictEqual(sampleEvents);
-    const marks = await (await fetch(`${server.url}/api/sessions/${batch.sessionId}`)).json();
+    const marks = await (await adminFetch(`${server.url}/api/sessions/${batch.sessionId}`)).json();
     expect(marks.marks).toHaveLength(1);
   });
 
@@ -160,7 +160,7 @@ describe('POST /api/ingest', () => {
   test('rejects a batch for an unknown project with 403 unknown_project', async () => {
     const batch = makeBatch(sampleEvents, { project: 'no-such-project' });
     await expectApiError(await postBatch(server.url, batch), 403, 'unknown_project');
-    await expectApiError(await fetch(`${server.url}/api/sessions/${batch.sessionId}`), 404, 'session_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${batch.sessionId}`), 404, 'session_not_found');
   });
 
   test('refuses to add to a session of another project with 409 session_conflict', async () => {
@@ -200,7 +200,7 @@ describe('POST /api/ingest', () => {
   });
 
   test('answers GET /api/ingest with 404 not_found', async () => {
-    await expectApiError(await fetch(`${server.url}/api/ingest`), 404, 'not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/ingest`), 404, 'not_found');
   });
 });
 

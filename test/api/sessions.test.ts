@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionDetail, SessionList } from '../../server/api/types.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { CHROME_MAC_UA, expectApiError, ingest, makeBatch, newId } from './support.ts';
 
 const T0 = 1_700_000_000_000;
@@ -71,7 +71,7 @@ describe('GET /api/sessions/:id', () => {
       }),
     );
 
-    const response = await fetch(`${server.url}/api/sessions/${sessionId}`);
+    const response = await adminFetch(`${server.url}/api/sessions/${sessionId}`);
     expect(response.status).toBe(200);
     const detail = (await response.json()) as SessionDetail;
     expect(detail.session).toEqual({
@@ -106,7 +106,7 @@ describe('GET /api/sessions/:id', () => {
   });
 
   test('answers an unknown session with 404 session_not_found', async () => {
-    await expectApiError(await fetch(`${server.url}/api/sessions/${newId()}`), 404, 'session_not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions/${newId()}`), 404, 'session_not_found');
   });
 });
 
@@ -136,7 +136,7 @@ describe('GET /api/sessions', () => {
   afterAll(() => server.close());
 
   async function list(query: string): Promise<SessionList> {
-    const response = await fetch(`${server.url}/api/sessions${query}`);
+    const response = await adminFetch(`${server.url}/api/sessions${query}`);
     const body = await response.json();
     expect(response.status, JSON.stringify(body)).toBe(200);
     return body as SessionList;
@@ -194,13 +194,13 @@ describe('GET /api/sessions', () => {
     { query: '?url=', path: 'url' },
     { query: '?sort=oldest', path: '(root)' },
   ])('rejects $query with 400 invalid_query naming $path', async ({ query, path }) => {
-    const error = await expectApiError(await fetch(`${server.url}/api/sessions${query}`), 400, 'invalid_query');
+    const error = await expectApiError(await adminFetch(`${server.url}/api/sessions${query}`), 400, 'invalid_query');
     expect(error.message.startsWith(`${path}: `)).toBe(true);
   });
 
   test('answers an unknown API route with 404 not_found', async () => {
-    const error = await expectApiError(await fetch(`${server.url}/api/session`), 404, 'not_found');
+    const error = await expectApiError(await adminFetch(`${server.url}/api/session`), 404, 'not_found');
     expect(error.message).toContain('/api/session');
-    await expectApiError(await fetch(`${server.url}/api/sessions`, { method: 'DELETE' }), 404, 'not_found');
+    await expectApiError(await adminFetch(`${server.url}/api/sessions`, { method: 'DELETE' }), 404, 'not_found');
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapPagesResponse } from '../../server/api/insights-types.ts';
 import type { PagePatternsResponse } from '../../server/api/types.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch } from './support.ts';
 
@@ -11,7 +11,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
   let server: TestServer;
 
   const put = (patterns: unknown, query = '') =>
-    fetch(`${server.url}${ROUTE}${query}`, {
+    adminFetch(`${server.url}${ROUTE}${query}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(patterns === undefined ? {} : { patterns }),
@@ -23,7 +23,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
     return body as T;
   }
 
-  const getPatterns = async (query = '') => json<PagePatternsResponse>(await fetch(`${server.url}${ROUTE}${query}`));
+  const getPatterns = async (query = '') => json<PagePatternsResponse>(await adminFetch(`${server.url}${ROUTE}${query}`));
 
   /** One visit to `path` with a click, so the page shows in the heatmap page list. */
   async function visitPage(path: string, at: number): Promise<void> {
@@ -32,7 +32,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
   }
 
   const listedPages = async () =>
-    (await json<HeatmapPagesResponse>(await fetch(`${server.url}/api/heatmaps/pages`))).pages.map((row) => row.page);
+    (await json<HeatmapPagesResponse>(await adminFetch(`${server.url}/api/heatmaps/pages`))).pages.map((row) => row.page);
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -61,7 +61,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
   });
 
   test('answers 404 unknown_project for a key no project has', async () => {
-    await expectApiError(await fetch(`${server.url}${ROUTE}?project=nope`), 404, 'unknown_project');
+    await expectApiError(await adminFetch(`${server.url}${ROUTE}?project=nope`), 404, 'unknown_project');
     await expectApiError(await put(['/x'], '?project=nope'), 404, 'unknown_project');
   });
 
@@ -83,7 +83,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
   });
 
   test('refuses extra fields', async () => {
-    const response = await fetch(`${server.url}${ROUTE}`, {
+    const response = await adminFetch(`${server.url}${ROUTE}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ patterns: [], extra: true }),
@@ -111,7 +111,7 @@ describe('GET and PUT /api/settings/page-patterns', () => {
     expect(pages).toContain('/shop/*/reviews');
     expect(pages).toContain('/shop/item-42/reviews');
     expect(pages).not.toContain('/shop/item-7/reviews');
-    const clicks = (await json<HeatmapPagesResponse>(await fetch(`${server.url}/api/heatmaps/pages`))).pages.find(
+    const clicks = (await json<HeatmapPagesResponse>(await adminFetch(`${server.url}/api/heatmaps/pages`))).pages.find(
       (row) => row.page === '/shop/*/reviews',
     );
     expect(clicks?.clicks).toBe(2);

@@ -3,14 +3,14 @@ import type { HeatmapResponse } from '../../server/api/insights-types.ts';
 import type { SessionDetail, SessionSignal } from '../../server/api/types.ts';
 import { findSignals } from '../../server/ingest/derive-signals.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 
 const DAY = 86_400_000;
 
 async function signalsOf(server: TestServer, sessionId: string): Promise<SessionSignal[]> {
-  const response = await fetch(`${server.url}/api/sessions/${sessionId}`);
+  const response = await adminFetch(`${server.url}/api/sessions/${sessionId}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as SessionDetail).signals;
 }
@@ -49,7 +49,7 @@ describe('ingest | signals recomputed as batches arrive', () => {
     const ack = await ingest(server.url, makeBatch(second, { ...ids, seq: 1 }));
     expect(ack.duplicate).toBe(true);
     expect(await rageOf(server, ids.sessionId)).toEqual(expected);
-    const heatmap = (await (await fetch(`${server.url}/api/heatmaps?page=/promo&kind=rage`)).json()) as HeatmapResponse;
+    const heatmap = (await (await adminFetch(`${server.url}/api/heatmaps?page=/promo&kind=rage`)).json()) as HeatmapResponse;
     expect(heatmap.total).toBe(1);
   });
 
@@ -65,7 +65,7 @@ describe('ingest | signals recomputed as batches arrive', () => {
       { kind: 'rage', ts: v.ts(1000), selector: '#promo', count: 5 },
     ]);
     // The rage heatmap moved its one point, it did not gain a second.
-    const heatmap = (await (await fetch(`${server.url}/api/heatmaps?page=/grow&kind=rage`)).json()) as HeatmapResponse;
+    const heatmap = (await (await adminFetch(`${server.url}/api/heatmaps?page=/grow&kind=rage`)).json()) as HeatmapResponse;
     expect(heatmap.elements.map((e) => [e.selector, e.count])).toEqual([['#promo', 1]]);
   });
 
@@ -176,7 +176,7 @@ describe('ingest | signals recomputed as batches arrive', () => {
     await ingestBatches(server, [[...v.load(0, '/midnight'), v.click(500, '#x'), v.click(600, '#x'), v.click(700, '#x'), v.mutation(9000)]]);
     const dayBefore = Date.UTC(2024, 4, 3, 12);
     const url = `${server.url}/api/heatmaps?page=/midnight&kind=rage`;
-    expect(((await (await fetch(`${url}&from=${dayBefore}&to=${dayBefore}`)).json()) as HeatmapResponse).total).toBe(1);
-    expect(((await (await fetch(`${url}&from=${dayBefore + DAY}`)).json()) as HeatmapResponse).total).toBe(0);
+    expect(((await (await adminFetch(`${url}&from=${dayBefore}&to=${dayBefore}`)).json()) as HeatmapResponse).total).toBe(1);
+    expect(((await (await adminFetch(`${url}&from=${dayBefore + DAY}`)).json()) as HeatmapResponse).total).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError } from './support.ts';
 
 // A stand-in build and demo folder written by the test, so these tests do not depend on `npm run build`.
@@ -88,7 +88,7 @@ describe('static files', () => {
   });
 
   test('does not answer unknown API routes with the viewer', async () => {
-    await expectApiError(await fetch(`${built.url}/api/no-such-report`), 404, 'not_found');
+    await expectApiError(await adminFetch(`${built.url}/api/no-such-report`), 404, 'not_found');
   });
 
   test('serves the demo store at /demo/', async () => {
@@ -111,6 +111,6 @@ describe('static files', () => {
 
   test('answers /demo/ with 404 when there is no demo store, without crashing', async () => {
     await expectApiError(await fetch(`${bare.url}/demo/`), 404, 'not_found');
-    expect((await fetch(`${bare.url}/api/sessions`)).status).toBe(200);
+    expect((await adminFetch(`${bare.url}/api/sessions`)).status).toBe(200);
   });
 });

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { ApiError, EventPage } from '../../server/api/types.ts';
 import type { IngestAck, IngestBatch, RecordedEvent } from '../../server/protocol.ts';
+import { adminFetch } from '../helpers/server.ts';
 
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -66,7 +67,7 @@ export async function readAllEvents(
     if (query.window) params.set('window', query.window);
     if (query.limit) params.set('limit', String(query.limit));
     if (cursor !== null) params.set('cursor', cursor);
-    const response = await fetch(`${baseUrl}/api/sessions/${sessionId}/events?${params}`);
+    const response = await adminFetch(`${baseUrl}/api/sessions/${sessionId}/events?${params}`);
     expect(response.status).toBe(200);
     const page = (await response.json()) as EventPage;
     pages.push(page);

@@ -17,7 +17,7 @@ import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startIngestTap, type IngestTap } from '../helpers/ingest-tap.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const canary = {
   email: 'canary.q7x2@example.test',
@@ -46,7 +46,7 @@ describe('e2e | a shopper checks out on the demo store', () => {
     expect(await flushRecorder(page)).toBe(true);
     await context.close();
 
-    const list = (await (await fetch(`${server.url}/api/sessions`)).json()) as SessionList;
+    const list = (await (await adminFetch(`${server.url}/api/sessions`)).json()) as SessionList;
     expect(list.sessions).toHaveLength(1);
     sessionId = list.sessions[0].id;
   }, 120_000);
@@ -59,7 +59,7 @@ describe('e2e | a shopper checks out on the demo store', () => {
   });
 
   test('the session is listed with the metadata of the visit', async () => {
-    const { session } = (await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json()) as SessionDetail;
+    const { session } = (await (await adminFetch(`${server.url}/api/sessions/${sessionId}`)).json()) as SessionDetail;
     expect(session.entryUrl).toBe(`${tap.url}/demo/`);
     expect(session.pages.some((url) => url.endsWith('/demo/checkout.html'))).toBe(true);
     expect(session.pages.at(-1)).toMatch(/\/demo\/confirmation\.html\?order=/);
@@ -101,13 +101,14 @@ describe('e2e | a shopper checks out on the demo store', () => {
   });
 
   test('the viewer replays the session and its player shows the checkout page', async () => {
-    const detail = (await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json()) as SessionDetail;
+    const detail = (await (await adminFetch(`${server.url}/api/sessions/${sessionId}`)).json()) as SessionDetail;
     const checkoutMark = detail.marks.find((mark) => mark.kind === 'page' && mark.label.includes('checkout.html'));
     expect(checkoutMark).toBeDefined();
     // Land a moment after the checkout page's own full snapshot, while the shopper is filling the form.
     const offset = checkoutMark!.ts - detail.session.startedAt + 1_000;
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await server.signIn(page.context());
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     await page.goto(`${server.url}/#/sessions/${sessionId}?t=${offset}`, { waitUntil: 'domcontentloaded' });

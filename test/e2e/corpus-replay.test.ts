@@ -27,6 +27,7 @@ describe('e2e | the viewer replays every corpus recording', () => {
     }
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await server.signIn(page.context());
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 

@@ -14,6 +14,7 @@ import { SlTag, type IngestAck, type IngestBatch, type RecordedEvent, type Track
 import { makeBatch, newId, postBatch, readAllEvents } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
+import { adminFetch } from '../helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-crash-'));
 
@@ -140,7 +141,7 @@ describe('e2e | crash safety', () => {
 
     const second = await startChildServer({ dbPath, port: first.port });
     servers.push(second);
-    const listed = await fetch(`${second.url}/api/sessions`);
+    const listed = await adminFetch(`${second.url}/api/sessions`);
     expect(listed.status).toBe(200);
     expect(((await listed.json()) as SessionList).total).toBeGreaterThan(0);
 
@@ -248,7 +249,7 @@ async function startMarkers(page: Page): Promise<void> {
 
 /** The markers stored for the one session, in stored order. */
 async function readMarkers(url: string): Promise<number[]> {
-  const response = await fetch(`${url}/api/sessions`);
+  const response = await adminFetch(`${url}/api/sessions`);
   if (response.status !== 200) return [];
   const { sessions } = (await response.json()) as SessionList;
   if (sessions.length !== 1) return [];

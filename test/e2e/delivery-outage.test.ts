@@ -11,7 +11,7 @@ import type { SessionList } from '../../server/api/types.ts';
 import { SlTag, type TrackPayload } from '../../server/protocol.ts';
 import { readAllEvents } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-outage-'));
 const dbPath = join(dir, 'sightline.db');
@@ -57,7 +57,7 @@ describe('e2e | delivery through a server outage', () => {
     const url = server.url;
     await expect
       .poll(async () => {
-        const { sessions } = (await (await fetch(`${url}/api/sessions`)).json()) as SessionList;
+        const { sessions } = (await (await adminFetch(`${url}/api/sessions`)).json()) as SessionList;
         if (sessions.length !== 1) return [];
         const { events } = await readAllEvents(url, sessions[0].id);
         return events

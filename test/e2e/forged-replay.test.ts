@@ -162,6 +162,7 @@ describe('e2e | a forged recording replays without running anything', () => {
     expect(stored).not.toMatch(/javascript:|"on[a-z]+":"|srcdoc|"tagName":"(?:script|base)"|refresh/i);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await server.signIn(page.context());
     const seen = watch(page);
     await page.goto(`${server.url}/#/sessions/${sessionId}`, { waitUntil: 'domcontentloaded' });
     await page.locator('[data-testid="replay"][data-state="ready"]').waitFor();

@@ -13,7 +13,7 @@ import { flushRecorder, openStore } from '../../demo/human.ts';
 import { ingest, makeBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 const PAGE_KEY = '/demo/product.html';
@@ -147,6 +147,7 @@ describe('e2e | heatmaps page on the demo store', () => {
     await recordClicks(browser, server.url, 'iphone', MOBILE_CLICKS);
 
     viewer = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await server.signIn(viewer.context());
     viewer.on('pageerror', (error) => pageErrors.push(error));
     await viewer.goto(`${server.url}/#/heatmaps?page=${encodeURIComponent(PAGE_KEY)}`, { waitUntil: 'domcontentloaded' });
     await waitForHeat(viewer);
@@ -182,9 +183,9 @@ describe('e2e | heatmaps page on the demo store', () => {
   test('lists the button with its click count, and its row opens the replay at the latest click', async () => {
     const row = viewer.locator(`[data-testid="heatmap-element-row"][data-selector="${BUTTON}"]`);
     expect(await row.locator('[data-testid="heatmap-element-count"]').textContent()).toBe(String(DESKTOP_CLICKS.length));
-    const map = (await (await fetch(`${server.url}/api/heatmaps?page=${PAGE_KEY}&device=desktop`)).json()) as HeatmapResponse;
+    const map = (await (await adminFetch(`${server.url}/api/heatmaps?page=${PAGE_KEY}&device=desktop`)).json()) as HeatmapResponse;
     const replay = map.elements.find((element) => element.selector === BUTTON)!.replay!;
-    const { session } = (await (await fetch(`${server.url}/api/sessions/${replay.sessionId}`)).json()) as SessionDetail;
+    const { session } = (await (await adminFetch(`${server.url}/api/sessions/${replay.sessionId}`)).json()) as SessionDetail;
     const link = row.locator('[data-testid="heatmap-element-replay"]');
     await link.waitFor({ timeout: 10_000 });
     const href = await link.getAttribute('href');

@@ -15,7 +15,7 @@ import { createShopper } from '../../demo/shopper.ts';
 import { checkoutPreset } from '../../viewer/src/lib/reports-api.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 
 
 describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
@@ -26,13 +26,13 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
   let orderTotal = '';
 
   async function shop(name: keyof typeof shoppers, index: number, walk: (page: Page, base: string) => Promise<number>) {
-    const before = new Set(((await (await fetch(`${server.url}/api/sessions`)).json()) as SessionList).sessions.map((s) => s.id));
+    const before = new Set(((await (await adminFetch(`${server.url}/api/sessions`)).json()) as SessionList).sessions.map((s) => s.id));
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const reached = await walk(page, `${server.url}/demo/`);
     expect(await flushRecorder(page)).toBe(true);
     await context.close();
-    const list = (await (await fetch(`${server.url}/api/sessions`)).json()) as SessionList;
+    const list = (await (await adminFetch(`${server.url}/api/sessions`)).json()) as SessionList;
     const added = list.sessions.filter((session) => !before.has(session.id));
     expect(added, `${name} (shopper ${index}) should record one session`).toHaveLength(1);
     shoppers[name] = { sessionId: added[0].id, reached };
@@ -40,6 +40,7 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
 
   async function openViewer(hash: string, testid: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await server.signIn(page.context());
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
     await page.goto(`${server.url}/${hash}`, { waitUntil: 'domcontentloaded' });
@@ -92,13 +93,13 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     expect(await dropped.getAttribute('data-session-id')).toBe(shoppers.abandoned.sessionId);
 
     const funnel = (await (
-      await fetch(`${server.url}/api/funnels/query`, {
+      await adminFetch(`${server.url}/api/funnels/query`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ steps: checkoutPreset }),
       })
     ).json()) as FunnelQueryResponse;
-    const { session } = (await (await fetch(`${server.url}/api/sessions/${shoppers.abandoned.sessionId}`)).json()) as SessionDetail;
+    const { session } = (await (await adminFetch(`${server.url}/api/sessions/${shoppers.abandoned.sessionId}`)).json()) as SessionDetail;
     const offset = Math.round(funnel.steps[4].dropped[0].lastStepTs - session.startedAt);
     expect(offset).toBeGreaterThan(0);
     const href = await dropped.locator('[data-testid="dropped-replay"]').getAttribute('href');

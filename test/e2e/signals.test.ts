@@ -13,7 +13,7 @@ import { createShopper } from '../../demo/shopper.ts';
 import type { FormsResponse, FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../server/api/insights-types.ts';
 import type { SessionDetail, SessionList, SessionSignal } from '../../server/api/types.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 /** A signal's jump lands this long before its first click (SIGNAL_LEAD_IN_MS in viewer/src/lib/marks.ts). */
@@ -37,14 +37,14 @@ const ids = {} as Record<Shopper, string>;
 let rageOutcome: RageOutcome;
 
 async function get<T>(path: string): Promise<T> {
-  const response = await fetch(`${server.url}${path}`);
+  const response = await adminFetch(`${server.url}${path}`);
   const body = await response.json();
   expect(response.status, `${path}: ${JSON.stringify(body)}`).toBe(200);
   return body as T;
 }
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
+  const response = await adminFetch(`${server.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -163,6 +163,7 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     const { session, signals } = await get<SessionDetail>(`/api/sessions/${ids.rage}`);
     const rage = signals.find((signal) => signal.kind === 'rage')!;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await server.signIn(page.context());
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     await page.goto(`${server.url}/#/sessions/${ids.rage}`, { waitUntil: 'domcontentloaded' });
@@ -198,6 +199,7 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
 
   test('the session list filtered by rage clicks shows exactly the rage session', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await server.signIn(page.context());
     const pageErrors: Error[] = [];
     page.on('pageerror', (error) => pageErrors.push(error));
     await page.goto(`${server.url}/#/`, { waitUntil: 'domcontentloaded' });

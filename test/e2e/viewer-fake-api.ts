@@ -228,6 +228,8 @@ export class FakeApi {
 
   async #api(url: URL): Promise<{ status: number; body: unknown }> {
     const notFound = (what: string) => ({ status: 404, body: { error: { code: 'session_not_found', message: what } } });
+    // The viewer asks who is signed in before it shows a page; this fake is always signed in.
+    if (url.pathname === '/api/me') return { status: 200, body: { signedIn: true } };
     if (url.pathname === '/api/sessions') {
       if (this.listMode === 'error') {
         return { status: 500, body: { error: { code: 'storage_failed', message: 'The database is locked by another process' } } };

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { TEST_ADMIN_TOKEN } from './server.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,7 +17,7 @@ export interface ChildServerOptions {
   dbPath: string;
   /** Port to listen on, e.g. to restart where a killed server was. Defaults to a free port picked at start. */
   port?: number;
-  /** Extra environment for the server, over the test runner's own. Defaults to {}. */
+  /** Extra environment for the server, over the test runner's own and SIGHTLINE_ADMIN_TOKEN=TEST_ADMIN_TOKEN. Defaults to {}. */
   env?: Record<string, string>;
   /** How long to wait for the ready line before failing, in ms. Defaults to 20000. */
   readyTimeoutMs?: number;
@@ -53,7 +54,8 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   // node itself rather than npx: a signal must reach the server, not a wrapper that leaves it running.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, PORT: String(port), SIGHTLINE_DB: dbPath },
+    // A known admin token, so tests read the API with adminHeaders and no token is generated into the test log.
+    env: { ...process.env, SIGHTLINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env, PORT: String(port), SIGHTLINE_DB: dbPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

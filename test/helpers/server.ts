@@ -1,8 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import type { BrowserContext } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
 import { openDatabase, type Database } from '../../server/storage/db.ts';
 import { createSqliteStore, type Store } from '../../server/storage/store.ts';
+
+/** The admin token every test server accepts unless a test overrides `adminToken`. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token';
+/** Headers that authenticate an API call as the admin. */
+export const adminHeaders: Readonly<Record<string, string>> = Object.freeze({ Authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+
+/** fetch with the admin's Authorization header added (over any the caller sets), for reading a test server's API. */
+export function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(adminHeaders)) if (!headers.has(name)) headers.set(name, value);
+  return fetch(url, { ...init, headers });
+}
 
 export interface TestServer {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123. */
@@ -10,6 +23,10 @@ export interface TestServer {
   store: Store;
   db: Database;
   config: Config;
+  /** `{ Authorization: 'Bearer <admin token>' }` for this server's API. */
+  authHeaders: Record<string, string>;
+  /** Signs a Playwright context in through POST /api/login, so its pages (viewer included) carry the cookie. */
+  signIn(context: BrowserContext): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,7 +36,14 @@ export interface TestServer {
  * environment is ignored so tests behave the same everywhere.
  */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const config: Config = { ...defaultConfig, dbPath: ':memory:', port: 0, ...overrides };
+  const config: Config = {
+    ...defaultConfig,
+    dbPath: ':memory:',
+    port: 0,
+    adminToken: TEST_ADMIN_TOKEN,
+    requireLogin: true,
+    ...overrides,
+  };
   const db = openDatabase(config.dbPath);
   const store = createSqliteStore(db);
   const app = createApp({ store, config });
@@ -27,11 +51,17 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     store,
     db,
     config: { ...config, port },
+    authHeaders: { Authorization: `Bearer ${config.adminToken ?? ''}` },
+    async signIn(context) {
+      const response = await context.request.post(`${url}/api/login`, { data: { token: config.adminToken } });
+      if (!response.ok()) throw new Error(`Sign-in failed: ${response.status()} ${await response.text()}`);
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

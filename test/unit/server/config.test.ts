@@ -22,6 +22,14 @@ describe('config', () => {
       distDir: join(repoRoot, 'dist'),
       demoDir: join(repoRoot, 'demo'),
       retentionSweepMs: 60 * 60 * 1000,
+      adminToken: null,
+      requireLogin: true,
+      trustProxy: false,
+      ingestRatePerKey: { ratePerSecond: 1000, burst: 4000 },
+      ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
+      loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
+      rateLimitMaxBuckets: 100_000,
+      rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
     });
   });
 
@@ -33,6 +41,12 @@ describe('config', () => {
   test('reads the session caps from the environment', () => {
     const config = loadConfig({ SIGHTLINE_MAX_SESSION_MS: '60000', SIGHTLINE_MAX_SESSION_EVENTS: '500' });
     expect(config).toMatchObject({ maxSessionMs: 60_000, maxSessionEvents: 500 });
+  });
+
+  test('reads the admin token; only SIGHTLINE_REQUIRE_LOGIN=false turns login off', () => {
+    expect(loadConfig({ SIGHTLINE_ADMIN_TOKEN: 's3cret' })).toMatchObject({ adminToken: 's3cret', requireLogin: true });
+    expect(loadConfig({ SIGHTLINE_REQUIRE_LOGIN: 'false' }).requireLogin).toBe(false);
+    expect(loadConfig({ SIGHTLINE_REQUIRE_LOGIN: 'no' }).requireLogin).toBe(true);
   });
 
   test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {

@@ -80,6 +80,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Called when any request answers 401 login_required: the sign-in expired or was never made. */
+let loginRequiredListener: (() => void) | undefined;
+
+/** Registers the one listener for `login_required` answers (the app shell, which then shows the sign-in page). */
+export function onLoginRequired(listener: () => void): void {
+  loginRequiredListener = listener;
+}
+
 /** One request to the API; every failure comes out as an ApiError. Resolves to undefined for a 204. */
 async function requestJson<T>(
   doFetch: typeof fetch,
@@ -108,6 +116,8 @@ async function requestJson<T>(
   }
   if (!response.ok) {
     if (isErrorBody(answer)) {
+      // Every page's requests pass here, so one hook sends the whole viewer to its sign-in page.
+      if (response.status === 401 && answer.error.code === 'login_required') loginRequiredListener?.();
       throw new ApiError(answer.error.code || `http_${response.status}`, answer.error.message, response.status);
     }
     throw new ApiError(`http_${response.status}`, `The server answered ${response.status} ${response.statusText}.`, response.status);

@@ -1,6 +1,5 @@
 import type { Request, RequestHandler } from 'express';
 import type { Config, RateRule } from '../config.ts';
-import { decodeBody } from '../ingest/decode.ts';
 import { HttpError } from './errors.ts';
 
 /** One bucket's state: tokens left (fractional while refilling) and when they were counted, in ms. */
@@ -81,87 +80,34 @@ export function clientAddress(req: Request, trustProxy: boolean): string {
  * Ingest is called cross-origin and we answer before its CORS middleware: without these two headers the recorder
  * could read neither the status nor Retry-After (not a CORS-safelisted response header).
  */
-function refuse(res: Parameters<RequestHandler>[1], retryAfterMs: number, what: string): HttpError {
+export function refuse(res: Parameters<RequestHandler>[1], retryAfterMs: number, what: string): HttpError {
   res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
   return new HttpError(429, 'rate_limited', `Too many requests ${what}; retry later`);
 }
 
-/** The whole body, undefined past the limit, or 'drained' when it ended empty before it could be put back. */
-type Peeked = Buffer | undefined | 'drained';
-
-/**
- * Reads the whole body and puts it back into the request stream (`unshift` exists for exactly this), so the
- * route after us reads it as if untouched. Gives up past `limit` bytes, leaving the route to answer 413.
- * An empty body is the exception: the stream emits 'end' as soon as anyone reads it, which cannot be undone.
- */
-function peekBody(req: Request, limit: number): Promise<Peeked> {
-  if (req.headers['content-length'] === '0') return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const finish = (body: Peeked) => {
-      req.removeListener('readable', onReadable);
-      req.removeListener('end', onEnd);
-      req.removeListener('error', onError);
-      // Synchronously, in the same turn as the last read: 'end' is only emitted if the buffer is still empty then.
-      if (size > 0) req.unshift(Buffer.concat(parts, size));
-      resolve(body);
-    };
-    const onReadable = () => {
-      // Only while data is buffered: reading an ended, empty stream emits 'end'.
-      while (req.readableLength > 0) {
-        const part = req.read() as Buffer;
-        parts.push(part);
-        size += part.byteLength;
-        if (size > limit) return finish(undefined);
-      }
-      // `complete`: the whole message has been parsed, so everything it holds has been pushed to us.
-      if (req.complete) finish(Buffer.concat(parts, size));
-    };
-    const onEnd = () => finish('drained');
-    const onError = (error: Error) => reject(new HttpError(400, 'bad_request', `Could not read the body: ${error.message}`));
-    req.on('readable', onReadable);
-    req.once('end', onEnd);
-    req.once('error', onError);
-  });
-}
-
-/** The ingest key a body names, or undefined when it cannot be read: ingest itself then answers with the reason. */
-async function ingestKeyOf(body: Buffer, maxInflatedBytes: number): Promise<string | undefined> {
-  try {
-    const project = ((await decodeBody(body, maxInflatedBytes)) as { project?: unknown } | null)?.project;
-    return typeof project === 'string' ? project : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 type RateLimitConfig = Pick<
   Config,
   | 'trustProxy'
-  | 'ingestRatePerKey'
   | 'ingestRatePerAddress'
   | 'loginRatePerAddress'
   | 'rateLimitMaxBuckets'
   | 'rateLimitExemptAddresses'
-  | 'maxBodyBytes'
-  | 'maxInflatedBytes'
 >;
 
 /**
- * Rate limits on POST /api/ingest (per client address, then per ingest key) and POST /api/login (failed attempts
- * per address, against guessing the token). Mount before the routes; `now` is injectable for tests.
+ * Rate limits on POST /api/ingest per client address and on POST /api/login (failed attempts per address, against
+ * guessing the token). Mount before the routes; `now` is injectable for tests. The per-key ingest limit lives in
+ * the ingest route, which learns the key from the body it decodes anyway.
  */
 export function rateLimits(config: RateLimitConfig, now: () => number = Date.now): RequestHandler {
   const max = config.rateLimitMaxBuckets;
   const ingestByAddress = new BucketTable(config.ingestRatePerAddress, now, max);
-  const ingestByKey = new BucketTable(config.ingestRatePerKey, now, max);
   const loginByAddress = new BucketTable(config.loginRatePerAddress, now, max);
 
   const exempt = new Set(config.rateLimitExemptAddresses);
-  return async (req, res, next) => {
+  return (req, res, next) => {
     if (req.method !== 'POST') return next();
     const address = clientAddress(req, config.trustProxy);
     const limitAddress = !exempt.has(address);
@@ -176,16 +122,8 @@ export function rateLimits(config: RateLimitConfig, now: () => number = Date.now
       });
       return next();
     }
-    if (req.path !== '/api/ingest') return next();
-    // By address first: it costs nothing, whereas finding the key means reading and decoding the body.
-    const byAddress = limitAddress ? ingestByAddress.take(address) : { allowed: true as const };
-    if (!byAddress.allowed) return next(refuse(res, byAddress.retryAfterMs, 'from this address'));
-    const body = await peekBody(req, config.maxBodyBytes);
-    // The route can no longer read it; an empty body is no batch, and ingest would refuse it with this same code.
-    if (body === 'drained') return next(new HttpError(400, 'invalid_json', 'Request body is empty'));
-    const key = body && (await ingestKeyOf(body, config.maxInflatedBytes));
-    if (key === undefined) return next();
-    const byKey = ingestByKey.take(key);
-    return byKey.allowed ? next() : next(refuse(res, byKey.retryAfterMs, 'for this ingest key'));
+    if (req.path !== '/api/ingest' || !limitAddress) return next();
+    const byAddress = ingestByAddress.take(address);
+    return byAddress.allowed ? next() : next(refuse(res, byAddress.retryAfterMs, 'from this address'));
   };
 }

@@ -30,10 +30,15 @@ export interface IngestContext {
   now: number;
   /** The request's Origin header; checked against the project's allowed origins. */
   origin?: string | undefined;
+  /** Called with the key of a known project before anything is stored; throws to refuse (rate limit). */
+  admitProject?: (key: string) => void;
 }
 
 /** Decodes, validates and stores one batch; resolves with the acknowledgement only after the commit. */
-export async function ingestBatch(body: Buffer, { store, config, userAgent, now, origin }: IngestContext): Promise<IngestAck> {
+export async function ingestBatch(
+  body: Buffer,
+  { store, config, userAgent, now, origin, admitProject }: IngestContext,
+): Promise<IngestAck> {
   const json = await decodeBody(body, config.maxInflatedBytes);
   // Count before validating each event, so an oversized batch costs no per-event work.
   const events = (json as { events?: unknown } | null)?.events;
@@ -49,6 +54,8 @@ export async function ingestBatch(body: Buffer, { store, config, userAgent, now,
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);
+  // Only known keys get a bucket, so random keys cannot grow the limiter's memory.
+  admitProject?.(project.key);
   // The key is public (it is in every store page), so a non-empty list is what stops other sites posting with it.
   // No Origin at all is refused too: browsers always send one with a POST, so only other clients omit it.
   if (project.allowedOrigins.length > 0 && (!origin || !project.allowedOrigins.includes(origin))) {

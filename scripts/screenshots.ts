@@ -1,7 +1,8 @@
 /**
  * Takes the README's pictures of the viewer from a running Sightline with some sessions in it:
  *   npm start & npm run demo:traffic && SIGHTLINE_ADMIN_TOKEN=… npx tsx scripts/screenshots.ts
- * Writes docs/sessions.png (the list) and docs/viewer.png (a purchase replayed on its checkout page).
+ * Writes docs/sessions.png (the list), docs/viewer.png (a purchase replayed on its checkout page) and
+ * docs/heatmap.png (clicks on the product page).
  */
 import type { SessionDetail, SessionList } from '../server/api/types.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
@@ -38,5 +39,10 @@ await page.locator('[data-testid="replay"][data-state="ready"]').waitFor();
 // Let the player settle on the sought moment, paused, so the picture is not caught mid-transition.
 await page.waitForTimeout(1_500);
 await page.screenshot({ path: 'docs/viewer.png' });
+
+await page.goto(`${baseUrl}/#/heatmaps?page=${encodeURIComponent('/demo/product.html')}`, { waitUntil: 'domcontentloaded' });
+await page.locator('[data-testid="heatmaps"][data-state="ready"]').waitFor();
+await page.waitForTimeout(1_000);
+await page.screenshot({ path: 'docs/heatmap.png' });
 await browser.close();
-console.log('wrote docs/sessions.png and docs/viewer.png');
+console.log('wrote docs/sessions.png, docs/viewer.png and docs/heatmap.png');

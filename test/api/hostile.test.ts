@@ -7,19 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch, postBody, readAllEvents } from './support.ts';
+import { el, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const T0 = 1_700_000_000_000;
 const HOUR = 60 * 60 * 1000;
 const MiB = 1024 * 1024;
-
-type Node = Record<string, unknown>;
-const el = (id: number, tagName: string, attributes: Record<string, unknown> = {}, childNodes: Node[] = []): Node => ({
-  type: 2,
-  tagName,
-  attributes,
-  childNodes,
-  id,
-});
 
 /** Meta plus a full snapshot whose body holds `children`: the smallest recording a player accepts. */
 function recording(...children: Node[]): RecordedEvent[] {

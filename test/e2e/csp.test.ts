@@ -12,20 +12,11 @@ import { ingest, makeBatch, newId } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const CORPUS_STREAM = 'rrweb-fixtures/input.json';
 const PAGE_KEY = '/csp-page';
 const T0 = Date.now() - 60_000;
-
-type Node = Record<string, unknown>;
-const el = (id: number, tagName: string, attributes: Record<string, unknown> = {}, childNodes: Node[] = []): Node => ({
-  type: 2,
-  tagName,
-  attributes,
-  childNodes,
-  id,
-});
-const text = (id: number, textContent: string): Node => ({ type: 3, textContent, id });
 
 /** A product page whose picture lives on `imageUrl`, with one click on its button (for the heatmap). */
 function pageWithForeignImage(imageUrl: string): RecordedEvent[] {

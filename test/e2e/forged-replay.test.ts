@@ -10,21 +10,13 @@ import type { RecordedEvent } from '../../server/protocol.ts';
 import { ingest, makeBatch, newId, readAllEvents } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const MARKER = 'PWNED-MARKER';
 const T0 = 1_700_000_000_000;
 /** How long the forged recording lasts, ms; the test lets it play past its end. */
 const RECORDING_MS = 3_000;
 
-type Node = Record<string, unknown>;
-const el = (id: number, tagName: string, attributes: Record<string, unknown> = {}, childNodes: Node[] = []): Node => ({
-  type: 2,
-  tagName,
-  attributes,
-  childNodes,
-  id,
-});
-const text = (id: number, textContent: string): Node => ({ type: 3, textContent, id });
 const svg = (node: Node): Node => ({ ...node, isSVG: true });
 
 /** The forged recording; `hit(tag)` is a URL on the test host naming the payload that called it. */

@@ -2,17 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { sanitizeCss, sanitizeEvents, type SanitizeCounts } from '../../../../server/ingest/sanitize.ts';
 import type { RecordedEvent } from '../../../../server/protocol.ts';
 import { loadValidCorpus } from '../../../helpers/corpus.ts';
+import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 
-type Node = Record<string, unknown>;
-
-const el = (id: number, tagName: string, attributes: Record<string, unknown> = {}, childNodes: Node[] = []): Node => ({
-  type: 2,
-  tagName,
-  attributes,
-  childNodes,
-  id,
-});
-const text = (id: number, textContent: string, extra: Node = {}): Node => ({ type: 3, textContent, id, ...extra });
 const comment = (id: number): Node => ({ type: 5, textContent: '', id });
 
 /** A full snapshot whose body holds `children`. */

@@ -81,7 +81,10 @@ export function createSqliteAssetStore(db: Database): AssetStore {
        WHERE kept > ?)`,
   );
   const store = db.transaction((asset: CachedAsset, limits: CacheLimits) => {
-    writeAsset.run(asset.url, asset.finalUrl, asset.contentType, asset.body.length, asset.fetchedAt, asset.body);
+    // One asset larger than the whole cache would evict everything else and then itself.
+    if (asset.body.length <= limits.maxTotalBytes) {
+      writeAsset.run(asset.url, asset.finalUrl, asset.contentType, asset.body.length, asset.fetchedAt, asset.body);
+    }
     dropExpired.run(limits.freshSince);
     dropOldestOverCap.run(limits.maxTotalBytes);
   });

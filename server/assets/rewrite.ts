@@ -4,8 +4,8 @@
  * never modified (the events a route serves are the stored ones).
  *
  * What is rewritten, through the `MapUrl` (which keeps only allowed origins):
- * - `src` of img, source, input and track-less media posters (`poster` of video); `srcset` and `imagesrcset`;
- *   `href` of link rel=stylesheet, icon or preload, and of SVG image; the legacy `background` attribute;
+ * - `src` of img, source and input type=image, `poster` of video, `srcset` and `imagesrcset`, `href` of link
+ *   rel=stylesheet, icon or preload and of SVG image, and the legacy `background` attribute;
  * - CSS: `style` attributes (strings, and the property maps of style mutations), `_cssText` of inlined
  *   stylesheets, the text of style elements (snapshots, added nodes and text mutations of known style text),
  *   stylesheet-rule, style-declaration and adopted-stylesheet events, and non-buffer font sources.

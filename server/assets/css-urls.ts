@@ -44,11 +44,15 @@ export function rewriteSrcset(srcset: string, map: MapUrl): string {
   const candidates: string[] = [];
   let changed = false;
   let position = 0;
+  // Sticky: each match starts exactly where the last one ended.
+  const separators = /[\s,]*/y;
+  const nonSpace = /\S*/y;
   while (position < srcset.length) {
-    const separators = /^[\s,]*/.exec(srcset.slice(position))![0];
-    position += separators.length;
+    separators.lastIndex = position;
+    position += separators.exec(srcset)![0].length;
     if (position >= srcset.length) break;
-    let url = /^\S*/.exec(srcset.slice(position))![0];
+    nonSpace.lastIndex = position;
+    let url = nonSpace.exec(srcset)![0];
     position += url.length;
     let descriptors = '';
     if (url.endsWith(',')) {

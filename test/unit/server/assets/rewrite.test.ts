@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createAssetUrlMapper, proxyPath } from '../../../../server/assets/asset-urls.ts';
 import { rewriteAssetUrls } from '../../../../server/assets/rewrite.ts';
 import type { RecordedEvent } from '../../../../server/protocol.ts';
+import { loadValidCorpus } from '../../../helpers/corpus.ts';
 import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 
 const CDN = 'https://cdn.shop.example';
@@ -189,5 +190,20 @@ describe('assets | the stored events stay as they are', () => {
     expect(partsOf(out[1]!).body[1]).toBe(partsOf(events[1]!).body[1]);
     expect(JSON.stringify(out)).not.toContain(`"${CDN}/a.png"`);
     expect(JSON.stringify(out)).not.toContain(`"${CDN}/b.png"`);
+  });
+});
+
+describe('assets | real rrweb recordings', () => {
+  test('every corpus stream rewrites without error, keeping its events, and a script src is never proxied', () => {
+    // The corpus pages load scripts from these hosts; with them allowed, only asset attributes may change.
+    const hosts = new Set(['https://cdn.jsdelivr.net', 'http://localhost:3030']);
+    const corpusMap = createAssetUrlMapper({ projectKey: 'shop', allowedOrigins: hosts });
+    for (const { name, events } of loadValidCorpus()) {
+      const out = rewriteAssetUrls(deepFreeze(events), corpusMap);
+      expect(out.map((event) => [event.type, event.timestamp]), name).toEqual(events.map((event) => [event.type, event.timestamp]));
+      const json = JSON.stringify(out);
+      expect(json, name).not.toMatch(/"tagName":"script","attributes":\{[^}]*"src":"\/api\/assets/);
+      if (name.endsWith('dynamic-css.json')) expect(json).toContain('"src":"https://cdn.jsdelivr.net/npm/react@16/umd/react.production.min.js"');
+    }
   });
 });

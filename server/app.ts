@@ -1,4 +1,5 @@
 import express from 'express';
+import { assetsRouter } from './api/assets.ts';
 import { authRouter } from './api/auth.ts';
 import { dataRouter } from './api/data.ts';
 import { ingestRouter } from './api/ingest.ts';
@@ -28,6 +29,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(settingsRouter({ store }));
   app.use(dataRouter({ store, config }));
   app.use(projectsRouter({ store }));
+  app.use(assetsRouter({ store, config }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

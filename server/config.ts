@@ -53,6 +53,20 @@ export interface Config {
   rateLimitMaxBuckets: number;
   /** Client addresses no per-address limit applies to: behind a local proxy without trustProxy every shopper looks like 127.0.0.1, and one shared bucket would throttle them all. Per-key limits still apply. Defaults to the loopback addresses. */
   rateLimitExemptAddresses: string[];
+  /** The asset proxy (GET /api/assets) that serves recorded images, fonts and styles to replays. */
+  assetProxy: AssetProxyConfig;
+}
+
+/** Limits of the asset proxy; every upstream fetch and the cache stay inside them. */
+export interface AssetProxyConfig {
+  /** Largest asset fetched, in bytes (env SIGHTLINE_ASSET_MAX_BYTES); the download is cut when it grows past it. Defaults to 5 MiB. */
+  maxBytes: number;
+  /** Longest an upstream fetch may take, redirects and body included, in ms (env SIGHTLINE_ASSET_TIMEOUT_MS). Defaults to 10 s. */
+  timeoutMs: number;
+  /** How long a fetched asset is served from the cache before it is fetched again, in ms (env SIGHTLINE_ASSET_CACHE_TTL_MS). Defaults to 24 h. */
+  cacheTtlMs: number;
+  /** Total bytes of cached assets kept in the database; past it the oldest go first (env SIGHTLINE_ASSET_CACHE_MAX_BYTES). Defaults to 256 MiB. */
+  cacheMaxBytes: number;
 }
 
 /** A token bucket: `burst` requests at once, refilled at `ratePerSecond`. */
@@ -87,6 +101,12 @@ export const defaultConfig: Config = {
   loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
   rateLimitMaxBuckets: 100_000,
   rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+  assetProxy: {
+    maxBytes: 5 * 1024 * 1024,
+    timeoutMs: 10_000,
+    cacheTtlMs: 24 * 60 * 60 * 1000,
+    cacheMaxBytes: 256 * 1024 * 1024,
+  },
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -116,5 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Only an explicit "false" opens the API: a typo must not.
     requireLogin: env.SIGHTLINE_REQUIRE_LOGIN !== 'false',
     trustProxy: env.SIGHTLINE_TRUST_PROXY === 'true',
+    assetProxy: {
+      maxBytes: positiveInt(env, 'SIGHTLINE_ASSET_MAX_BYTES', defaultConfig.assetProxy.maxBytes),
+      timeoutMs: positiveInt(env, 'SIGHTLINE_ASSET_TIMEOUT_MS', defaultConfig.assetProxy.timeoutMs),
+      cacheTtlMs: positiveInt(env, 'SIGHTLINE_ASSET_CACHE_TTL_MS', defaultConfig.assetProxy.cacheTtlMs),
+      cacheMaxBytes: positiveInt(env, 'SIGHTLINE_ASSET_CACHE_MAX_BYTES', defaultConfig.assetProxy.cacheMaxBytes),
+    },
   };
 }

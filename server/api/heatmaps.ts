@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { aggregateHeatmap, DAY_MS, dayOf, ELEMENT_GRID, PAGE_CELL_PX } from '../analytics/heatmap-grid.ts';
 import { scrollBands } from '../analytics/scroll-map.ts';
+import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../protocol.ts';
@@ -125,6 +126,8 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
     const slice = fromSnapshot(events, view.snapshotTs);
     if (!slice) throw notFound();
+    const session = await store.getSession(view.sessionId);
+    if (session) slice.events = (await replayAssetRewrite(store, session.projectId, req))(slice.events);
     const body: HeatmapSnapshotResponse = {
       page: query.page,
       device: view.device,

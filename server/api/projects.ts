@@ -27,7 +27,7 @@ export interface AllowedOriginsResponse {
 export const MAX_ALLOWED_ORIGINS = 50;
 
 /** An origin as browsers send it: scheme, host and port only, normalized (`https://Shop.example:443` → `https://shop.example`). */
-const origin = z
+export const origin = z
   .string()
   .max(300)
   .transform((text, context) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -107,7 +108,8 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
       fromSeq: query.cursor ?? 0,
       minEvents: query.limit ?? config.eventsPageSize,
     });
-    const body: EventPage = { events: page.events, nextCursor: page.nextSeq === null ? null : String(page.nextSeq) };
+    const rewriteAssets = await replayAssetRewrite(store, session.projectId, req);
+    const body: EventPage = { events: rewriteAssets(page.events), nextCursor: page.nextSeq === null ? null : String(page.nextSeq) };
     res.json(body);
   });
 

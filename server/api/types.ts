@@ -82,6 +82,18 @@ export interface PagePatternsResponse {
   patterns: string[];
 }
 
+/** GET and PUT /api/settings/assets: how replays of the project get recorded images, fonts and styles. */
+export interface AssetSettingsResponse {
+  /** The project the settings belong to. */
+  project: string;
+  /** `block` (the default): the viewer's CSP blocks assets from other hosts; `proxy`: allowed ones come through Sightline. */
+  mode: 'block' | 'proxy';
+  /** Origins the proxy may fetch from (`https://cdn.shop.example`). */
+  origins: string[];
+  /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
+  projectOrigins: string[];
+}
+
 export interface ApiError {
   error: { code: string; message: string };
 }

@@ -301,4 +301,25 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX login_sessions_expires_at ON login_sessions (expires_at);
   `,
+
+  // 6: asset proxy. Per project, whether replays get recorded images, fonts and styles through Sightline ('proxy')
+  // or not at all ('block', the default), and the extra origins the proxy may fetch from (a JSON array); plus the
+  // cache of fetched assets, by URL, so a replay watched twice costs the store's host one request per asset.
+  `
+  ALTER TABLE projects ADD COLUMN asset_mode TEXT NOT NULL DEFAULT 'block' CHECK (asset_mode IN ('block', 'proxy'));
+  ALTER TABLE projects ADD COLUMN asset_origins TEXT NOT NULL DEFAULT '[]';
+
+  -- The body as the upstream sent it (CSS is rewritten per project when served); final_url is where redirects led,
+  -- for resolving relative URLs inside CSS. Small columns first, so summing sizes never reads the bodies.
+  CREATE TABLE asset_cache (
+    url TEXT PRIMARY KEY,
+    final_url TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    body BLOB NOT NULL
+  );
+  -- Oldest-first eviction and the total size, from the index alone.
+  CREATE INDEX asset_cache_fetched_at ON asset_cache (fetched_at, bytes);
+  `,
 ];

@@ -20,7 +20,7 @@ export interface RetentionPolicy {
 }
 
 /** The stored JSON array of strings, or [] when it is not one: a hand-edited row must not stop ingest. */
-function parseStringList(json: string): string[] {
+export function parseStringList(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];

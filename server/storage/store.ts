@@ -10,6 +10,7 @@ import { createChunkQueries } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
 import { createSqliteAccessStore, type AccessStore } from './access-store.ts';
+import { createSqliteAssetStore, type AssetStore } from './asset-store.ts';
 import { createSqliteDataStore, type DataStore } from './data-store.ts';
 import type { Database } from './db.ts';
 import type { ChunkDerivation } from './derived-model.ts';
@@ -26,6 +27,7 @@ import { createSignalQueries } from './signals.ts';
 
 export type { SessionFilter } from './sessions.ts';
 export type { AccessStore } from './access-store.ts';
+export type { AssetMode, AssetStore, CachedAsset, ProjectAssetPolicy } from './asset-store.ts';
 export type { DataStore, DeletionKind, DeletionLogEntry, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelWrite } from './funnels.ts';
@@ -66,7 +68,7 @@ export interface EventsResult {
  * Everything the API and ingest need from storage. Asynchronous so that a PostgreSQL implementation can
  * stand behind the same interface; the SQLite one does its work synchronously inside.
  */
-export interface Store extends DataStore, AccessStore {
+export interface Store extends DataStore, AccessStore, AssetStore {
   findProjectByKey(key: string): Promise<Project | undefined>;
   /** The project's page patterns, or undefined when no project has the key. */
   getPagePatterns(projectKey: string): Promise<string[] | undefined>;
@@ -175,6 +177,7 @@ export function createSqliteStore(db: Database): Store {
   return {
     ...createSqliteDataStore(db),
     ...createSqliteAccessStore(db),
+    ...createSqliteAssetStore(db),
 
     async findProjectByKey(key) {
       return projects.findByKey(key);

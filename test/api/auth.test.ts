@@ -65,6 +65,10 @@ const protectedCalls: ProtectedCall[] = [
   { method: 'GET', route: '/api/deletions', path: () => '/api/deletions', signedInStatus: 200 },
   { method: 'GET', route: '/api/projects', path: () => '/api/projects', signedInStatus: 200 },
   { method: 'PUT', route: '/api/projects/:key/origins', path: () => '/api/projects/demo/origins', body: { origins: [] }, signedInStatus: 200 },
+  { method: 'GET', route: '/api/settings/assets', path: () => '/api/settings/assets', signedInStatus: 200 },
+  { method: 'PUT', route: '/api/settings/assets', path: () => '/api/settings/assets', body: { mode: 'block', origins: [] }, signedInStatus: 200 },
+  // The project blocks assets: the 403 comes from the handler, after the sign-in was checked.
+  { method: 'GET', route: '/api/assets', path: () => '/api/assets?url=https%3A%2F%2Fcdn.example%2Fa.png', signedInStatus: 403 },
 ];
 
 function call(item: ProtectedCall, headers: Record<string, string> = {}): Promise<Response> {

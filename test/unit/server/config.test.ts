@@ -30,6 +30,12 @@ describe('config', () => {
       loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
       rateLimitMaxBuckets: 100_000,
       rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+      assetProxy: {
+        maxBytes: 5 * 1024 * 1024,
+        timeoutMs: 10_000,
+        cacheTtlMs: 24 * 60 * 60 * 1000,
+        cacheMaxBytes: 256 * 1024 * 1024,
+      },
     });
   });
 
@@ -47,6 +53,16 @@ describe('config', () => {
     expect(loadConfig({ SIGHTLINE_ADMIN_TOKEN: 's3cret' })).toMatchObject({ adminToken: 's3cret', requireLogin: true });
     expect(loadConfig({ SIGHTLINE_REQUIRE_LOGIN: 'false' }).requireLogin).toBe(false);
     expect(loadConfig({ SIGHTLINE_REQUIRE_LOGIN: 'no' }).requireLogin).toBe(true);
+  });
+
+  test('reads the asset proxy limits from the environment', () => {
+    const config = loadConfig({
+      SIGHTLINE_ASSET_MAX_BYTES: '1000',
+      SIGHTLINE_ASSET_TIMEOUT_MS: '2000',
+      SIGHTLINE_ASSET_CACHE_TTL_MS: '3000',
+      SIGHTLINE_ASSET_CACHE_MAX_BYTES: '4000',
+    });
+    expect(config.assetProxy).toEqual({ maxBytes: 1000, timeoutMs: 2000, cacheTtlMs: 3000, cacheMaxBytes: 4000 });
   });
 
   test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {

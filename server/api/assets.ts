@@ -1,0 +1,81 @@
+/** The asset proxy and its per-project setting: GET /api/assets, GET and PUT /api/settings/assets. */
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { parseAssetUrl } from '../assets/asset-urls.ts';
+import { createAssetProxy } from '../assets/proxy.ts';
+import type { Config } from '../config.ts';
+import { HttpError } from '../http/errors.ts';
+import { requestProject, unknownProject } from '../http/project-scope.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import type { Project } from '../storage/model.ts';
+import type { ProjectAssetPolicy, Store } from '../storage/store.ts';
+import { MAX_ALLOWED_ORIGINS, origin } from './projects.ts';
+import type { AssetSettingsResponse } from './types.ts';
+
+/** Longest asset URL accepted; recorded URLs past this are tracking noise, not assets. */
+const MAX_ASSET_URL = 4096;
+
+/**
+ * Headers of every proxied asset. The CSP and sandbox make an SVG or stylesheet opened directly a document that
+ * runs nothing; private keeps shared caches from storing what needed a sign-in.
+ */
+function assetHeaders(cacheTtlMs: number): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': `private, max-age=${Math.floor(cacheTtlMs / 1000)}`,
+  };
+}
+
+const assetQuery = z.strictObject({
+  project: z.string().optional(),
+  url: z.string().max(MAX_ASSET_URL),
+});
+const settingsBody = z.strictObject({
+  mode: z.enum(['block', 'proxy']),
+  origins: z.array(origin).max(MAX_ALLOWED_ORIGINS),
+});
+const settingsQuery = z.strictObject({ project: z.string().optional() });
+
+async function policyOf(store: Store, project: Project): Promise<ProjectAssetPolicy> {
+  const policy = await store.getAssetPolicy(project.id);
+  // requestProject has just found the project; only a concurrent delete could lose it.
+  if (!policy) throw unknownProject(project.key);
+  return policy;
+}
+
+async function settingsOf(store: Store, project: Project): Promise<AssetSettingsResponse> {
+  const { projectKey, mode, origins, projectOrigins } = await policyOf(store, project);
+  return { project: projectKey, mode, origins, projectOrigins };
+}
+
+export function assetsRouter({ store, config }: { store: Store; config: Config }): Router {
+  const router = Router();
+  const proxy = createAssetProxy({ store, limits: config.assetProxy });
+  const headers = assetHeaders(config.assetProxy.cacheTtlMs);
+
+  router.get('/api/assets', async (req, res) => {
+    const query = parseOrThrow(assetQuery, req.query, 'invalid_query');
+    const url = parseAssetUrl(query.url);
+    if (!url) throw new HttpError(400, 'invalid_query', 'url: expected an absolute http or https URL without credentials');
+    const policy = await policyOf(store, await requestProject(req, store));
+    const asset = await proxy.serve(policy, url);
+    res.set(headers).type(asset.contentType).send(asset.body);
+  });
+
+  router.get('/api/settings/assets', async (req, res) => {
+    parseOrThrow(settingsQuery, req.query, 'invalid_query');
+    res.json(await settingsOf(store, await requestProject(req, store)));
+  });
+
+  router.put('/api/settings/assets', express.json({ limit: '32kb' }), async (req, res) => {
+    parseOrThrow(settingsQuery, req.query, 'invalid_query');
+    const { mode, origins } = parseOrThrow(settingsBody, req.body, 'invalid_body');
+    const project = await requestProject(req, store);
+    await store.setAssetPolicy(project.id, { mode, origins: [...new Set(origins)] });
+    res.json(await settingsOf(store, project));
+  });
+
+  return router;
+}

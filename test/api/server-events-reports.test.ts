@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FunnelQueryResponse, MetricsResponse } from '../../server/api/insights-types.ts';
 import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import { sweepExpiredSessions } from '../../server/retention.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { identifyEvent, makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
@@ -135,5 +136,38 @@ describe('server events in reports', () => {
     expect((await adminFetch(`${server.url}/api/users/${userId}`, { method: 'DELETE' })).status).toBe(200);
     expect(await totals(day(10))).toMatchObject({ orders: 0, revenue: 0 });
     expect(server.db.prepare('SELECT count(*) FROM server_events WHERE user_id = ?').pluck().get(userId)).toBe(0);
+  });
+});
+
+describe('retention of server events', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  test('the sweeper deletes server events with their session, and those without one by their own time', async () => {
+    const key = await makeServerKey(server);
+    const now = Date.UTC(2025, 0, 31, 12);
+    const [old, recent] = [newId(), newId()];
+    await ingest(server.url, makeBatch(visit(now - 40 * DAY_MS).load(0, '/demo/'), { sessionId: old }));
+    await ingest(server.url, makeBatch(visit(now - 2 * DAY_MS).load(0, '/demo/'), { sessionId: recent }));
+    const purchase = (sessionId: string | undefined, timestamp: number) => ({
+      id: newId(),
+      name: 'purchase',
+      ...(sessionId ? { sessionId } : { userId: 'nobody-recorded' }),
+      timestamp,
+      props: { value: 1 },
+    });
+    const sent = [purchase(old, now - 40 * DAY_MS), purchase(recent, now - 2 * DAY_MS), purchase(undefined, now - 40 * DAY_MS), purchase(undefined, now - 2 * DAY_MS)];
+    expect((await sendEvents(server, key, { events: sent })).withoutSession).toEqual([sent[2]!.id, sent[3]!.id]);
+    expect((await adminFetch(`${server.url}/api/settings/retention`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ days: 30 }),
+    })).status).toBe(200);
+    await sweepExpiredSessions(server.store, now);
+    const kept = server.db.prepare('SELECT event_id FROM server_events ORDER BY ts, id').pluck().all();
+    expect(kept).toEqual([sent[1]!.id, sent[3]!.id]);
   });
 });

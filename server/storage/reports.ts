@@ -1,8 +1,8 @@
 /** Rows for the session-level reports (funnels, checkout metrics); the analytics functions do the counting. */
 import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
-import type { EventSource } from '../analytics/orders.ts';
 import type { SessionTimeline, TimelineEntry } from '../analytics/funnel.ts';
 import { DAY_MS, dayLabel } from '../analytics/heatmap-grid.ts';
+import type { EventSource } from '../analytics/orders.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
 import { perDevice } from './sql.ts';
@@ -93,8 +93,8 @@ export function createReportQueries(db: Database) {
     },
 
     /**
-     * Sessions per start day, the cart, purchase and refund events of those sessions, and (no device class being
-     * known for them) unless a device is asked for, the backend's events without a session in the time range.
+     * Sessions per start day, the cart, purchase and refund events of those sessions, and, unless a device class is
+     * asked for (none is known for them), the backend's events without a session in the time range.
      */
     checkout(range: SessionRange, names: CheckoutOptions) {
       const params = sessionRangeParams(range);

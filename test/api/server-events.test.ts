@@ -56,6 +56,7 @@ describe('POST /api/events', () => {
   beforeAll(async () => {
     server = await startTestServer({ maxServerEventsPerRequest: 4 });
     key = await makeServerKey(server);
+    server.db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('other-shop', 'Other shop', 0)").run();
   });
   afterAll(() => server.close());
 
@@ -155,7 +156,6 @@ describe('POST /api/events', () => {
   });
 
   test('refuses a session of another project with 409 session_conflict and stores nothing', async () => {
-    server.db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('other-shop', 'Other shop', 0)").run();
     const otherKey = await makeServerKey(server, 'other-shop');
     const demoSession = newId();
     await ingest(server.url, makeBatch(visit(T0).load(0, '/demo/'), { sessionId: demoSession }));

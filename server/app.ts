@@ -2,6 +2,7 @@ import express from 'express';
 import { assetsRouter } from './api/assets.ts';
 import { authRouter } from './api/auth.ts';
 import { dataRouter } from './api/data.ts';
+import { serverEventsRouter } from './api/events.ts';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
 import { projectsRouter } from './api/projects.ts';
@@ -24,6 +25,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(requireLogin({ store, config }));
   app.use(authRouter({ store, config }));
   app.use(ingestRouter({ store, config }));
+  app.use(serverEventsRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
   app.use(insightsRouter({ store }));
   app.use(settingsRouter({ store }));

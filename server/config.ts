@@ -45,6 +45,14 @@ export interface Config {
    * server, not traffic. Defaults to 1000/s, burst 4000.
    */
   ingestRatePerKey: RateRule;
+  /** Most events in one POST /api/events request; more answers 400 too_many_events. Defaults to 500. */
+  maxServerEventsPerRequest: number;
+  /**
+   * POST /api/events per project (its server key): requests per second and the burst allowed at once. A backend
+   * sends one request per order or a batch now and then; this stops a runaway loop, not traffic. Defaults to 100/s,
+   * burst 1000.
+   */
+  eventsRatePerKey: RateRule;
   /** POST /api/ingest per client address; a shopper's recorder sends about one batch every few seconds. Defaults to 20/s, burst 100. */
   ingestRatePerAddress: RateRule;
   /** POST /api/login per client address, against guessing the admin token. Defaults to 5 per minute, burst 5. */
@@ -97,6 +105,8 @@ export const defaultConfig: Config = {
   requireLogin: true,
   trustProxy: false,
   ingestRatePerKey: { ratePerSecond: 1000, burst: 4000 },
+  maxServerEventsPerRequest: 500,
+  eventsRatePerKey: { ratePerSecond: 100, burst: 1000 },
   ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
   loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
   rateLimitMaxBuckets: 100_000,

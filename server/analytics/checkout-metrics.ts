@@ -1,27 +1,36 @@
 /**
- * Checkout metrics per day from tracked events (`Sightline.track('add_to_cart', { value })`, `track('purchase', …)`).
+ * Checkout metrics per day from tracked events (`Sightline.track('add_to_cart', { value })`, `track('purchase', …)`,
+ * `refund`), sent by the store's pages or by its backend through POST /api/events.
  *
- * Definitions, per day (the UTC day the session started) and in total:
+ * Definitions, per day (the UTC day the session started; for an event without a session, its own day) and in total:
  * - sessions: sessions started that day; cart sessions: with at least one add_to_cart; purchase sessions: with at
- *   least one purchase; orders: purchase events.
+ *   least one order; orders: purchases, one per orderId however many times and from wherever it was reported
+ *   (see ./orders.ts).
  * - conversion rate = purchase sessions / sessions.
- * - cart abandonment rate = cart sessions without a purchase / cart sessions.
- * - revenue = sum of purchase `value`; average order value = revenue / orders.
- * - abandoned cart value = sum of add_to_cart `value` in cart sessions without a purchase.
+ * - cart abandonment rate = cart sessions without an order / cart sessions.
+ * - revenue = sum of order values minus refunds; average order value = revenue / orders.
+ * - refunds: refund events; refunded value: what they took back; refund rate = refunded orders / orders.
+ * - abandoned cart value = sum of add_to_cart `value` in cart sessions without an order.
  * A `value` that is not a finite number (or a numeric string) counts as 0. Money is rounded to cents at the end, so
  * sums do not drift on binary fractions; rates are left unrounded. A rate with nothing to divide by is null.
  */
+import { moneyValue, reconcileOrders, type EventSource, type OrderEvent } from './orders.ts';
+
+export { moneyValue } from './orders.ts';
 
 export interface CheckoutOptions {
   /** Tracked event name of putting something in the cart. Defaults to 'add_to_cart'. */
   cartEvent: string;
   /** Tracked event name of a completed order. Defaults to 'purchase'. */
   purchaseEvent: string;
+  /** Tracked event name of money given back for an order. Defaults to 'refund'. */
+  refundEvent: string;
 }
 
 export const defaultCheckoutOptions: Readonly<CheckoutOptions> = Object.freeze({
   cartEvent: 'add_to_cart',
   purchaseEvent: 'purchase',
+  refundEvent: 'refund',
 });
 
 /** Sessions started on one day (`YYYY-MM-DD`, UTC). */
@@ -30,13 +39,18 @@ export interface DaySessions {
   sessions: number;
 }
 
-/** One tracked event, with the day its session started. */
+/** One tracked event, with the day its session started (its own day when it has no session). */
 export interface CheckoutEvent {
-  sessionId: string;
+  /** null for a backend event whose session is not known. */
+  sessionId: string | null;
   day: string;
+  /** Event time, ms since epoch. */
+  ts: number;
   name: string;
-  /** The event's `props.value` as sent. */
+  source: EventSource;
+  /** The event's `props.value` and `props.orderId` as sent. */
   value: unknown;
+  orderId: unknown;
 }
 
 export interface CheckoutFigures {
@@ -48,10 +62,17 @@ export interface CheckoutFigures {
   conversionRate: number | null;
   /** Cart sessions without a purchase / cart sessions; null without cart sessions. */
   cartAbandonmentRate: number | null;
+  /** Order values minus refunds. */
   revenue: number;
   /** revenue / orders; null without orders. */
   averageOrderValue: number | null;
   abandonedCartValue: number;
+  /** Refund events. */
+  refunds: number;
+  /** Money the refunds took back. */
+  refundedValue: number;
+  /** Orders with at least one refund / orders; null without orders. */
+  refundRate: number | null;
 }
 
 export interface DayFigures extends CheckoutFigures {
@@ -64,11 +85,6 @@ export interface CheckoutMetrics {
   totals: CheckoutFigures;
 }
 
-export function moneyValue(value: unknown): number {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : 0;
-}
-
 const cents = (amount: number): number => Math.round(amount * 100) / 100;
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -76,8 +92,7 @@ interface SessionTally {
   day: string;
   cartValue: number;
   carted: boolean;
-  orders: number;
-  revenue: number;
+  bought: boolean;
 }
 
 interface Sums {
@@ -88,6 +103,9 @@ interface Sums {
   revenue: number;
   abandonedCartValue: number;
   abandonedCarts: number;
+  refunds: number;
+  refundedValue: number;
+  refundedOrders: number;
 }
 
 const emptySums = (): Sums => ({
@@ -98,6 +116,9 @@ const emptySums = (): Sums => ({
   revenue: 0,
   abandonedCartValue: 0,
   abandonedCarts: 0,
+  refunds: 0,
+  refundedValue: 0,
+  refundedOrders: 0,
 });
 
 function figures(sums: Sums): CheckoutFigures {
@@ -111,6 +132,9 @@ function figures(sums: Sums): CheckoutFigures {
     revenue: cents(sums.revenue),
     averageOrderValue: sums.orders > 0 ? cents(sums.revenue / sums.orders) : null,
     abandonedCartValue: cents(sums.abandonedCartValue),
+    refunds: sums.refunds,
+    refundedValue: cents(sums.refundedValue),
+    refundRate: ratio(sums.refundedOrders, sums.orders),
   };
 }
 
@@ -119,18 +143,22 @@ export function computeCheckoutMetrics(
   events: Iterable<CheckoutEvent>,
   options: Partial<CheckoutOptions> = {},
 ): CheckoutMetrics {
-  const { cartEvent, purchaseEvent } = { ...defaultCheckoutOptions, ...options };
+  const { cartEvent, purchaseEvent, refundEvent } = { ...defaultCheckoutOptions, ...options };
   const bySession = new Map<string, SessionTally>();
+  const tallyOf = (sessionId: string, day: string): SessionTally => {
+    let tally = bySession.get(sessionId);
+    if (!tally) bySession.set(sessionId, (tally = { day, cartValue: 0, carted: false, bought: false }));
+    return tally;
+  };
+  const orderEvents: OrderEvent[] = [];
   for (const event of events) {
-    if (event.name !== cartEvent && event.name !== purchaseEvent) continue;
-    let tally = bySession.get(event.sessionId);
-    if (!tally) bySession.set(event.sessionId, (tally = { day: event.day, cartValue: 0, carted: false, orders: 0, revenue: 0 }));
-    if (event.name === cartEvent) {
+    const kind = event.name === purchaseEvent ? 'purchase' : event.name === refundEvent ? 'refund' : undefined;
+    if (kind) orderEvents.push({ ...event, kind });
+    // A cart event without a session has no visit to abandon.
+    if (event.name === cartEvent && event.sessionId !== null) {
+      const tally = tallyOf(event.sessionId, event.day);
       tally.carted = true;
       tally.cartValue += moneyValue(event.value);
-    } else {
-      tally.orders += 1;
-      tally.revenue += moneyValue(event.value);
     }
   }
 
@@ -141,13 +169,27 @@ export function computeCheckoutMetrics(
     return sums;
   };
   for (const { day, sessions } of sessionsPerDay) daySums(day).sessions += sessions;
+  const { orders, unmatchedRefunds } = reconcileOrders(orderEvents);
+  for (const order of orders) {
+    const sums = daySums(order.day);
+    sums.orders += 1;
+    sums.revenue += order.value - order.refundedValue;
+    sums.refunds += order.refunds;
+    sums.refundedValue += order.refundedValue;
+    sums.refundedOrders += order.refunds > 0 ? 1 : 0;
+    if (order.sessionId !== null) tallyOf(order.sessionId, order.day).bought = true;
+  }
+  for (const refund of unmatchedRefunds) {
+    const sums = daySums(refund.day);
+    sums.refunds += 1;
+    sums.revenue -= refund.value;
+    sums.refundedValue += refund.value;
+  }
   for (const tally of bySession.values()) {
     const sums = daySums(tally.day);
     sums.cartSessions += tally.carted ? 1 : 0;
-    sums.purchaseSessions += tally.orders > 0 ? 1 : 0;
-    sums.orders += tally.orders;
-    sums.revenue += tally.revenue;
-    if (tally.carted && tally.orders === 0) {
+    sums.purchaseSessions += tally.bought ? 1 : 0;
+    if (tally.carted && !tally.bought) {
       sums.abandonedCarts += 1;
       sums.abandonedCartValue += tally.cartValue;
     }

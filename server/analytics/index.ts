@@ -13,6 +13,7 @@ export { classifyClickTarget, type ClickTargetKind } from './click-targets.ts';
 export { defaultThresholds, resolveThresholds, type Thresholds } from './thresholds.ts';
 export { computeFunnel, funnelProgress, StepMatcher, type FunnelResult, type FunnelStep, type TimelineEntry } from './funnel.ts';
 export { computeCheckoutMetrics, type CheckoutEvent, type CheckoutMetrics } from './checkout-metrics.ts';
+export { orderKey, reconcileOrders, type Order, type OrderEvent } from './orders.ts';
 export { aggregateHeatmap, dayOf, elementCell, pageCell, splitDayRange, type CellRow } from './heatmap-grid.ts';
 export { scrollBands, type ScrollBand } from './scroll-map.ts';
 export { mergeSessionFormUses } from './form-merge.ts';

@@ -39,9 +39,12 @@ export interface SessionList {
 /** One custom event for the replay timeline (page views, track() calls, identify). */
 export interface TimelineMark {
   ts: number;
+  /** The tab it happened in; '' for an event the store's backend sent, which belongs to no tab. */
   windowId: string;
   kind: 'page' | 'track' | 'identify' | 'error';
   label: string;
+  /** Present on a `track` mark the store's backend sent through POST /api/events. */
+  server?: true;
 }
 
 /** A rage, dead or error click found in a session: where its replay should start and what was clicked. */

@@ -10,11 +10,14 @@ export interface AuthContext {
   config: Pick<Config, 'adminToken' | 'requireLogin'>;
 }
 
-/** API calls anyone may make: the recorder's ingest (its project key is public) and signing in and out. */
+/**
+ * API calls anyone may make: the recorder's ingest (its project key is public), a store backend's events (the route
+ * checks its server key itself) and signing in and out.
+ */
 function isPublicApiCall(req: Request): boolean {
   // Preflights carry no credentials by design; routes without CORS headers still refuse the real request.
   if (req.method === 'OPTIONS') return true;
-  if (req.path === '/api/ingest') return req.method === 'POST';
+  if (req.path === '/api/ingest' || req.path === '/api/events') return req.method === 'POST';
   return req.path === '/api/login' || req.path === '/api/logout';
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // Recorder-made ids (UUIDs, nanoids): a strict charset keeps them safe in URLs, logs and file names.
-const clientId = z
+export const clientId = z
   .string()
   .min(1)
   .max(128)

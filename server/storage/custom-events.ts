@@ -7,6 +7,7 @@ interface MarkRow {
   window_id: string;
   tag: string;
   name: string;
+  source: string;
 }
 
 const markKinds: Record<string, TimelineMark['kind']> = {
@@ -21,7 +22,7 @@ export function createCustomEventQueries(db: Database) {
     'INSERT INTO custom_events (session_id, window_id, ts, tag, name, props) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const marks = db.prepare<[string], MarkRow>(
-    `SELECT ts, window_id, tag, name FROM custom_events
+    `SELECT ts, window_id, tag, name, source FROM custom_events
      WHERE session_id = ? AND tag IN ('sl:page', 'sl:track', 'sl:identify', 'sl:error')
      ORDER BY ts, id`,
   );
@@ -40,6 +41,7 @@ export function createCustomEventQueries(db: Database) {
         windowId: row.window_id,
         kind: markKinds[row.tag]!,
         label: row.name,
+        ...(row.source === 'server' ? { server: true as const } : {}),
       }));
     },
   };

@@ -2,6 +2,7 @@
 import type { Database } from './db.ts';
 import { createDeletionQueries, type DeletionLogEntry } from './deletion.ts';
 import { createProjectQueries, type RetentionPolicy } from './projects.ts';
+import { createServerEventQueries } from './server-events.ts';
 
 export type { DeletionKind, DeletionLogEntry } from './deletion.ts';
 export type { RetentionPolicy } from './projects.ts';
@@ -26,6 +27,7 @@ export interface DataStore {
 export function createSqliteDataStore(db: Database): DataStore {
   const deletion = createDeletionQueries(db);
   const projects = createProjectQueries(db);
+  const serverEvents = createServerEventQueries(db);
 
   return {
     async deleteSession(id) {
@@ -42,6 +44,8 @@ export function createSqliteDataStore(db: Database): DataStore {
     async deleteExpiredSessions(policy, before, limit) {
       const ids = deletion.endedBefore(policy.projectId, before, limit);
       const detail = `ended more than ${policy.days} ${policy.days === 1 ? 'day' : 'days'} ago`;
+      // Backend events without a session expire by their own time; those with one go with their session.
+      serverEvents.deleteUnattachedBefore(policy.projectId, before);
       return deletion.deleteSessions(ids, { kind: 'retention', subject: policy.projectKey, detail }, Date.now());
     },
 

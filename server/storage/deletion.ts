@@ -67,6 +67,8 @@ export function createDeletionQueries(db: Database) {
   const deleteRows = sessionTables(db).map((table) => db.prepare(`DELETE FROM "${table}" WHERE session_id = ?`));
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
   const ofUser = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE user_id = ?');
+  // A backend's events name the user even when no session of theirs is known; the session tables cover the rest.
+  const deleteUserServerEvents = db.prepare<[string]>('DELETE FROM server_events WHERE user_id = ?');
   const endedBefore = db.prepare<[number, number, number], { id: string }>(
     'SELECT id FROM sessions WHERE project_id = ? AND ended_at < ? ORDER BY ended_at LIMIT ?',
   );
@@ -107,6 +109,7 @@ export function createDeletionQueries(db: Database) {
       deleted += deleteSession.run(id).changes;
     }
     heatmaps.apply(tally);
+    if (request.kind === 'user') deleteUserServerEvents.run(request.subject);
     if (deleted > 0) log.run({ at, ...request, sessions: deleted });
     return deleted;
   });

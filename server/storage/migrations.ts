@@ -322,4 +322,33 @@ export const migrations: readonly string[] = [
   -- Oldest-first eviction and the total size, from the index alone.
   CREATE INDEX asset_cache_fetched_at ON asset_cache (fetched_at, bytes);
   `,
+
+  // 7: server-side events (POST /api/events). A project's server key, stored only as its SHA-256 (hex); every event a
+  // backend sent, keyed by its id for idempotency and kept whether or not its session is known; and which side sent
+  // each custom event, so a backend's purchase reads like a tracked one everywhere yet shows where it came from.
+  `
+  ALTER TABLE projects ADD COLUMN server_key_hash TEXT;
+  ALTER TABLE custom_events ADD COLUMN source TEXT NOT NULL DEFAULT 'browser';
+
+  CREATE TABLE server_events (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    event_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    -- The session as sent, or the one found for user_id; no foreign key, as the session may arrive later.
+    session_id TEXT,
+    user_id TEXT,
+    -- { name, props }, the shape of an sl:track payload in custom_events.
+    payload TEXT NOT NULL,
+    -- 1 once copied into custom_events of its session; 0 while the session is unknown.
+    attached INTEGER NOT NULL DEFAULT 0,
+    received_at INTEGER NOT NULL,
+    UNIQUE (project_id, event_id)
+  );
+  CREATE INDEX server_events_session ON server_events (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX server_events_user ON server_events (user_id) WHERE user_id IS NOT NULL;
+  -- Checkout metrics count events without a session by their own time.
+  CREATE INDEX server_events_unattached ON server_events (ts) WHERE attached = 0;
+  `,
 ];

@@ -14,6 +14,8 @@ export interface Project {
   retentionDays: number | null;
   /** Origins (`https://shop.example`) ingest is accepted from; [] accepts any origin. */
   allowedOrigins: string[];
+  /** SHA-256 (hex) of the secret key its backend sends to POST /api/events; null before one is made. */
+  serverKeyHash: string | null;
 }
 
 /** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */

@@ -9,6 +9,7 @@ interface ProjectRow {
   page_patterns: string;
   retention_days: number | null;
   allowed_origins: string;
+  server_key_hash: string | null;
 }
 
 /** A project's retention, for the sweeper. */
@@ -38,11 +39,12 @@ function toProject(row: ProjectRow): Project {
     pagePatterns: parseStringList(row.page_patterns),
     retentionDays: row.retention_days,
     allowedOrigins: parseStringList(row.allowed_origins),
+    serverKeyHash: row.server_key_hash,
   };
 }
 
 export function createProjectQueries(db: Database) {
-  const columns = 'id, key, name, created_at, page_patterns, retention_days, allowed_origins';
+  const columns = 'id, key, name, created_at, page_patterns, retention_days, allowed_origins, server_key_hash';
   const byKey = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE key = ?`);
   const all = db.prepare<[], ProjectRow>(`SELECT ${columns} FROM projects ORDER BY id`);
   const updateOrigins = db.prepare<[string, string]>('UPDATE projects SET allowed_origins = ? WHERE key = ?');
@@ -51,6 +53,7 @@ export function createProjectQueries(db: Database) {
     'SELECT id AS projectId, key AS projectKey, retention_days AS days FROM projects WHERE retention_days IS NOT NULL',
   );
   const updatePatterns = db.prepare<[string, string]>('UPDATE projects SET page_patterns = ? WHERE key = ?');
+  const updateServerKey = db.prepare<[string, string]>('UPDATE projects SET server_key_hash = ? WHERE key = ?');
   return {
     findByKey(key: string): Project | undefined {
       const row = byKey.get(key);
@@ -71,6 +74,10 @@ export function createProjectQueries(db: Database) {
     /** False when no project has the key; null days keeps sessions forever. */
     setRetentionDays(key: string, days: number | null): boolean {
       return updateRetention.run(days, key).changes > 0;
+    },
+    /** Replaces the project's server key by the one with this SHA-256 (hex); false when no project has the key. */
+    setServerKeyHash(key: string, hash: string): boolean {
+      return updateServerKey.run(hash, key).changes > 0;
     },
     /** The projects that have a retention period. */
     retentionPolicies(): RetentionPolicy[] {

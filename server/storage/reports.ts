@@ -1,7 +1,8 @@
 /** Rows for the session-level reports (funnels, checkout metrics); the analytics functions do the counting. */
-import type { CheckoutEvent, DaySessions } from '../analytics/checkout-metrics.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
 import type { SessionTimeline, TimelineEntry } from '../analytics/funnel.ts';
 import { DAY_MS, dayLabel } from '../analytics/heatmap-grid.ts';
+import type { EventSource } from '../analytics/orders.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
 import { perDevice } from './sql.ts';
@@ -11,6 +12,15 @@ import { perDevice } from './sql.ts';
  * are more than this share of all sessions (a scan reads rows in order; lookups jump around the file).
  */
 const SCAN_SHARE = 0.25;
+
+interface CheckoutRow {
+  day: number;
+  ts: number;
+  name: string;
+  source: EventSource;
+  value: unknown;
+  order_id: unknown;
+}
 
 export function createReportQueries(db: Database) {
   const sessionIds = perDevice<string>(
@@ -37,14 +47,31 @@ export function createReportQueries(db: Database) {
       SELECT started_at / ${DAY_MS} AS day, count(*) AS sessions FROM sessions
       WHERE started_at BETWEEN @from AND @to AND device ${devices} GROUP BY day`,
   );
-  const checkoutEvents = perDevice<{ session_id: string; day: number; name: string; value: unknown }>(
+  const checkoutEvents = perDevice<CheckoutRow & { session_id: string }>(
     db,
     (devices) => `
-      SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.name, json_extract(e.props, '$.props.value') AS value
+      SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.ts, e.name, e.source,
+        json_extract(e.props, '$.props.value') AS value, json_extract(e.props, '$.props.orderId') AS order_id
       FROM sessions s JOIN custom_events e ON e.session_id = s.id
       WHERE s.started_at BETWEEN @from AND @to AND s.device ${devices}
-        AND e.tag = 'sl:track' AND e.name IN (@cartEvent, @purchaseEvent)`,
+        AND e.tag = 'sl:track' AND e.name IN (@cartEvent, @purchaseEvent, @refundEvent)`,
   );
+  // Backend events whose session is unknown still count, on the day they happened.
+  const sessionlessEvents = db.prepare<Record<string, unknown>, CheckoutRow>(`
+    SELECT ts / ${DAY_MS} AS day, ts, name, 'server' AS source,
+      json_extract(payload, '$.props.value') AS value, json_extract(payload, '$.props.orderId') AS order_id
+    FROM server_events
+    WHERE attached = 0 AND ts BETWEEN @from AND @to AND name IN (@cartEvent, @purchaseEvent, @refundEvent)
+  `);
+  const toCheckoutEvent = (row: CheckoutRow, sessionId: string | null): CheckoutEvent => ({
+    sessionId,
+    day: dayLabel(row.day),
+    ts: row.ts,
+    name: row.name,
+    source: row.source,
+    value: row.value,
+    orderId: row.order_id,
+  });
 
   return {
     /** Each session in range (none left out) with its page views (when `withPages`) and tracked events named. */
@@ -65,15 +92,21 @@ export function createReportQueries(db: Database) {
       return [...entries].map(([sessionId, list]) => ({ sessionId, entries: list }));
     },
 
-    /** Sessions per start day, and the cart and purchase events of those sessions with their `props.value`. */
-    checkout(range: SessionRange, names: { cartEvent: string; purchaseEvent: string }) {
+    /**
+     * Sessions per start day, the cart, purchase and refund events of those sessions, and, unless a device class is
+     * asked for (none is known for them), the backend's events without a session in the time range.
+     */
+    checkout(range: SessionRange, names: CheckoutOptions) {
       const params = sessionRangeParams(range);
       const days: DaySessions[] = sessionsPerDay(range.device)
         .all(params)
         .map((row) => ({ day: dayLabel(row.day), sessions: row.sessions }));
-      const events: CheckoutEvent[] = checkoutEvents(range.device)
-        .all({ ...params, ...names })
-        .map((row) => ({ sessionId: row.session_id, day: dayLabel(row.day), name: row.name, value: row.value }));
+      const { cartEvent, purchaseEvent, refundEvent } = names;
+      const eventParams = { ...params, cartEvent, purchaseEvent, refundEvent };
+      const events = checkoutEvents(range.device)
+        .all(eventParams)
+        .map((row) => toCheckoutEvent(row, row.session_id));
+      if (!range.device) for (const row of sessionlessEvents.iterate(eventParams)) events.push(toCheckoutEvent(row, null));
       return { days, events };
     },
   };

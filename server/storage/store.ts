@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { CheckoutEvent, DaySessions } from '../analytics/checkout-metrics.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
 import type { SessionTimeline } from '../analytics/funnel.ts';
 import type { CellRow } from '../analytics/heatmap-grid.ts';
 import type { HeatmapKind, ReplayLink, SavedFunnel } from '../api/insights-types.ts';
@@ -22,12 +22,14 @@ import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } fr
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
+import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries } from './signals.ts';
 
 export type { SessionFilter } from './sessions.ts';
 export type { AccessStore } from './access-store.ts';
 export type { AssetMode, AssetStore, CachedAsset, ProjectAssetPolicy } from './asset-store.ts';
+export type { ServerEventStore, ServerEventsOutcome, ServerEventWrite } from './server-events.ts';
 export type { DataStore, DeletionKind, DeletionLogEntry, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelWrite } from './funnels.ts';
@@ -68,7 +70,7 @@ export interface EventsResult {
  * Everything the API and ingest need from storage. Asynchronous so that a PostgreSQL implementation can
  * stand behind the same interface; the SQLite one does its work synchronously inside.
  */
-export interface Store extends DataStore, AccessStore, AssetStore {
+export interface Store extends DataStore, AccessStore, AssetStore, ServerEventStore {
   findProjectByKey(key: string): Promise<Project | undefined>;
   /** The project's page patterns, or undefined when no project has the key. */
   getPagePatterns(projectKey: string): Promise<string[] | undefined>;
@@ -101,10 +103,8 @@ export interface Store extends DataStore, AccessStore, AssetStore {
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
   /** Every session in range with its page views (when `withPages`) and tracked events named in `eventNames`. */
   funnelTimelines(range: SessionRange, eventNames: readonly string[], withPages: boolean): Promise<SessionTimeline[]>;
-  checkoutRows(
-    range: SessionRange,
-    names: { cartEvent: string; purchaseEvent: string },
-  ): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
+  /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
+  checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
   listFunnels(): Promise<SavedFunnel[]>;
   getFunnel(id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
@@ -129,6 +129,7 @@ export function createSqliteStore(db: Database): Store {
   const formEvents = createFormEventQueries(db);
   const reports = createReportQueries(db);
   const funnels = createFunnelQueries(db);
+  const serverEvents = createServerEventQueries(db);
 
   const saveInTransaction = db.transaction(
     (
@@ -166,6 +167,8 @@ export function createSqliteStore(db: Database): Store {
         chunk.windowId,
       );
       customEvents.insertAll(chunk.sessionId, chunk.windowId, delta.customEvents);
+      // A backend may report an order before the shopper's first batch arrives.
+      if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
       if (derive) {
         const { projectId, sessionId, windowId, seq, events } = chunk;
         derived.write({ projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs }, derive);
@@ -178,6 +181,7 @@ export function createSqliteStore(db: Database): Store {
     ...createSqliteDataStore(db),
     ...createSqliteAccessStore(db),
     ...createSqliteAssetStore(db),
+    ...createSqliteServerEventStore(db),
 
     async findProjectByKey(key) {
       return projects.findByKey(key);

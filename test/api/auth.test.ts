@@ -69,6 +69,7 @@ const protectedCalls: ProtectedCall[] = [
   { method: 'PUT', route: '/api/settings/assets', path: () => '/api/settings/assets', body: { mode: 'block', origins: [] }, signedInStatus: 200 },
   // The project blocks assets: the 403 comes from the handler, after the sign-in was checked.
   { method: 'GET', route: '/api/assets', path: () => '/api/assets?url=https%3A%2F%2Fcdn.example%2Fa.png', signedInStatus: 403 },
+  { method: 'POST', route: '/api/projects/:key/server-key', path: () => '/api/projects/demo/server-key', signedInStatus: 201 },
 ];
 
 function call(item: ProtectedCall, headers: Record<string, string> = {}): Promise<Response> {
@@ -110,10 +111,11 @@ afterAll(async () => {
 });
 
 describe('access control', () => {
-  test('the list of protected calls covers every /api route but ingest, login and logout', () => {
+  test('the list of protected calls covers every /api route but ingest, server events, login and logout', () => {
     const app = createApp({ store: server.store, config: server.config }) as unknown as { router: { stack: [] } };
     const apiRoutes = registeredRoutes(app.router.stack).filter((route) => route.split(' ')[1]!.startsWith('/api/'));
-    const publicRoutes = ['POST /api/ingest', 'POST /api/login', 'POST /api/logout'];
+    // POST /api/events is public to the login guard but checks its own server key (test/api/server-events.test.ts).
+    const publicRoutes = ['POST /api/ingest', 'POST /api/events', 'POST /api/login', 'POST /api/logout'];
     const listed = protectedCalls.map((item) => `${item.method} ${item.route}`);
     expect(new Set([...listed, ...publicRoutes])).toEqual(new Set(apiRoutes));
   });

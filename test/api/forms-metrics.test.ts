@@ -146,6 +146,9 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
         revenue: 42.25,
         averageOrderValue: 42.25,
         abandonedCartValue: 24.5,
+        refunds: 0,
+        refundedValue: 0,
+        refundRate: 0,
       },
       {
         day: '2024-08-02',
@@ -158,6 +161,9 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
         revenue: 0,
         averageOrderValue: null,
         abandonedCartValue: 9.99,
+        refunds: 0,
+        refundedValue: 0,
+        refundRate: null,
       },
     ]);
     expect(metrics.totals).toMatchObject({ sessions: 5, cartSessions: 3, conversionRate: 0.2, abandonedCartValue: 34.49 });

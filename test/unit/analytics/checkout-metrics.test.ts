@@ -1,8 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { computeCheckoutMetrics, moneyValue, type CheckoutEvent } from '../../../server/analytics/checkout-metrics.ts';
 
-const cart = (sessionId: string, day: string, value: unknown): CheckoutEvent => ({ sessionId, day, name: 'add_to_cart', value });
-const purchase = (sessionId: string, day: string, value: unknown): CheckoutEvent => ({ sessionId, day, name: 'purchase', value });
+/** A tracked event; `ts` only orders events here, so it defaults to a running counter. */
+let clock = 0;
+function tracked(name: string, sessionId: string | null, day: string, value: unknown, fields: Partial<CheckoutEvent> = {}): CheckoutEvent {
+  return { sessionId, day, ts: ++clock, name, source: 'browser', value, orderId: undefined, ...fields };
+}
+const cart = (sessionId: string, day: string, value: unknown) => tracked('add_to_cart', sessionId, day, value);
+const purchase = (sessionId: string | null, day: string, value: unknown, fields: Partial<CheckoutEvent> = {}) =>
+  tracked('purchase', sessionId, day, value, fields);
+const refund = (sessionId: string | null, day: string, value: unknown, fields: Partial<CheckoutEvent> = {}) =>
+  tracked('refund', sessionId, day, value, { source: 'server', ...fields });
 
 describe('analytics | checkout metrics', () => {
   test('computes every figure per day and in total', () => {
@@ -22,7 +30,7 @@ describe('analytics | checkout metrics', () => {
       purchase('e', '2024-05-02', 25),
       cart('f', '2024-05-02', '12.5'),
       // Other events do not count.
-      { sessionId: 'd', day: '2024-05-01', name: 'checkout_start', value: 99 },
+      tracked('checkout_start', 'd', '2024-05-01', 99),
     ];
     const metrics = computeCheckoutMetrics(days, events);
     expect(metrics.days).toEqual([
@@ -37,6 +45,9 @@ describe('analytics | checkout metrics', () => {
         revenue: 40,
         averageOrderValue: 20,
         abandonedCartValue: 15,
+        refunds: 0,
+        refundedValue: 0,
+        refundRate: 0,
       },
       {
         day: '2024-05-02',
@@ -49,6 +60,9 @@ describe('analytics | checkout metrics', () => {
         revenue: 75,
         averageOrderValue: 37.5,
         abandonedCartValue: 12.5,
+        refunds: 0,
+        refundedValue: 0,
+        refundRate: 0,
       },
     ]);
     expect(metrics.totals).toEqual({
@@ -61,6 +75,9 @@ describe('analytics | checkout metrics', () => {
       revenue: 115,
       averageOrderValue: 28.75,
       abandonedCartValue: 27.5,
+      refunds: 0,
+      refundedValue: 0,
+      refundRate: 0,
     });
   });
 
@@ -78,9 +95,61 @@ describe('analytics | checkout metrics', () => {
   });
 
   test('takes other event names from its options', () => {
-    const events = [{ sessionId: 'a', day: '2024-05-01', name: 'order', value: 5 }];
-    const metrics = computeCheckoutMetrics([{ day: '2024-05-01', sessions: 1 }], events, { purchaseEvent: 'order' });
-    expect(metrics.totals).toMatchObject({ purchaseSessions: 1, revenue: 5 });
+    const events = [tracked('order', 'a', '2024-05-01', 5), tracked('chargeback', 'a', '2024-05-01', 2)];
+    const metrics = computeCheckoutMetrics([{ day: '2024-05-01', sessions: 1 }], events, {
+      purchaseEvent: 'order',
+      refundEvent: 'chargeback',
+    });
+    expect(metrics.totals).toMatchObject({ purchaseSessions: 1, revenue: 3, refunds: 1, refundedValue: 2 });
+  });
+
+  test('counts an order tracked in the browser and reported by the backend once, at the backend value', () => {
+    const days = [{ day: '2024-05-01', sessions: 2 }];
+    // Session a: the browser's purchase arrives first. Session b: the backend's does.
+    const events = [
+      cart('a', '2024-05-01', 40),
+      purchase('a', '2024-05-01', 40, { orderId: 'A-1' }),
+      purchase('a', '2024-05-01', 38.5, { orderId: 'A-1', source: 'server' }),
+      cart('b', '2024-05-01', 10),
+      purchase('b', '2024-05-01', 12, { orderId: 'B-1', source: 'server' }),
+      purchase('b', '2024-05-01', 10, { orderId: 'B-1' }),
+    ];
+    const metrics = computeCheckoutMetrics(days, events);
+    expect(metrics.totals).toMatchObject({ orders: 2, purchaseSessions: 2, revenue: 50.5, cartAbandonmentRate: 0 });
+  });
+
+  test('counts a backend purchase without a session on its own day, outside the session figures', () => {
+    const days = [{ day: '2024-05-01', sessions: 1 }];
+    const events = [cart('a', '2024-05-01', 20), purchase(null, '2024-05-02', 20, { orderId: 'X', source: 'server' })];
+    const metrics = computeCheckoutMetrics(days, events);
+    expect(metrics.days.map(({ day, sessions, orders, revenue, purchaseSessions, cartAbandonmentRate }) => ({
+      day, sessions, orders, revenue, purchaseSessions, cartAbandonmentRate,
+    }))).toEqual([
+      { day: '2024-05-01', sessions: 1, orders: 0, revenue: 0, purchaseSessions: 0, cartAbandonmentRate: 1 },
+      { day: '2024-05-02', sessions: 0, orders: 1, revenue: 20, purchaseSessions: 0, cartAbandonmentRate: null },
+    ]);
+  });
+
+  test('takes refunds off revenue on the order\'s day and shows the share of orders refunded', () => {
+    const days = [
+      { day: '2024-05-01', sessions: 4 },
+      { day: '2024-05-02', sessions: 1 },
+    ];
+    const events = [
+      purchase('a', '2024-05-01', 100, { orderId: 'A' }),
+      purchase('b', '2024-05-01', 50, { orderId: 'B' }),
+      purchase('c', '2024-05-01', 30, { orderId: 'C' }),
+      purchase('d', '2024-05-01', 20, { orderId: 'D' }),
+      // A partial refund of A a day later, and B refunded in full (no value): both count on 2024-05-01.
+      refund(null, '2024-05-02', 25, { orderId: 'A' }),
+      refund(null, '2024-05-02', undefined, { orderId: 'B' }),
+    ];
+    const metrics = computeCheckoutMetrics(days, events);
+    expect(metrics.days).toEqual([
+      expect.objectContaining({ day: '2024-05-01', orders: 4, revenue: 125, refunds: 2, refundedValue: 75, refundRate: 0.5 }),
+      expect.objectContaining({ day: '2024-05-02', orders: 0, revenue: 0, refunds: 0, refundedValue: 0, refundRate: null }),
+    ]);
+    expect(metrics.totals).toMatchObject({ revenue: 125, averageOrderValue: 31.25, refunds: 2, refundedValue: 75, refundRate: 0.5 });
   });
 
   test.each([

@@ -26,6 +26,8 @@ describe('config', () => {
       requireLogin: true,
       trustProxy: false,
       ingestRatePerKey: { ratePerSecond: 1000, burst: 4000 },
+      maxServerEventsPerRequest: 500,
+      eventsRatePerKey: { ratePerSecond: 100, burst: 1000 },
       ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
       loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
       rateLimitMaxBuckets: 100_000,

@@ -16,6 +16,8 @@ export interface PlacedMark {
   label: string;
   /** A second line for signals ("5 clicks", the error it caused); '' for plain marks. */
   detail: string;
+  /** Sent by the store's backend (POST /api/events) rather than tracked in the page. */
+  server: boolean;
   /** ms from the first event of the replayed window. */
   offsetMs: number;
   /** Where a click on it seeks: a signal starts a little earlier, so the clicks are seen happening. */
@@ -66,6 +68,7 @@ function signalDetail(signal: SessionSignal): string {
 
 /**
  * Marks and signals of `windowId` (all windows when null) in time order, each with its offset from `startTs`.
+ * The backend's events belong to no tab, so every window shows them.
  * On a tie a mark comes first: a page view at the same ms as a click happened before the click was judged.
  */
 export function placeMarks(
@@ -76,8 +79,11 @@ export function placeMarks(
 ): PlacedMark[] {
   const inWindow = <T extends { windowId: string }>(item: T) => windowId === null || item.windowId === windowId;
   const unplaced = [
-    ...marks.filter(inWindow).map((mark) => ({ ...mark, detail: '', rank: 0 })),
+    ...marks
+      .filter((mark) => mark.server || inWindow(mark))
+      .map((mark) => ({ ...mark, server: mark.server === true, detail: '', rank: 0 })),
     ...signals.filter(inWindow).map((signal) => ({
+      server: false,
       kind: signalKinds[signal.kind],
       ts: signal.ts,
       windowId: signal.windowId,

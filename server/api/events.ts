@@ -1,0 +1,81 @@
+import express, { Router, type RequestHandler } from 'express';
+import { generateServerKey, projectOfServerKey, serverKeyHash } from '../auth/server-key.ts';
+import type { Config } from '../config.ts';
+import { HttpError } from '../http/errors.ts';
+import { unknownProject } from '../http/project-scope.ts';
+import { BucketTable, refuse } from '../http/rate-limit.ts';
+import { readServerEvents } from '../ingest/server-events.ts';
+import type { Project } from '../storage/model.ts';
+import type { Store } from '../storage/store.ts';
+
+/** POST /api/projects/:key/server-key: the new key, shown this once. */
+export interface ServerKeyResponse {
+  serverKey: string;
+}
+
+/** POST /api/events: which of the ids sent were stored now and which were already. */
+export interface ServerEventsAck {
+  ok: true;
+  /** Ids stored by this request, in the order sent. */
+  created: string[];
+  /** Ids stored by an earlier request (or earlier in this one): nothing changed for them. */
+  duplicates: string[];
+  /** Those of `created` with no known session (yet): counted in checkout metrics by their own day until it arrives. */
+  withoutSession: string[];
+}
+
+const invalidServerKey = () =>
+  new HttpError(401, 'invalid_server_key', "Send the project's server key as Authorization: Bearer <key>");
+
+/**
+ * The project's server key, and the route a store's backend sends events to. The key route needs the admin (the
+ * login guard sees to it); the events route is public to that guard and takes only a server key: never an ingest
+ * key, which is public, nor the admin token, which should not live in a shop's backend.
+ */
+export function serverEventsRouter({ store, config }: { store: Store; config: Config }): Router {
+  const router = Router();
+  const byProject = new BucketTable(config.eventsRatePerKey, Date.now, config.rateLimitMaxBuckets);
+
+  router.post('/api/projects/:key/server-key', async (req, res) => {
+    const key = String(req.params.key);
+    const serverKey = generateServerKey();
+    if (!(await store.setServerKeyHash(key, serverKeyHash(serverKey)))) throw unknownProject(key);
+    res.setHeader('Cache-Control', 'no-store');
+    const body: ServerKeyResponse = { serverKey };
+    res.status(201).json(body);
+  });
+
+  const requireServerKey: RequestHandler = async (req, res, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    const project = match ? projectOfServerKey(match[1]!, await store.listProjects()) : undefined;
+    if (!project) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="sightline-events"');
+      throw invalidServerKey();
+    }
+    // Only a valid key gets a bucket, so random keys cannot grow the limiter's memory.
+    const taken = byProject.take(String(project.id));
+    if (!taken.allowed) throw refuse(res, taken.retryAfterMs, 'for this server key');
+    res.locals.project = project;
+    next();
+  };
+
+  // Any content type is read as JSON: backends' HTTP clients differ in what they send by default.
+  const json = express.json({ limit: config.maxBodyBytes, type: () => true });
+
+  router.post('/api/events', requireServerKey, json, async (req, res) => {
+    const project = res.locals.project as Project;
+    const now = Date.now();
+    const limits = { maxEvents: config.maxServerEventsPerRequest, maxNestingDepth: config.maxNestingDepth, now };
+    const events = readServerEvents(req.body, limits);
+    const saved = await store.saveServerEvents(project.id, events, now);
+    if (saved.outcome === 'session_conflict') {
+      const at = Array.isArray(req.body?.events) ? `events[${saved.index}].sessionId` : 'sessionId';
+      throw new HttpError(409, 'session_conflict', `${at}: session ${events[saved.index]!.sessionId} belongs to another project`);
+    }
+    const { created, duplicates, withoutSession } = saved;
+    const body: ServerEventsAck = { ok: true, created, duplicates, withoutSession };
+    res.json(body);
+  });
+
+  return router;
+}

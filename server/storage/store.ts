@@ -23,6 +23,7 @@ import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries } from './signals.ts';
+import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
 export type { AccessStore } from './access-store.ts';
@@ -31,6 +32,7 @@ export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
 export interface ReplayLinkQuery {
@@ -66,7 +68,7 @@ export interface EventsResult {
  * Everything the API and ingest need from storage. Asynchronous so that a PostgreSQL implementation can
  * stand behind the same interface; the SQLite one does its work synchronously inside.
  */
-export interface Store extends DataStore, AccessStore {
+export interface Store extends DataStore, AccessStore, WebhookStore {
   findProjectByKey(key: string): Promise<Project | undefined>;
   /** The project's page patterns, or undefined when no project has the key. */
   getPagePatterns(projectKey: string): Promise<string[] | undefined>;
@@ -175,6 +177,7 @@ export function createSqliteStore(db: Database): Store {
   return {
     ...createSqliteDataStore(db),
     ...createSqliteAccessStore(db),
+    ...createSqliteWebhookStore(db),
 
     async findProjectByKey(key) {
       return projects.findByKey(key);

@@ -85,8 +85,9 @@ export function createWebhookDispatcher(store: WebhookStore, options: Dispatcher
     } catch (failure) {
       error = failureReason(failure, options.timeoutMs);
     }
-    const retryAt = nextAttemptAt(delivery.attempt, delivery.event.createdAt, now(), options, random);
-    await store.recordFailedAttempt(delivery.id, delivery.attempt, { httpStatus, error, retryAt }, now());
+    const failedAt = now();
+    const retryAt = nextAttemptAt(delivery.attempt, delivery.event.createdAt, failedAt, options, random);
+    await store.recordFailedAttempt(delivery.id, delivery.attempt, { httpStatus, error, retryAt }, failedAt);
   }
 
   function track(delivery: ClaimedDelivery): Promise<void> {

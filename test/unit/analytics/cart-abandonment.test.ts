@@ -41,6 +41,6 @@ describe('analytics | cart abandonment of one session', () => {
   test('follows renamed cart and purchase events', () => {
     const events = [track(0, 'cart_add', { value: 3 }), track(10, 'add_to_cart', { value: 100 })];
     expect(abandonedCart(events, { cartEvent: 'cart_add' })?.value).toBe(3);
-    expect(abandonedCart([...events, track(20, 'order')], { cartEvent: 'cart_add', purchaseEvent: 'order' })).toBeNull();
+    expect(abandonedCart([...events, track(20, 'order', {})], { cartEvent: 'cart_add', purchaseEvent: 'order' })).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The viewer's hash routes: `#/` (sessions, filters in the query), `#/sessions/:id?t=&window=` (replay) and one
- * route per report (`#/heatmaps`, `#/funnels`, `#/forms`, `#/metrics`, each with its own query).
+ * route per report (`#/heatmaps`, `#/funnels`, `#/forms`, `#/metrics`, each with its own query), and `#/settings`.
  * A hash router needs no server rewrites, so the built files can be served as they are.
  */
 
@@ -12,6 +12,7 @@ export type Route =
   | { page: 'sessions'; query: URLSearchParams }
   | { page: 'replay'; sessionId: string; query: URLSearchParams }
   | { page: ReportPage; query: URLSearchParams }
+  | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseHash(hash: string): Route {
   if (replay) return { page: 'replay', sessionId: decodeURIComponent(replay[1]), query };
   const report = reportPages.find((name) => path === `/${name}` || path === `/${name}/`);
   if (report) return { page: report, query };
+  if (path === '/settings' || path === '/settings/') return { page: 'settings' };
   return { page: 'not-found', path };
 }
 

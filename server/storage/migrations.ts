@@ -332,6 +332,7 @@ export const migrations: readonly string[] = [
     data TEXT NOT NULL
   );
   CREATE INDEX webhook_events_session ON webhook_events (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX webhook_events_created ON webhook_events (created_at);
 
   CREATE TABLE webhook_deliveries (
     id INTEGER PRIMARY KEY,
@@ -353,6 +354,8 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
   CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);
+  -- The log's pruning finds finished deliveries by age.
+  CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (updated_at) WHERE status <> 'pending';
 
   ALTER TABLE sessions ADD COLUMN closed_at INTEGER;
   -- Sessions recorded before webhooks existed count as closed: a new subscription must not fire for history.

@@ -36,7 +36,7 @@ export interface WebhookDispatcher {
 }
 
 /** The headers of one attempt; the signature's timestamp is the attempt's, the event id the event's. */
-export function deliveryHeaders(delivery: ClaimedDelivery, body: string, nowMs: number): Record<string, string> {
+function deliveryHeaders(delivery: ClaimedDelivery, body: string, nowMs: number): Record<string, string> {
   return {
     'Content-Type': 'application/json',
     'User-Agent': 'Sightline-Webhooks/1',
@@ -65,7 +65,7 @@ export function createWebhookDispatcher(store: WebhookStore, options: Dispatcher
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
     const body = webhookBody(delivery.event, options.publicUrl);
     let httpStatus: number | null = null;
-    let error: string;
+    let error: string | null = null;
     try {
       const response = await send(delivery.url, {
         method: 'POST',
@@ -77,17 +77,18 @@ export function createWebhookDispatcher(store: WebhookStore, options: Dispatcher
       });
       httpStatus = response.status;
       await response.body?.cancel().catch(() => {});
-      if (httpStatus >= 200 && httpStatus < 300) {
-        await store.recordDelivered(delivery.id, delivery.attempt, httpStatus, now());
-        return;
-      }
-      error = `HTTP ${httpStatus}`;
     } catch (failure) {
       error = failureReason(failure, options.timeoutMs);
     }
+    // Outside the try: a failure to record a success must not be mistaken for a failed request and retried.
+    if (error === null && httpStatus !== null && httpStatus >= 200 && httpStatus < 300) {
+      await store.recordDelivered(delivery.id, delivery.attempt, httpStatus, now());
+      return;
+    }
     const failedAt = now();
     const retryAt = nextAttemptAt(delivery.attempt, delivery.event.createdAt, failedAt, options, random);
-    await store.recordFailedAttempt(delivery.id, delivery.attempt, { httpStatus, error, retryAt }, failedAt);
+    const result = { httpStatus, error: error ?? `HTTP ${httpStatus}`, retryAt };
+    await store.recordFailedAttempt(delivery.id, delivery.attempt, result, failedAt);
   }
 
   function track(delivery: ClaimedDelivery): Promise<void> {

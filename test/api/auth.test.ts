@@ -65,6 +65,17 @@ const protectedCalls: ProtectedCall[] = [
   { method: 'GET', route: '/api/deletions', path: () => '/api/deletions', signedInStatus: 200 },
   { method: 'GET', route: '/api/projects', path: () => '/api/projects', signedInStatus: 200 },
   { method: 'PUT', route: '/api/projects/:key/origins', path: () => '/api/projects/demo/origins', body: { origins: [] }, signedInStatus: 200 },
+  { method: 'GET', route: '/api/webhooks', path: () => '/api/webhooks', signedInStatus: 200 },
+  {
+    method: 'POST',
+    route: '/api/webhooks',
+    path: () => '/api/webhooks',
+    body: { url: 'https://hooks.example/auth-test', events: ['rage_click'] },
+    signedInStatus: 201,
+  },
+  { method: 'DELETE', route: '/api/webhooks/:id', path: () => '/api/webhooks/999999', signedInStatus: 404 },
+  { method: 'POST', route: '/api/webhooks/:id/test', path: () => '/api/webhooks/999999/test', signedInStatus: 404 },
+  { method: 'GET', route: '/api/webhooks/:id/deliveries', path: () => '/api/webhooks/999999/deliveries', signedInStatus: 404 },
 ];
 
 function call(item: ProtectedCall, headers: Record<string, string> = {}): Promise<Response> {

@@ -8,6 +8,7 @@ import { insightsRouter } from './api/insights.ts';
 import { projectsRouter } from './api/projects.ts';
 import { sessionsRouter } from './api/sessions.ts';
 import { settingsRouter } from './api/settings.ts';
+import { webhooksRouter } from './api/webhooks.ts';
 import type { Config } from './config.ts';
 import { requireLogin } from './http/auth.ts';
 import { errorMiddleware, notFound } from './http/errors.ts';
@@ -32,6 +33,7 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(dataRouter({ store, config }));
   app.use(projectsRouter({ store }));
   app.use(assetsRouter({ store, config }));
+  app.use(webhooksRouter({ store }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

@@ -63,6 +63,14 @@ export interface Config {
   rateLimitExemptAddresses: string[];
   /** The asset proxy (GET /api/assets) that serves recorded images, fonts and styles to replays. */
   assetProxy: AssetProxyConfig;
+  /** Base URL shoppers' replays are opened at, for the replay links in webhook payloads (env SIGHTLINE_PUBLIC_URL). Defaults to null: http://localhost:<port>. */
+  publicUrl: string | null;
+  /** A session that received no batch for this long is closed, and cart_abandoned and form_abandoned are judged, in ms (env SIGHTLINE_SESSION_IDLE_MS). Defaults to 30 min, the recorder's idleTimeoutMs. */
+  sessionIdleMs: number;
+  /** How often idle sessions are closed, in ms (env SIGHTLINE_SESSION_CLOSE_SWEEP_MS); 0 turns it off. Defaults to 1 min. */
+  sessionCloseSweepMs: number;
+  /** Webhook delivery from the outbox. */
+  webhooks: WebhookConfig;
 }
 
 /** Limits of the asset proxy; every upstream fetch and the cache stay inside them. */
@@ -75,6 +83,28 @@ export interface AssetProxyConfig {
   cacheTtlMs: number;
   /** Total bytes of cached assets kept in the database; past it the oldest go first (env SIGHTLINE_ASSET_CACHE_MAX_BYTES). Defaults to 256 MiB. */
   cacheMaxBytes: number;
+}
+
+/** How the webhook dispatcher delivers; see server/webhooks/dispatcher.ts. */
+export interface WebhookConfig {
+  /** How often due deliveries are looked for, in ms (env SIGHTLINE_WEBHOOK_POLL_MS); 0 turns delivery off. Defaults to 1000. */
+  pollMs: number;
+  /** Deliveries in flight at once (env SIGHTLINE_WEBHOOK_CONCURRENCY). Defaults to 4. */
+  concurrency: number;
+  /** A receiver that has not answered after this long has failed the attempt, in ms (env SIGHTLINE_WEBHOOK_TIMEOUT_MS). Defaults to 10000. */
+  timeoutMs: number;
+  /** How long a claimed delivery is reserved for its attempt; after a crash it is retried once this has passed, in ms (env SIGHTLINE_WEBHOOK_LEASE_MS). Must exceed timeoutMs. Defaults to 60000. */
+  leaseMs: number;
+  /** Delay before the first retry, doubled for each further one, in ms (env SIGHTLINE_WEBHOOK_BACKOFF_MS). Defaults to 10000. */
+  backoffBaseMs: number;
+  /** Longest delay between retries, in ms (env SIGHTLINE_WEBHOOK_BACKOFF_MAX_MS). Defaults to 1 h. */
+  backoffMaxMs: number;
+  /** Up to this much random extra is added to each delay, as a share of it, so failed receivers are not hit in step. Defaults to 0.2. */
+  jitterRatio: number;
+  /** Retries stop this long after the event, and the delivery is marked failed, in ms. Defaults to 1 day. */
+  retryWindowMs: number;
+  /** Finished deliveries (delivered or failed) are kept in the log this long, in ms. Defaults to 30 days. */
+  logRetentionMs: number;
 }
 
 /** A token bucket: `burst` requests at once, refilled at `ratePerSecond`. */
@@ -117,6 +147,20 @@ export const defaultConfig: Config = {
     cacheTtlMs: 24 * 60 * 60 * 1000,
     cacheMaxBytes: 256 * 1024 * 1024,
   },
+  publicUrl: null,
+  sessionIdleMs: 30 * 60 * 1000,
+  sessionCloseSweepMs: 60 * 1000,
+  webhooks: {
+    pollMs: 1000,
+    concurrency: 4,
+    timeoutMs: 10_000,
+    leaseMs: 60_000,
+    backoffBaseMs: 10_000,
+    backoffMaxMs: 60 * 60 * 1000,
+    jitterRatio: 0.2,
+    retryWindowMs: 24 * 60 * 60 * 1000,
+    logRetentionMs: 30 * 24 * 60 * 60 * 1000,
+  },
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -128,6 +172,40 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   }
   return value;
+}
+
+/** An http(s) base URL without a trailing slash, or the fallback when unset. */
+function baseUrl(env: NodeJS.ProcessEnv, name: string, fallback: string | null): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw new Error(`${name} must be an http(s) URL such as https://sightline.example.com, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
+  const defaults = defaultConfig.webhooks;
+  const webhooks: WebhookConfig = {
+    ...defaults,
+    pollMs: positiveInt(env, 'SIGHTLINE_WEBHOOK_POLL_MS', defaults.pollMs),
+    concurrency: Math.max(1, positiveInt(env, 'SIGHTLINE_WEBHOOK_CONCURRENCY', defaults.concurrency)),
+    timeoutMs: positiveInt(env, 'SIGHTLINE_WEBHOOK_TIMEOUT_MS', defaults.timeoutMs),
+    leaseMs: positiveInt(env, 'SIGHTLINE_WEBHOOK_LEASE_MS', defaults.leaseMs),
+    backoffBaseMs: positiveInt(env, 'SIGHTLINE_WEBHOOK_BACKOFF_MS', defaults.backoffBaseMs),
+    backoffMaxMs: positiveInt(env, 'SIGHTLINE_WEBHOOK_BACKOFF_MAX_MS', defaults.backoffMaxMs),
+  };
+  // A lease shorter than an attempt could let a second attempt start while the first still waits for its answer.
+  if (webhooks.leaseMs <= webhooks.timeoutMs) {
+    throw new Error(`SIGHTLINE_WEBHOOK_LEASE_MS (${webhooks.leaseMs}) must exceed SIGHTLINE_WEBHOOK_TIMEOUT_MS (${webhooks.timeoutMs})`);
+  }
+  return webhooks;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -152,5 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cacheTtlMs: positiveInt(env, 'SIGHTLINE_ASSET_CACHE_TTL_MS', defaultConfig.assetProxy.cacheTtlMs),
       cacheMaxBytes: positiveInt(env, 'SIGHTLINE_ASSET_CACHE_MAX_BYTES', defaultConfig.assetProxy.cacheMaxBytes),
     },
+    publicUrl: baseUrl(env, 'SIGHTLINE_PUBLIC_URL', defaultConfig.publicUrl),
+    sessionIdleMs: positiveInt(env, 'SIGHTLINE_SESSION_IDLE_MS', defaultConfig.sessionIdleMs),
+    sessionCloseSweepMs: positiveInt(env, 'SIGHTLINE_SESSION_CLOSE_SWEEP_MS', defaultConfig.sessionCloseSweepMs),
+    webhooks: loadWebhookConfig(env),
   };
 }

@@ -4,6 +4,9 @@ import { loadConfig } from './config.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { openDatabase } from './storage/db.ts';
 import { createSqliteStore } from './storage/store.ts';
+import { createWebhookDispatcher } from './webhooks/dispatcher.ts';
+import { resolvePublicUrl } from './webhooks/payload.ts';
+import { startSessionCloser } from './webhooks/session-closer.ts';
 
 const config = loadConfig();
 const db = openDatabase(config.dbPath);
@@ -16,14 +19,23 @@ if (admin.source === 'generated') {
 }
 const app = createApp({ store, config });
 const stopSweeper = startRetentionSweeper(store, config.retentionSweepMs);
+const stopCloser = startSessionCloser(store, {
+  idleMs: config.sessionIdleMs,
+  intervalMs: config.sessionCloseSweepMs,
+  logRetentionMs: config.webhooks.logRetentionMs,
+});
+const webhooks = createWebhookDispatcher(store, { ...config.webhooks, publicUrl: resolvePublicUrl(config) });
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {
     console.error(`Sightline could not listen on port ${config.port}: ${error.message}`);
     stopSweeper();
+    stopCloser();
     db.close();
     process.exit(1);
   }
+  // Only a server that could listen delivers: a second copy started by mistake must not compete for the outbox.
+  webhooks.start();
   const base = `http://localhost:${config.port}`;
   console.log(`Sightline is running at ${base} — demo store at ${base}/demo/`);
 });
@@ -34,9 +46,14 @@ const SHUTDOWN_GRACE_MS = 3000;
 function shutDown(): void {
   // Stop taking requests, let running ones finish, then close the database so the WAL is checkpointed.
   stopSweeper();
+  stopCloser();
+  // Attempts in flight are cut and recorded as failed attempts before the database closes; they are retried later.
+  const webhooksStopped = webhooks.stop();
   server.close(() => {
-    db.close();
-    process.exit(0);
+    void webhooksStopped.finally(() => {
+      db.close();
+      process.exit(0);
+    });
   });
   setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
 }

@@ -11,9 +11,10 @@ import type { Database } from './db.ts';
 import type { ChunkDerivation, DerivedChunk, SignalFinding } from './derived-model.ts';
 import { createFormEventQueries } from './form-events.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
+import { createOutboxQueries } from './outbox.ts';
 import { createPageViewQueries } from './page-views.ts';
 import { createSessionMoveQueries } from './session-moves.ts';
-import { createSignalQueries, type SignalRecord } from './signals.ts';
+import { createSignalQueries, signalKey, type SignalRecord } from './signals.ts';
 import { createWindowCarryQueries, type StoredCarry } from './window-carry.ts';
 
 /** The chunk just stored, as the derived writes need it. */
@@ -36,6 +37,7 @@ export function createDerivedWriter(db: Database) {
   const signals = createSignalQueries(db);
   const carries = createWindowCarryQueries(db);
   const sessionMoves = createSessionMoveQueries(db);
+  const outbox = createOutboxQueries(db);
 
   function writeRows(chunk: StoredChunkInfo, derived: DerivedChunk, stored: StoredCarry | undefined, tally: CellTally) {
     const { projectId, sessionId, windowId } = chunk;
@@ -112,6 +114,10 @@ export function createDerivedWriter(db: Database) {
       .filter((finding) => finding.ts >= from && finding.ts <= to)
       .map((finding) => placeSignal(chunk, finding));
     const { removed, added } = signals.replaceInRange(chunk.sessionId, chunk.windowId, from, to, found);
+    // A signal is new when no stored one had its key: a burst that grew keeps its key and is not announced twice.
+    const replaced = new Set(removed.map(signalKey));
+    const now = Date.now();
+    for (const record of added) if (!replaced.has(signalKey(record))) outbox.enqueueSignal(record, now);
     for (const [records, sign] of [[removed, -1], [added, 1]] as const) {
       for (const record of records) {
         if (record.ox === null || record.oy === null || record.dw === null) continue;

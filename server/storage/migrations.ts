@@ -351,4 +351,66 @@ export const migrations: readonly string[] = [
   -- Checkout metrics count events without a session by their own time.
   CREATE INDEX server_events_unattached ON server_events (ts) WHERE attached = 0;
   `,
+
+  // 8: webhooks. Subscriptions per project; a durable outbox of events, each written in the transaction of its cause,
+  // with one delivery row per (event, subscribed webhook); and when a session was closed (idle), so that
+  // cart_abandoned and form_abandoned are judged exactly once per session.
+  `
+  CREATE TABLE webhooks (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    -- JSON array of the event types it receives.
+    events TEXT NOT NULL,
+    -- The HMAC key: it must be readable to sign, so it is stored as it is and only shown once, at creation.
+    secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhooks_project ON webhooks (project_id);
+
+  -- One row per event; its id travels as Sightline-Event-Id. session_id makes session deletion take it (and, by
+  -- cascade, its deliveries) away with every other row naming the session.
+  CREATE TABLE webhook_events (
+    id TEXT PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    session_id TEXT,
+    user_id TEXT,
+    -- The replay moment: window and offset from the window's first event, in ms.
+    window_id TEXT,
+    replay_offset_ms INTEGER,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX webhook_events_session ON webhook_events (session_id) WHERE session_id IS NOT NULL;
+  CREATE INDEX webhook_events_created ON webhook_events (created_at);
+
+  CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES webhook_events(id) ON DELETE CASCADE,
+    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    -- Attempts started; also the claim's fence: a result is recorded only for the attempt that still holds it.
+    attempts INTEGER NOT NULL DEFAULT 0,
+    -- When the next attempt is due. A claim moves it to the end of its lease, so an attempt cut short by a crash
+    -- is made again once the lease has run out, and never by two dispatchers at once.
+    next_attempt_at INTEGER NOT NULL,
+    -- The event's creation time: retries stop a retry window after it.
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    last_status INTEGER,
+    last_error TEXT,
+    UNIQUE (event_id, webhook_id)
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries (webhook_id, id);
+  -- The log's pruning finds finished deliveries by age.
+  CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (updated_at) WHERE status <> 'pending';
+
+  ALTER TABLE sessions ADD COLUMN closed_at INTEGER;
+  -- Sessions recorded before webhooks existed count as closed: a new subscription must not fire for history.
+  UPDATE sessions SET closed_at = updated_at;
+  CREATE INDEX sessions_open ON sessions (updated_at) WHERE closed_at IS NULL;
+  `,
 ];

@@ -58,7 +58,8 @@ function toRecord(row: SignalRow): SignalRecord {
   };
 }
 
-const keyOf = (signal: { kind: string; ts: number; selector: string }) => `${signal.kind} ${signal.ts} ${signal.selector}`;
+/** What identifies a signal within its window (the table's unique key). */
+export const signalKey = (signal: { kind: string; ts: number; selector: string }) => `${signal.kind} ${signal.ts} ${signal.selector}`;
 
 /** Everything but the owner, as one string: two records that print the same need no rewrite. */
 function contentOf(record: SignalRecord): string {
@@ -98,12 +99,12 @@ export function createSignalQueries(db: Database) {
      * says what changed. Unchanged signals keep their rows, so recomputing the same events writes nothing.
      */
     replaceInRange(sessionId: string, windowId: string, from: number, to: number, found: SignalRecord[]): SignalChanges {
-      const wanted = new Map(found.map((record) => [keyOf(record), record]));
+      const wanted = new Map(found.map((record) => [signalKey(record), record]));
       const removed: SignalRecord[] = [];
       const kept = new Set<string>();
       for (const row of inRange.all(sessionId, windowId, from, to)) {
         const stored = toRecord(row);
-        const key = keyOf(stored);
+        const key = signalKey(stored);
         const replacement = wanted.get(key);
         if (replacement && contentOf(replacement) === contentOf(stored)) {
           kept.add(key);
@@ -112,7 +113,7 @@ export function createSignalQueries(db: Database) {
         remove.run(row.id);
         removed.push(stored);
       }
-      const added = [...wanted.values()].filter((record) => !kept.has(keyOf(record)));
+      const added = [...wanted.values()].filter((record) => !kept.has(signalKey(record)));
       for (const record of added) insert.run({ ...record, details: JSON.stringify(record.details) });
       return { removed, added };
     },

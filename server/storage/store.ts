@@ -25,6 +25,7 @@ import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries } from './signals.ts';
+import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
 export type { AccessStore } from './access-store.ts';
@@ -35,6 +36,7 @@ export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
 export interface ReplayLinkQuery {
@@ -70,7 +72,7 @@ export interface EventsResult {
  * Everything the API and ingest need from storage. Asynchronous so that a PostgreSQL implementation can
  * stand behind the same interface; the SQLite one does its work synchronously inside.
  */
-export interface Store extends DataStore, AccessStore, AssetStore, ServerEventStore {
+export interface Store extends DataStore, AccessStore, AssetStore, ServerEventStore, WebhookStore {
   findProjectByKey(key: string): Promise<Project | undefined>;
   /** The project's page patterns, or undefined when no project has the key. */
   getPagePatterns(projectKey: string): Promise<string[] | undefined>;
@@ -182,6 +184,7 @@ export function createSqliteStore(db: Database): Store {
     ...createSqliteAccessStore(db),
     ...createSqliteAssetStore(db),
     ...createSqliteServerEventStore(db),
+    ...createSqliteWebhookStore(db),
 
     async findProjectByKey(key) {
       return projects.findByKey(key);

@@ -70,6 +70,17 @@ const protectedCalls: ProtectedCall[] = [
   // The project blocks assets: the 403 comes from the handler, after the sign-in was checked.
   { method: 'GET', route: '/api/assets', path: () => '/api/assets?url=https%3A%2F%2Fcdn.example%2Fa.png', signedInStatus: 403 },
   { method: 'POST', route: '/api/projects/:key/server-key', path: () => '/api/projects/demo/server-key', signedInStatus: 201 },
+  { method: 'GET', route: '/api/webhooks', path: () => '/api/webhooks', signedInStatus: 200 },
+  {
+    method: 'POST',
+    route: '/api/webhooks',
+    path: () => '/api/webhooks',
+    body: { url: 'https://hooks.example/auth-test', events: ['rage_click'] },
+    signedInStatus: 201,
+  },
+  { method: 'DELETE', route: '/api/webhooks/:id', path: () => '/api/webhooks/999999', signedInStatus: 404 },
+  { method: 'POST', route: '/api/webhooks/:id/test', path: () => '/api/webhooks/999999/test', signedInStatus: 404 },
+  { method: 'GET', route: '/api/webhooks/:id/deliveries', path: () => '/api/webhooks/999999/deliveries', signedInStatus: 404 },
 ];
 
 function call(item: ProtectedCall, headers: Record<string, string> = {}): Promise<Response> {

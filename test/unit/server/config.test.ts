@@ -38,6 +38,20 @@ describe('config', () => {
         cacheTtlMs: 24 * 60 * 60 * 1000,
         cacheMaxBytes: 256 * 1024 * 1024,
       },
+      publicUrl: null,
+      sessionIdleMs: 30 * 60 * 1000,
+      sessionCloseSweepMs: 60 * 1000,
+      webhooks: {
+        pollMs: 1000,
+        concurrency: 4,
+        timeoutMs: 10_000,
+        leaseMs: 60_000,
+        backoffBaseMs: 10_000,
+        backoffMaxMs: 60 * 60 * 1000,
+        jitterRatio: 0.2,
+        retryWindowMs: 24 * 60 * 60 * 1000,
+        logRetentionMs: 30 * 24 * 60 * 60 * 1000,
+      },
     });
   });
 
@@ -65,6 +79,20 @@ describe('config', () => {
       SIGHTLINE_ASSET_CACHE_MAX_BYTES: '4000',
     });
     expect(config.assetProxy).toEqual({ maxBytes: 1000, timeoutMs: 2000, cacheTtlMs: 3000, cacheMaxBytes: 4000 });
+  });
+
+  test('reads the webhook settings and the public URL, and refuses a lease no longer than the timeout', () => {
+    const config = loadConfig({
+      SIGHTLINE_PUBLIC_URL: 'https://sightline.example/app/',
+      SIGHTLINE_SESSION_IDLE_MS: '1000',
+      SIGHTLINE_WEBHOOK_POLL_MS: '50',
+      SIGHTLINE_WEBHOOK_TIMEOUT_MS: '2000',
+      SIGHTLINE_WEBHOOK_LEASE_MS: '3000',
+    });
+    expect(config).toMatchObject({ publicUrl: 'https://sightline.example/app', sessionIdleMs: 1000 });
+    expect(config.webhooks).toMatchObject({ pollMs: 50, timeoutMs: 2000, leaseMs: 3000 });
+    expect(() => loadConfig({ SIGHTLINE_WEBHOOK_LEASE_MS: '10000' })).toThrow(/LEASE/);
+    expect(() => loadConfig({ SIGHTLINE_PUBLIC_URL: 'ftp://x' })).toThrow(/SIGHTLINE_PUBLIC_URL/);
   });
 
   test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../http/errors.ts';
+import { requestProject } from '../http/project-scope.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import type { Store } from '../storage/store.ts';
+import type { Webhook } from '../storage/webhook-store.ts';
+import { webhookEventTypes } from '../webhooks/events.ts';
+import type { DeliveryLog, WebhookCreated, WebhookInfo, WebhookList, WebhookTestQueued } from './webhook-types.ts';
+
+/** Webhooks per project at most: each event is one delivery per subscribed webhook. */
+export const MAX_WEBHOOKS = 20;
+/** Longest webhook URL, in characters. */
+export const MAX_URL_CHARS = 2048;
+/** Delivery log page size: default and largest. */
+const DEFAULT_LOG_LIMIT = 50;
+const MAX_LOG_LIMIT = 200;
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(MAX_URL_CHARS)
+  .refine((text) => {
+    try {
+      const { protocol } = new URL(text);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'expected an http:// or https:// URL');
+const createBody = z.strictObject({
+  url: webhookUrl,
+  events: z
+    .array(z.enum(webhookEventTypes))
+    .min(1, 'choose at least one event')
+    .refine((events) => new Set(events).size === events.length, 'each event once'),
+});
+const logQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(DEFAULT_LOG_LIMIT),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+function info({ id, url, events, createdAt }: Webhook): WebhookInfo {
+  return { id, url, events, createdAt };
+}
+
+/** `whsec_` and 32 random bytes: the HMAC key, shown once. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * Webhook subscriptions of the request's project: GET/POST /api/webhooks, DELETE /api/webhooks/:id,
+ * POST /api/webhooks/:id/test and GET /api/webhooks/:id/deliveries.
+ */
+export function webhooksRouter({ store }: { store: Store }): Router {
+  const router = Router();
+
+  /** The webhook the path names, of the request's project; 404 otherwise (another project's is not shown either). */
+  async function namedWebhook(req: express.Request): Promise<Webhook> {
+    const project = await requestProject(req, store);
+    const raw = String(req.params.id);
+    const webhook = /^\d{1,15}$/.test(raw) ? await store.getWebhook(project.id, Number(raw)) : undefined;
+    if (!webhook) throw new HttpError(404, 'webhook_not_found', `No webhook with id "${raw}" in project "${project.key}"`);
+    return webhook;
+  }
+
+  router.get('/api/webhooks', async (req, res) => {
+    const project = await requestProject(req, store);
+    const body: WebhookList = { webhooks: (await store.listWebhooks(project.id)).map(info) };
+    res.json(body);
+  });
+
+  router.post('/api/webhooks', express.json({ limit: '16kb' }), async (req, res) => {
+    const project = await requestProject(req, store);
+    const { url, events } = parseOrThrow(createBody, req.body, 'invalid_body');
+    if ((await store.countWebhooks(project.id)) >= MAX_WEBHOOKS) {
+      throw new HttpError(409, 'too_many_webhooks', `A project may have ${MAX_WEBHOOKS} webhooks; delete one first`);
+    }
+    const secret = newSecret();
+    const webhook = await store.createWebhook({ projectId: project.id, url, events, secret, createdAt: Date.now() });
+    const body: WebhookCreated = { webhook: info(webhook), secret };
+    res.status(201).json(body);
+  });
+
+  router.delete('/api/webhooks/:id', async (req, res) => {
+    const webhook = await namedWebhook(req);
+    await store.deleteWebhook(webhook.projectId, webhook.id);
+    res.status(204).end();
+  });
+
+  router.post('/api/webhooks/:id/test', async (req, res) => {
+    const webhook = await namedWebhook(req);
+    const draft = { type: 'test' as const, sessionId: null, moment: null, data: { message: 'A test event from Sightline', webhookId: webhook.id } };
+    const body: WebhookTestQueued = { eventId: await store.enqueueWebhookEvent(webhook.id, webhook.projectId, draft, Date.now()) };
+    res.status(202).json(body);
+  });
+
+  router.get('/api/webhooks/:id/deliveries', async (req, res) => {
+    const webhook = await namedWebhook(req);
+    const { limit, offset } = parseOrThrow(logQuery, req.query, 'invalid_query');
+    const body: DeliveryLog = { deliveries: await store.listDeliveries(webhook.id, limit, offset), limit, offset };
+    res.json(body);
+  });
+
+  return router;
+}

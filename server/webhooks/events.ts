@@ -1,0 +1,36 @@
+/** The webhook event types and the event as the outbox holds it, shared by storage, the API and the dispatcher. */
+
+/** Events a webhook can subscribe to. */
+export const webhookEventTypes = ['cart_abandoned', 'form_abandoned', 'rage_click', 'error_click'] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** What is sent: a subscribed type, or `test` from "send test event" (to one webhook, whatever it subscribed to). */
+export type WebhookPayloadType = WebhookEventType | 'test';
+
+/** An event about to enter the outbox, as its cause describes it. */
+export interface WebhookEventDraft {
+  type: WebhookPayloadType;
+  /** The session it happened in; null for a test event. */
+  sessionId: string | null;
+  /** Where the replay link opens: the window (tab) and the event time, ms since epoch; null for none. */
+  moment: { windowId: string; ts: number } | null;
+  /** Type-specific facts; see the README's payload table. */
+  data: Record<string, unknown>;
+}
+
+/** An event as stored in the outbox, with what building its payload needs. */
+export interface StoredWebhookEvent {
+  /** `evt_…`, sent as Sightline-Event-Id and as the payload's `id`: the same on every retry. */
+  id: string;
+  type: WebhookPayloadType;
+  /** ms since epoch. */
+  createdAt: number;
+  /** The project's key. */
+  project: string;
+  sessionId: string | null;
+  userId: string | null;
+  windowId: string | null;
+  /** Offset of the moment from the window's first event, ms; null without a moment. */
+  replayOffsetMs: number | null;
+  data: Record<string, unknown>;
+}

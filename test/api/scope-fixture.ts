@@ -44,7 +44,7 @@ export interface ShopProject {
 export function adminCall(server: TestServer, method: string, path: string, key: string, body?: unknown): Promise<Response> {
   const url = new URL(`${server.url}${path}`);
   url.searchParams.set('project', key);
-  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' };
   return adminFetch(url.toString(), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 

@@ -66,7 +66,9 @@ export function funnelsRouter({ store }: { store: Store }): Router {
   router.delete('/api/funnels/:id', async (req, res) => {
     const id = funnelId(req.params.id);
     const { id: projectId } = await requestProject(req, store);
-    if (!(await store.deleteFunnel(projectId, id))) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${id}`);
+    if (!(await store.deleteFunnel(projectId, id))) {
+      throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${id}`);
+    }
     res.status(204).end();
   });
 

@@ -100,7 +100,8 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const query = parseOrThrow(heatmapQuery, req.query, 'invalid_query');
     const { id: projectId } = await requestProject(req, store);
     const { fromDay, toDay, fromTs, toTs } = dayRange(query);
-    const cells = await store.heatmapCells({ projectId, page: query.page, kind: query.kind, device: query.device, fromDay, toDay });
+    const { page, kind, device } = query;
+    const cells = await store.heatmapCells({ projectId, page, kind, device, fromDay, toDay });
     const map = aggregateHeatmap(cells, query.limit);
     const elements = await Promise.all(
       map.elements.map(async (element) => {

@@ -1,7 +1,7 @@
-import express, { Router, type Request } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { generateViewerToken, viewerTokenHash } from '../auth/viewer-token.ts';
-import { requestCredential, requireAdmin } from '../http/credential.ts';
+import { requireAdmin } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { unknownProject, visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -74,14 +74,6 @@ function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays }: Pr
   return { key, name, createdAt, allowedOrigins, retentionDays };
 }
 
-/** A viewer token may change its own project's origins; another project's, existing or not, is the admin's. */
-function requireOwnerOrAdmin(req: Request, projects: Project[], key: string): void {
-  const credential = requestCredential(req);
-  if (credential.scope === 'project' && !projects.some((project) => project.id === credential.projectId && project.key === key)) {
-    requireAdmin(req);
-  }
-}
-
 /**
  * GET /api/projects (the projects the caller sees), and for the admin: POST /api/projects, POST
  * /api/projects/:key/viewer-token and PUT /api/projects/:key/origins (which a viewer token may do for its own).
@@ -98,7 +90,8 @@ export function projectsRouter({ store }: { store: AccessStore }): Router {
     requireAdmin(req);
     const { name, key = generateProjectKey() } = parseOrThrow(createBody, req.body, 'invalid_body');
     const viewerToken = generateViewerToken();
-    const project = await store.createProject({ key, name, createdAt: Date.now(), viewerTokenHash: viewerTokenHash(viewerToken) });
+    const tokenHash = viewerTokenHash(viewerToken);
+    const project = await store.createProject({ key, name, createdAt: Date.now(), viewerTokenHash: tokenHash });
     if (!project) throw new HttpError(409, 'project_exists', `A project already has the key "${key}"`);
     const body: ProjectCredentials = { project: projectInfo(project), viewerToken };
     res.status(201).json(body);
@@ -116,7 +109,8 @@ export function projectsRouter({ store }: { store: AccessStore }): Router {
 
   router.put('/api/projects/:key/origins', express.json({ limit: '32kb' }), async (req, res) => {
     const key = String(req.params.key);
-    requireOwnerOrAdmin(req, await store.listProjects(), key);
+    // A viewer token may change its own project's origins; another project's, existing or not, is the admin's.
+    if (!(await visibleProjects(req, store)).some((project) => project.key === key)) requireAdmin(req);
     const { origins } = parseOrThrow(originsBody, req.body, 'invalid_body');
     const unique = [...new Set(origins)];
     if (!(await store.setAllowedOrigins(key, unique))) throw unknownProject(key);

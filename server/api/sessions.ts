@@ -87,9 +87,9 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
   router.get('/api/sessions', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query, 'invalid_query');
     const { id: projectId } = await requestProject(req, store);
-    const { limit, offset, funnel: _funnel, reachedStep: _reached, droppedAtStep: _dropped, project: _project, ...filters } =
-      query;
-    const filter: SessionFilter = { ...filters, projectId, ids: await funnelIds(store, projectId, query), limit, offset };
+    const { limit, offset, funnel: _f, reachedStep: _r, droppedAtStep: _d, project: _p, ...filters } = query;
+    const ids = await funnelIds(store, projectId, query);
+    const filter: SessionFilter = { ...filters, projectId, ids, limit, offset };
     const { sessions, total } = await store.listSessions(filter);
     const body: SessionList = { sessions, total, limit, offset };
     res.json(body);

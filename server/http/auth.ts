@@ -36,7 +36,8 @@ export async function requestSignIn(req: Request, context: AuthContext): Promise
   const fromToken = match ? await tokenCredential(match[1]!.trim(), context) : undefined;
   if (fromToken) return fromToken;
   const sessionId = readSessionCookie(req);
-  const login = sessionId === undefined ? undefined : await context.store.findLoginSession(sessionIdHash(sessionId), Date.now());
+  if (sessionId === undefined) return undefined;
+  const login = await context.store.findLoginSession(sessionIdHash(sessionId), Date.now());
   if (!login) return undefined;
   return login.projectId === null ? ADMIN : { scope: 'project', projectId: login.projectId };
 }

@@ -67,7 +67,9 @@ export function createDeletionQueries(db: Database) {
   );
   const deleteRows = sessionTables(db).map((table) => db.prepare(`DELETE FROM "${table}" WHERE session_id = ?`));
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
-  const ofProject = db.prepare<[string, number], { id: string }>('SELECT id FROM sessions WHERE id = ? AND project_id = ?');
+  const ofProject = db.prepare<[string, number], { id: string }>(
+    'SELECT id FROM sessions WHERE id = ? AND project_id = ?',
+  );
   const ofUser = db.prepare<[string, number], { id: string }>(
     'SELECT id FROM sessions WHERE user_id = ? AND project_id = ?',
   );

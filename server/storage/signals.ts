@@ -88,7 +88,8 @@ export function createSignalQueries(db: Database) {
   const ofSession = db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE session_id = ? ORDER BY ts, id');
   const latestOn = db.prepare<unknown[], ReplayLink>(`
     SELECT session_id AS sessionId, window_id AS windowId, ts FROM signals
-    WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector AND ts BETWEEN @from AND @to
+    WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector
+      AND ts BETWEEN @from AND @to
       AND (@device IS NULL OR device = @device)
     ORDER BY ts DESC LIMIT 1
   `);

@@ -31,7 +31,8 @@ export function projectSwitchUrl(page: { pathname: string; search: string; hash:
   const query = new URLSearchParams(page.search);
   query.set(PARAM, key);
   const route = parseHash(page.hash);
-  const hash = route.page === 'sessions' || route.page === 'replay' || route.page === 'not-found' ? '#/' : `#/${route.page}`;
+  const isReport = route.page !== 'sessions' && route.page !== 'replay' && route.page !== 'not-found';
+  const hash = isReport ? `#/${route.page}` : '#/';
   return `${page.pathname}?${query}${hash}`;
 }
 

@@ -1,6 +1,5 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { tokensMatch } from '../auth/admin-token.ts';
 import {
   clearSessionCookie,
   newSessionId,
@@ -10,33 +9,51 @@ import {
   setSessionCookie,
 } from '../auth/login-session.ts';
 import type { Config } from '../config.ts';
-import { isSignedIn, loginRequired } from '../http/auth.ts';
+import { tokenCredential } from '../http/auth.ts';
+import { requestCredential, setRequestCredential, type Credential } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
+import { visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
 
-/** What GET /api/me answers when signed in. */
+/** What GET /api/me and POST /api/login answer when signed in. */
 export interface MeResponse {
   signedIn: true;
+  /** `admin`: every project, and managing them; `project`: one project's data, through its viewer token. */
+  scope: Credential['scope'];
+  /** The projects this sign-in sees, oldest first; the first is the one routes act on without `?project=`. */
+  projects: Array<{ key: string; name: string }>;
 }
 
 const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
 
-/** POST /api/login, POST /api/logout and GET /api/me: the viewer's sign-in with the admin token. */
+async function meResponse(req: Request, store: AccessStore): Promise<MeResponse> {
+  const projects = await visibleProjects(req, store);
+  return {
+    signedIn: true,
+    scope: requestCredential(req).scope,
+    projects: projects.map(({ key, name }) => ({ key, name })),
+  };
+}
+
+/** POST /api/login, POST /api/logout and GET /api/me: the viewer's sign-in with the admin or a viewer token. */
 export function authRouter({ store, config }: { store: AccessStore; config: Pick<Config, 'adminToken' | 'requireLogin'> }) {
   const router = Router();
 
   router.post('/api/login', express.json({ limit: '2kb' }), async (req, res) => {
     const { token } = parseOrThrow(loginBody, req.body, 'invalid_body');
-    if (!config.adminToken || !tokensMatch(token, config.adminToken)) {
-      throw new HttpError(401, 'invalid_token', 'That admin token is not right');
+    const credential = await tokenCredential(token, { store, config });
+    if (!credential) {
+      throw new HttpError(401, 'invalid_token', 'That is neither the admin token nor a project viewer token');
     }
     const id = newSessionId();
     const now = Date.now();
-    await store.createLoginSession(sessionIdHash(id), now, now + SESSION_TTL_MS);
+    // The sign-in keeps the token's scope; rotating a viewer token ends the sign-ins made with the old one.
+    const projectId = credential.scope === 'project' ? credential.projectId : null;
+    await store.createLoginSession(sessionIdHash(id), now, now + SESSION_TTL_MS, projectId);
     setSessionCookie(req, res, id);
-    const body: MeResponse = { signedIn: true };
-    res.json(body);
+    setRequestCredential(req, credential);
+    res.json(await meResponse(req, store));
   });
 
   router.post('/api/logout', async (req, res) => {
@@ -46,11 +63,9 @@ export function authRouter({ store, config }: { store: AccessStore; config: Pick
     res.status(204).end();
   });
 
+  // The login guard has already refused a request without a credential (or, with login off, made it the admin's).
   router.get('/api/me', async (req, res) => {
-    // With login turned off everyone counts as signed in, so the viewer shows no sign-in page.
-    if (config.requireLogin && !(await isSignedIn(req, { store, config }))) throw loginRequired();
-    const body: MeResponse = { signedIn: true };
-    res.json(body);
+    res.json(await meResponse(req, store));
   });
 
   return router;

@@ -6,9 +6,11 @@ import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
+import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { DeletionLogEntry, Store } from '../storage/store.ts';
-import { integer } from './query-params.ts';
+import { integer, projectParam } from './query-params.ts';
+import { findSession } from './sessions.ts';
 import type { SessionSummary } from './types.ts';
 
 /** The export file: the session's summary and each window's rrweb events in recorded order, windows first-seen first. */
@@ -34,21 +36,15 @@ export interface RetentionResponse {
 /** Longest retention accepted: ten years. */
 export const MAX_RETENTION_DAYS = 3650;
 const MAX_LOG_PAGE = 500;
-/** The project settings act on when no `project` query parameter names one, as in settings.ts. */
-const DEFAULT_PROJECT = 'demo';
 
 const retentionBody = z.strictObject({
   days: z.number().int().gt(0).max(MAX_RETENTION_DAYS).nullable(),
 });
-const projectQuery = z.strictObject({ project: z.string().min(1).max(200).default(DEFAULT_PROJECT) });
 const logQuery = z.strictObject({
   limit: integer.pipe(z.number().min(1).max(MAX_LOG_PAGE)).default(100),
   offset: integer.default(0),
+  ...projectParam,
 });
-
-function unknownProject(key: string): HttpError {
-  return new HttpError(404, 'unknown_project', `No project has the key "${key}"`);
-}
 
 /** A file name safe in a header whatever the session id holds. */
 function exportFileName(sessionId: string): string {
@@ -84,20 +80,21 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
   const router = Router();
 
   router.delete('/api/sessions/:id', async (req, res) => {
-    if (!(await store.deleteSession(req.params.id))) {
+    const project = await requestProject(req, store);
+    if (!(await store.deleteSession(project.id, req.params.id))) {
       throw new HttpError(404, 'session_not_found', `No session with id "${req.params.id}"`);
     }
     res.status(204).end();
   });
 
   router.delete('/api/users/:userId', async (req, res) => {
-    const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(req.params.userId) };
+    const project = await requestProject(req, store);
+    const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(project.id, req.params.userId) };
     res.json(body);
   });
 
   router.get('/api/sessions/:id/export', async (req, res) => {
-    const session = await store.getSession(req.params.id);
-    if (!session) throw new HttpError(404, 'session_not_found', `No session with id "${req.params.id}"`);
+    const session = await findSession(req, store, req.params.id);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(session.id)}"`);
     await streamExport(store, session, config.eventsPageSize, res);
@@ -105,22 +102,21 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
 
   router.get('/api/deletions', async (req, res) => {
     const { limit, offset } = parseOrThrow(logQuery, req.query, 'invalid_query');
-    const body: DeletionLogResponse = { deletions: await store.listDeletions(limit, offset) };
+    const project = await requestProject(req, store);
+    const body: DeletionLogResponse = { deletions: await store.listDeletions(project.id, limit, offset) };
     res.json(body);
   });
 
   router.get('/api/settings/retention', async (req, res) => {
-    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
-    const retention = await store.getRetentionDays(project);
-    if (!retention) throw unknownProject(project);
-    const body: RetentionResponse = retention;
+    const { retentionDays } = await requestProject(req, store);
+    const body: RetentionResponse = { days: retentionDays };
     res.json(body);
   });
 
   router.put('/api/settings/retention', express.json({ limit: '1kb' }), async (req, res) => {
-    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const project = await requestProject(req, store);
     const { days } = parseOrThrow(retentionBody, req.body, 'invalid_body');
-    if (!(await store.setRetentionDays(project, days))) throw unknownProject(project);
+    if (!(await store.setRetentionDays(project.key, days))) throw unknownProject(project.key);
     const body: RetentionResponse = { days };
     res.json(body);
   });

@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { generateServerKey, projectOfServerKey, serverKeyHash } from '../auth/server-key.ts';
 import type { Config } from '../config.ts';
+import { requireAdmin } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { unknownProject } from '../http/project-scope.ts';
 import { BucketTable, refuse } from '../http/rate-limit.ts';
@@ -37,6 +38,8 @@ export function serverEventsRouter({ store, config }: { store: Store; config: Co
   const byProject = new BucketTable(config.eventsRatePerKey, Date.now, config.rateLimitMaxBuckets);
 
   router.post('/api/projects/:key/server-key', async (req, res) => {
+    // A server key writes trusted orders and refunds: only the admin hands one out, as with viewer tokens.
+    requireAdmin(req);
     const key = String(req.params.key);
     const serverKey = generateServerKey();
     if (!(await store.setServerKeyHash(key, serverKeyHash(serverKey)))) throw unknownProject(key);

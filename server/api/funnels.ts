@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
+import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { runFunnel } from './funnel-run.ts';
@@ -44,24 +45,30 @@ export function funnelsRouter({ store }: { store: Store }): Router {
 
   router.post('/api/funnels/query', json, async (req, res) => {
     const { steps, windowMs, from, to, device } = parseOrThrow(queryBody, req.body, 'invalid_body');
-    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range: { from, to, device } });
+    const { id: projectId } = await requestProject(req, store);
+    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range: { projectId, from, to, device } });
     res.json(body);
   });
 
-  router.get('/api/funnels', async (_req, res) => {
-    const body: FunnelList = { funnels: await store.listFunnels() };
+  router.get('/api/funnels', async (req, res) => {
+    const { id: projectId } = await requestProject(req, store);
+    const body: FunnelList = { funnels: await store.listFunnels(projectId) };
     res.json(body);
   });
 
   router.post('/api/funnels', json, async (req, res) => {
     const funnel = parseOrThrow(saveBody, req.body, 'invalid_body');
-    const body: SavedFunnel = await store.saveFunnel({ ...funnel, createdAt: Date.now() });
+    const { id: projectId } = await requestProject(req, store);
+    const body: SavedFunnel = await store.saveFunnel({ ...funnel, projectId, createdAt: Date.now() });
     res.status(201).json(body);
   });
 
   router.delete('/api/funnels/:id', async (req, res) => {
     const id = funnelId(req.params.id);
-    if (!(await store.deleteFunnel(id))) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${id}`);
+    const { id: projectId } = await requestProject(req, store);
+    if (!(await store.deleteFunnel(projectId, id))) {
+      throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${id}`);
+    }
     res.status(204).end();
   });
 

@@ -4,6 +4,7 @@ import { aggregateHeatmap, DAY_MS, dayOf, ELEMENT_GRID, PAGE_CELL_PX } from '../
 import { scrollBands } from '../analytics/scroll-map.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
+import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../protocol.ts';
 import type { Store } from '../storage/store.ts';
@@ -13,7 +14,7 @@ import type {
   HeatmapSnapshotResponse,
   ScrollmapResponse,
 } from './insights-types.ts';
-import { checkRange, device, integer, pageParam, timeRange } from './query-params.ts';
+import { checkRange, device, integer, pageParam, projectParam, timeRange } from './query-params.ts';
 
 /** Elements listed per heatmap by default and at most. */
 const DEFAULT_ELEMENTS = 200;
@@ -36,6 +37,7 @@ const heatmapQuery = z
     device: device.optional(),
     ...timeRange,
     limit: integer.pipe(z.number().min(1).max(MAX_ELEMENTS)).default(DEFAULT_ELEMENTS),
+    ...projectParam,
   })
   .superRefine(checkRange);
 
@@ -44,10 +46,22 @@ const pagesQuery = z
     device: device.optional(),
     ...timeRange,
     limit: integer.pipe(z.number().min(1).max(MAX_PAGES)).default(DEFAULT_PAGES),
+    ...projectParam,
   })
   .superRefine(checkRange);
 
-const pageQuery = z.strictObject({ page: pageParam, device: device.optional(), ...timeRange }).superRefine(checkRange);
+const pageQuery = z
+  .strictObject({ page: pageParam, device: device.optional(), ...timeRange, ...projectParam })
+  .superRefine(checkRange);
+
+/** The project's page range a page-level report reads. */
+const pageRange = (projectId: number, query: z.output<typeof pageQuery>) => ({
+  projectId,
+  page: query.page,
+  device: query.device,
+  from: query.from,
+  to: query.to,
+});
 
 /** Heatmaps are pre-aggregated per UTC day, so their ranges cover whole days. */
 function dayRange(query: { from?: number; to?: number }) {
@@ -85,13 +99,15 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
 
   router.get('/api/heatmaps', async (req, res) => {
     const query = parseOrThrow(heatmapQuery, req.query, 'invalid_query');
+    const { id: projectId } = await requestProject(req, store);
     const { fromDay, toDay, fromTs, toTs } = dayRange(query);
-    const cells = await store.heatmapCells({ page: query.page, kind: query.kind, device: query.device, fromDay, toDay });
+    const { page, kind, device } = query;
+    const cells = await store.heatmapCells({ projectId, page, kind, device, fromDay, toDay });
     const map = aggregateHeatmap(cells, query.limit);
     const elements = await Promise.all(
       map.elements.map(async (element) => {
         if (query.kind === 'move') return { ...element, replay: null };
-        const link = { page: query.page, kind: query.kind, selector: element.selector, device: query.device };
+        const link = { projectId, page: query.page, kind: query.kind, selector: element.selector, device: query.device };
         const replay = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
         return { ...element, replay: replay ?? null };
       }),
@@ -111,23 +127,24 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
 
   router.get('/api/heatmaps/pages', async (req, res) => {
     const query = parseOrThrow(pagesQuery, req.query, 'invalid_query');
+    const { id: projectId } = await requestProject(req, store);
     const { fromDay, toDay } = dayRange(query);
     const body: HeatmapPagesResponse = {
-      pages: await store.heatmapPages({ device: query.device, fromDay, toDay, limit: query.limit }),
+      pages: await store.heatmapPages({ projectId, device: query.device, fromDay, toDay, limit: query.limit }),
     };
     res.json(body);
   });
 
   router.get('/api/heatmaps/snapshot', async (req, res) => {
     const query = parseOrThrow(pageQuery, req.query, 'invalid_query');
-    const view = await store.latestSnapshotView(query);
+    const project = await requestProject(req, store);
+    const view = await store.latestSnapshotView(pageRange(project.id, query));
     const notFound = () => new HttpError(404, 'snapshot_not_found', `No recorded full snapshot of page "${query.page}"`);
     if (!view) throw notFound();
     const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
     const slice = fromSnapshot(events, view.snapshotTs);
     if (!slice) throw notFound();
-    const session = await store.getSession(view.sessionId);
-    if (session) slice.events = (await replayAssetRewrite(store, session.projectId, req))(slice.events);
+    slice.events = (await replayAssetRewrite(store, project.id, req))(slice.events);
     const body: HeatmapSnapshotResponse = {
       page: query.page,
       device: view.device,
@@ -144,7 +161,8 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
 
   router.get('/api/scrollmap', async (req, res) => {
     const query = parseOrThrow(pageQuery, req.query, 'invalid_query');
-    const rows = await store.scrollRows(query);
+    const project = await requestProject(req, store);
+    const rows = await store.scrollRows(pageRange(project.id, query));
     const body: ScrollmapResponse = {
       ...scopeOf(query),
       views: rows.views,

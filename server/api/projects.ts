@@ -1,8 +1,12 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { generateViewerToken, viewerTokenHash } from '../auth/viewer-token.ts';
+import { requireAdmin } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
+import { unknownProject, visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
+import type { Project } from '../storage/model.ts';
 
 /** One project as the admin sees it. */
 export interface ProjectInfo {
@@ -17,6 +21,13 @@ export interface ProjectInfo {
 
 export interface ProjectList {
   projects: ProjectInfo[];
+}
+
+/** POST /api/projects and POST /api/projects/:key/viewer-token: the project and its new viewer token, shown once. */
+export interface ProjectCredentials {
+  project: ProjectInfo;
+  /** Signs in to the viewer and the read and delete API of this project only. Only its hash is stored. */
+  viewerToken: string;
 }
 
 export interface AllowedOriginsResponse {
@@ -46,31 +57,63 @@ export const origin = z
   });
 const originsBody = z.strictObject({ origins: z.array(origin).max(MAX_ALLOWED_ORIGINS) });
 
-/** GET /api/projects and PUT /api/projects/:key/origins, for the admin. */
+/** Ingest keys travel in every store page and in URLs: letters, digits, `-` and `_` keep them safe in both. */
+const projectKey = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" or "_"');
+const createBody = z.strictObject({ name: z.string().trim().min(1).max(200), key: projectKey.optional() });
+
+/** A generated ingest key: 72 random bits, URL-safe; public, so it needs to be unique, not secret. */
+function generateProjectKey(): string {
+  return generateViewerToken().slice(0, 12);
+}
+
+function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays }: Project): ProjectInfo {
+  return { key, name, createdAt, allowedOrigins, retentionDays };
+}
+
+/**
+ * GET /api/projects (the projects the caller sees), and for the admin: POST /api/projects, POST
+ * /api/projects/:key/viewer-token and PUT /api/projects/:key/origins (which a viewer token may do for its own).
+ */
 export function projectsRouter({ store }: { store: AccessStore }): Router {
   const router = Router();
 
-  router.get('/api/projects', async (_req, res) => {
-    const projects = await store.listProjects();
-    const body: ProjectList = {
-      projects: projects.map(({ key, name, createdAt, allowedOrigins, retentionDays }) => ({
-        key,
-        name,
-        createdAt,
-        allowedOrigins,
-        retentionDays,
-      })),
-    };
+  router.get('/api/projects', async (req, res) => {
+    const body: ProjectList = { projects: (await visibleProjects(req, store)).map(projectInfo) };
+    res.json(body);
+  });
+
+  router.post('/api/projects', express.json({ limit: '2kb' }), async (req, res) => {
+    requireAdmin(req);
+    const { name, key = generateProjectKey() } = parseOrThrow(createBody, req.body, 'invalid_body');
+    const viewerToken = generateViewerToken();
+    const tokenHash = viewerTokenHash(viewerToken);
+    const project = await store.createProject({ key, name, createdAt: Date.now(), viewerTokenHash: tokenHash });
+    if (!project) throw new HttpError(409, 'project_exists', `A project already has the key "${key}"`);
+    const body: ProjectCredentials = { project: projectInfo(project), viewerToken };
+    res.status(201).json(body);
+  });
+
+  router.post('/api/projects/:key/viewer-token', async (req, res) => {
+    requireAdmin(req);
+    const key = String(req.params.key);
+    const viewerToken = generateViewerToken();
+    if (!(await store.rotateViewerToken(key, viewerTokenHash(viewerToken)))) throw unknownProject(key);
+    const project = (await store.listProjects()).find((candidate) => candidate.key === key)!;
+    const body: ProjectCredentials = { project: projectInfo(project), viewerToken };
     res.json(body);
   });
 
   router.put('/api/projects/:key/origins', express.json({ limit: '32kb' }), async (req, res) => {
+    const key = String(req.params.key);
+    // A viewer token may change its own project's origins; another project's, existing or not, is the admin's.
+    if (!(await visibleProjects(req, store)).some((project) => project.key === key)) requireAdmin(req);
     const { origins } = parseOrThrow(originsBody, req.body, 'invalid_body');
     const unique = [...new Set(origins)];
-    const key = String(req.params.key);
-    if (!(await store.setAllowedOrigins(key, unique))) {
-      throw new HttpError(404, 'unknown_project', `No project has the key "${key}"`);
-    }
+    if (!(await store.setAllowedOrigins(key, unique))) throw unknownProject(key);
     const body: AllowedOriginsResponse = { origins: unique };
     res.json(body);
   });

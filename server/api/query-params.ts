@@ -27,3 +27,9 @@ export function checkRange(value: { from?: number; to?: number }, context: z.Ref
     context.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
   }
 }
+
+/**
+ * `project`: the key of the project a read acts on. requestProject checks it and the caller's right to it; it is
+ * listed here so that strict query schemas accept it.
+ */
+export const projectParam = { project: z.string().optional() };

@@ -1,12 +1,13 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
+import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
-import { checkRange, device, flag, integer, text } from './query-params.ts';
+import { checkRange, device, flag, integer, projectParam, text } from './query-params.ts';
 import type { EventPage, SessionDetail, SessionList, SessionSummary } from './types.ts';
 
 /** Largest `limit` of the session list and of an events page. */
@@ -33,6 +34,7 @@ const listQuery = z
     droppedAtStep: integer.pipe(z.number().min(1, 'step 0 has no drop-off: use 1 or more')).optional(),
     limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
     offset: integer.default(0),
+    ...projectParam,
   })
   .superRefine((query, context) => {
     checkRange(query, context);
@@ -49,10 +51,10 @@ const listQuery = z
 type ListQuery = z.output<typeof listQuery>;
 
 /** The session ids a funnel filter keeps, computed over the sessions the other time and device filters allow. */
-async function funnelIds(store: Store, query: ListQuery): Promise<string[] | undefined> {
+async function funnelIds(store: Store, projectId: number, query: ListQuery): Promise<string[] | undefined> {
   const { funnel: funnelId, reachedStep, droppedAtStep, from, to, device } = query;
   if (funnelId === undefined) return undefined;
-  const funnel = await store.getFunnel(funnelId);
+  const funnel = await store.getFunnel(projectId, funnelId);
   if (!funnel) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id ${funnelId}`);
   const step = droppedAtStep ?? reachedStep ?? 0;
   if (step >= funnel.steps.length) {
@@ -60,17 +62,21 @@ async function funnelIds(store: Store, query: ListQuery): Promise<string[] | und
     throw new HttpError(400, 'invalid_query', `${name}: funnel ${funnelId} has steps 0 to ${funnel.steps.length - 1}`);
   }
   const pick: FunnelPick = droppedAtStep !== undefined ? { droppedAtStep } : { reachedStep: step };
-  return funnelSessionIds(store, { steps: funnel.steps, windowMs: funnel.windowMs, range: { from, to, device } }, pick);
+  const range = { projectId, from, to, device };
+  return funnelSessionIds(store, { steps: funnel.steps, windowMs: funnel.windowMs, range }, pick);
 }
 
 const eventsQuery = z.strictObject({
   window: text.optional(),
   cursor: integer.optional(),
   limit: integer.pipe(z.number().min(1).max(MAX_EVENTS_PER_PAGE)).optional(),
+  ...projectParam,
 });
 
-async function findSession(store: Store, id: string): Promise<SessionSummary> {
-  const session = await store.getSession(id);
+/** The session with this id of the project the request acts on; another project's session is 404, as a missing one. */
+export async function findSession(req: Request, store: Store, id: string): Promise<SessionSummary> {
+  const project = await requestProject(req, store);
+  const session = await store.getSession(project.id, id);
   if (!session) throw new HttpError(404, 'session_not_found', `No session with id "${id}"`);
   return session;
 }
@@ -81,15 +87,17 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
 
   router.get('/api/sessions', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query, 'invalid_query');
-    const { limit, offset, funnel: _funnel, reachedStep: _reached, droppedAtStep: _dropped, ...filters } = query;
-    const filter: SessionFilter = { ...filters, ids: await funnelIds(store, query), limit, offset };
+    const { id: projectId } = await requestProject(req, store);
+    const { limit, offset, funnel: _f, reachedStep: _r, droppedAtStep: _d, project: _p, ...filters } = query;
+    const ids = await funnelIds(store, projectId, query);
+    const filter: SessionFilter = { ...filters, projectId, ids, limit, offset };
     const { sessions, total } = await store.listSessions(filter);
     const body: SessionList = { sessions, total, limit, offset };
     res.json(body);
   });
 
   router.get('/api/sessions/:id', async (req, res) => {
-    const session = await findSession(store, req.params.id);
+    const session = await findSession(req, store, req.params.id);
     const [marks, signals] = await Promise.all([store.listMarks(session.id), store.listSignals(session.id)]);
     const body: SessionDetail = { session, marks, signals };
     res.json(body);
@@ -97,7 +105,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
 
   router.get('/api/sessions/:id/events', async (req, res) => {
     const query = parseOrThrow(eventsQuery, req.query, 'invalid_query');
-    const session = await findSession(store, req.params.id);
+    const session = await findSession(req, store, req.params.id);
     const windowId = query.window ?? session.windows[0];
     if (windowId === undefined || !session.windows.includes(windowId)) {
       throw new HttpError(404, 'window_not_found', `Session ${session.id} has no window "${query.window}"`);

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../http/errors.ts';
+import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import type { PagePatternsResponse } from './types.ts';
@@ -9,8 +9,6 @@ import type { PagePatternsResponse } from './types.ts';
 export const MAX_PAGE_PATTERNS = 50;
 /** Longest pattern, in characters. */
 export const MAX_PATTERN_CHARS = 200;
-/** The project settings act on when no `project` query parameter names one: in practice the only one. */
-const DEFAULT_PROJECT = 'demo';
 /** A list of 50 short patterns is a few kilobytes; anything larger is a mistake. */
 const MAX_BODY = '32kb';
 
@@ -26,29 +24,22 @@ export const pagePattern = z
   .regex(/^\//, 'expected a path pattern starting with "/"')
   .regex(PATTERN_CHARACTERS, 'only URL path characters and * are allowed');
 const patternsBody = z.strictObject({ patterns: z.array(pagePattern).max(MAX_PAGE_PATTERNS) });
-const projectQuery = z.object({ project: z.string().min(1).max(200).default(DEFAULT_PROJECT) });
-
-function unknownProject(key: string): HttpError {
-  return new HttpError(404, 'unknown_project', `No project has the key "${key}"`);
-}
 
 /** GET and PUT /api/settings/page-patterns: the user patterns that name page keys (`/product/*`). */
 export function settingsRouter({ store }: { store: Store }): Router {
   const router = Router();
 
   router.get('/api/settings/page-patterns', async (req, res) => {
-    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
-    const patterns = await store.getPagePatterns(project);
-    if (!patterns) throw unknownProject(project);
-    const body: PagePatternsResponse = { patterns };
+    const { pagePatterns } = await requestProject(req, store);
+    const body: PagePatternsResponse = { patterns: pagePatterns };
     res.json(body);
   });
 
   router.put('/api/settings/page-patterns', express.json({ limit: MAX_BODY }), async (req, res) => {
-    const { project } = parseOrThrow(projectQuery, req.query, 'invalid_query');
+    const project = await requestProject(req, store);
     const { patterns } = parseOrThrow(patternsBody, req.body, 'invalid_body');
-    const saved = await store.setPagePatterns(project, patterns);
-    if (!saved) throw unknownProject(project);
+    const saved = await store.setPagePatterns(project.key, patterns);
+    if (!saved) throw unknownProject(project.key);
     const body: PagePatternsResponse = { patterns: saved };
     res.json(body);
   });

@@ -62,7 +62,7 @@ export async function ingestBatch(
     const from = origin ?? 'a request without an Origin header';
     throw new HttpError(403, 'origin_not_allowed', `Project "${project.key}" does not accept data from ${from}`);
   }
-  await checkSessionLength(store, batch.sessionId, batch.events, config);
+  await checkSessionLength(store, project.id, batch.sessionId, batch.events, config);
 
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
@@ -111,12 +111,13 @@ function checkEventSizes(events: readonly RecordedEvent[], maxEventBytes: number
  */
 async function checkSessionLength(
   store: Store,
+  projectId: number,
   sessionId: string,
   events: readonly RecordedEvent[],
   { maxSessionMs, maxSessionEvents }: Pick<Config, 'maxSessionMs' | 'maxSessionEvents'>,
 ): Promise<void> {
   // A session of another project is refused as a conflict by saveChunk; its length does not matter here.
-  const stored = await store.getSession(sessionId);
+  const stored = await store.getSession(projectId, sessionId);
   const start = Math.min(stored?.startedAt ?? Infinity, events[0]!.timestamp);
   const span = events[events.length - 1]!.timestamp - start;
   if (span > maxSessionMs) {

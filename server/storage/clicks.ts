@@ -23,6 +23,16 @@ export interface ClickPlacement {
   dw: number;
 }
 
+/** The latest point on one element of one project's page, in a time range, optionally of one device class. */
+export interface ElementQuery {
+  projectId: number;
+  page: string;
+  selector: string;
+  from: number;
+  to: number;
+  device: DeviceClass | null;
+}
+
 export function createClickQueries(db: Database) {
   const insert = db.prepare(`
     INSERT INTO clicks (project_id, session_id, window_id, ts, page_key, url, selector, tag, ox, oy, x, y, vw, vh, dw,
@@ -36,7 +46,8 @@ export function createClickQueries(db: Database) {
   `);
   const latestOn = db.prepare<unknown[], ReplayLink>(`
     SELECT session_id AS sessionId, window_id AS windowId, ts FROM clicks
-    WHERE page_key = @page AND selector = @selector AND ts BETWEEN @from AND @to AND (@device IS NULL OR device = @device)
+    WHERE project_id = @projectId AND page_key = @page AND selector = @selector AND ts BETWEEN @from AND @to
+      AND (@device IS NULL OR device = @device)
     ORDER BY ts DESC LIMIT 1
   `);
 
@@ -51,7 +62,7 @@ export function createClickQueries(db: Database) {
     },
 
     /** The latest click on an element of a page, to open the replay there. */
-    latestOn(query: { page: string; selector: string; from: number; to: number; device: DeviceClass | null }) {
+    latestOn(query: ElementQuery) {
       return latestOn.get(query);
     },
   };

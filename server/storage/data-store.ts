@@ -8,20 +8,21 @@ export type { DeletionKind, DeletionLogEntry } from './deletion.ts';
 export type { RetentionPolicy } from './projects.ts';
 
 export interface DataStore {
-  /** Deletes one session, every row naming it and its heatmap counts, in one transaction; false when none. Logged. */
-  deleteSession(id: string): Promise<boolean>;
-  /** Deletes every session identified with the user id, in one transaction; resolves with how many. Logged. */
-  deleteUserSessions(userId: string): Promise<number>;
+  /**
+   * Deletes one of the project's sessions, every row naming it and its heatmap counts, in one transaction; false
+   * when the project has no such session. Logged.
+   */
+  deleteSession(projectId: number, id: string): Promise<boolean>;
+  /** Deletes the project's sessions identified with the user id, in one transaction; resolves with how many. Logged. */
+  deleteUserSessions(projectId: number, userId: string): Promise<number>;
   /** Deletes up to `limit` of the project's sessions that ended before `before` (ms since epoch). Logged. */
   deleteExpiredSessions(policy: RetentionPolicy, before: number, limit: number): Promise<number>;
-  /** The project's retention in days (null: forever), or undefined when no project has the key. */
-  getRetentionDays(projectKey: string): Promise<{ days: number | null } | undefined>;
   /** False when no project has the key. */
   setRetentionDays(projectKey: string, days: number | null): Promise<boolean>;
   /** Every project with a retention period. */
   retentionPolicies(): Promise<RetentionPolicy[]>;
-  /** The deletion log, newest first. */
-  listDeletions(limit: number, offset: number): Promise<DeletionLogEntry[]>;
+  /** The project's deletion log, newest first. */
+  listDeletions(projectId: number, limit: number, offset: number): Promise<DeletionLogEntry[]>;
 }
 
 export function createSqliteDataStore(db: Database): DataStore {
@@ -30,15 +31,17 @@ export function createSqliteDataStore(db: Database): DataStore {
   const serverEvents = createServerEventQueries(db);
 
   return {
-    async deleteSession(id) {
-      return deletion.deleteSessions([id], { kind: 'session', subject: id, detail: '' }, Date.now()) > 0;
+    async deleteSession(projectId, id) {
+      // A session never changes project (ingest refuses that), so checking the owner before the transaction is safe.
+      const ids = deletion.projectSessionIds(projectId, id);
+      return deletion.deleteSessions(ids, { kind: 'session', subject: id, detail: '', projectId }, Date.now()) > 0;
     },
 
-    async deleteUserSessions(userId) {
+    async deleteUserSessions(projectId, userId) {
       // Selected inside the transaction's lock would be tidier, but a session identified a moment later belongs to
       // a visit still running, and the next request deletes it.
-      const ids = deletion.userSessionIds(userId);
-      return deletion.deleteSessions(ids, { kind: 'user', subject: userId, detail: '' }, Date.now());
+      const ids = deletion.userSessionIds(projectId, userId);
+      return deletion.deleteSessions(ids, { kind: 'user', subject: userId, detail: '', projectId }, Date.now());
     },
 
     async deleteExpiredSessions(policy, before, limit) {
@@ -46,12 +49,8 @@ export function createSqliteDataStore(db: Database): DataStore {
       const detail = `ended more than ${policy.days} ${policy.days === 1 ? 'day' : 'days'} ago`;
       // Backend events without a session expire by their own time; those with one go with their session.
       serverEvents.deleteUnattachedBefore(policy.projectId, before);
-      return deletion.deleteSessions(ids, { kind: 'retention', subject: policy.projectKey, detail }, Date.now());
-    },
-
-    async getRetentionDays(projectKey) {
-      const project = projects.findByKey(projectKey);
-      return project && { days: project.retentionDays };
+      const request = { kind: 'retention' as const, subject: policy.projectKey, detail, projectId: policy.projectId };
+      return deletion.deleteSessions(ids, request, Date.now());
     },
 
     async setRetentionDays(projectKey, days) {
@@ -62,8 +61,8 @@ export function createSqliteDataStore(db: Database): DataStore {
       return projects.retentionPolicies();
     },
 
-    async listDeletions(limit, offset) {
-      return deletion.log(limit, offset);
+    async listDeletions(projectId, limit, offset) {
+      return deletion.log(projectId, limit, offset);
     },
   };
 }

@@ -24,7 +24,8 @@ export interface DeletionLogEntry {
   detail: string;
 }
 
-export type DeletionRequest = Pick<DeletionLogEntry, 'kind' | 'subject' | 'detail'>;
+/** What a deletion is logged as, and the project whose log it goes in. */
+export type DeletionRequest = Pick<DeletionLogEntry, 'kind' | 'subject' | 'detail'> & { projectId: number };
 
 interface PlacedPoint {
   project_id: number;
@@ -66,18 +67,25 @@ export function createDeletionQueries(db: Database) {
   );
   const deleteRows = sessionTables(db).map((table) => db.prepare(`DELETE FROM "${table}" WHERE session_id = ?`));
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
-  const ofUser = db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE user_id = ?');
   // A backend's events name the user even when no session of theirs is known; the session tables cover the rest.
-  const deleteUserServerEvents = db.prepare<[string]>('DELETE FROM server_events WHERE user_id = ?');
+  const deleteUserServerEvents = db.prepare<[string, number]>('DELETE FROM server_events WHERE user_id = ? AND project_id = ?');
+  const ofProject = db.prepare<[string, number], { id: string }>(
+    'SELECT id FROM sessions WHERE id = ? AND project_id = ?',
+  );
+  const ofUser = db.prepare<[string, number], { id: string }>(
+    'SELECT id FROM sessions WHERE user_id = ? AND project_id = ?',
+  );
   const endedBefore = db.prepare<[number, number, number], { id: string }>(
     'SELECT id FROM sessions WHERE project_id = ? AND ended_at < ? ORDER BY ended_at LIMIT ?',
   );
-  const log = db.prepare(
-    'INSERT INTO deletion_log (at, kind, subject, sessions, detail) VALUES (@at, @kind, @subject, @sessions, @detail)',
-  );
-  const listLog = db.prepare<[number, number], DeletionLogEntry>(
-    'SELECT id, at, kind, subject, sessions, detail FROM deletion_log ORDER BY id DESC LIMIT ? OFFSET ?',
-  );
+  const log = db.prepare(`
+    INSERT INTO deletion_log (at, kind, subject, sessions, detail, project_id)
+    VALUES (@at, @kind, @subject, @sessions, @detail, @projectId)
+  `);
+  const listLog = db.prepare<[number, number, number], DeletionLogEntry>(`
+    SELECT id, at, kind, subject, sessions, detail FROM deletion_log WHERE project_id = ?
+    ORDER BY id DESC LIMIT ? OFFSET ?
+  `);
 
   /** The negative of everything the session added to heatmap buckets and page-day counts. */
   function takeBack(sessionId: string, tally: CellTally): void {
@@ -109,7 +117,7 @@ export function createDeletionQueries(db: Database) {
       deleted += deleteSession.run(id).changes;
     }
     heatmaps.apply(tally);
-    if (request.kind === 'user') deleteUserServerEvents.run(request.subject);
+    if (request.kind === 'user') deleteUserServerEvents.run(request.subject, request.projectId);
     if (deleted > 0) log.run({ at, ...request, sessions: deleted });
     return deleted;
   });
@@ -120,9 +128,14 @@ export function createDeletionQueries(db: Database) {
       return deleteSessions.immediate(ids, request, at);
     },
 
-    /** Every session identified with the user id. */
-    userSessionIds(userId: string): string[] {
-      return ofUser.all(userId).map((row) => row.id);
+    /** The session's id when the project has such a session; [] otherwise, so another project's id deletes nothing. */
+    projectSessionIds(projectId: number, sessionId: string): string[] {
+      return ofProject.all(sessionId, projectId).map((row) => row.id);
+    },
+
+    /** Every session of the project identified with the user id. */
+    userSessionIds(projectId: number, userId: string): string[] {
+      return ofUser.all(userId, projectId).map((row) => row.id);
     },
 
     /** Up to `limit` sessions of the project that ended before `before` (ms since epoch), oldest first. */
@@ -130,9 +143,9 @@ export function createDeletionQueries(db: Database) {
       return endedBefore.all(projectId, before, limit).map((row) => row.id);
     },
 
-    /** The log, newest first. */
-    log(limit: number, offset: number): DeletionLogEntry[] {
-      return listLog.all(limit, offset);
+    /** The project's log, newest first. */
+    log(projectId: number, limit: number, offset: number): DeletionLogEntry[] {
+      return listLog.all(projectId, limit, offset);
     },
   };
 }

@@ -15,15 +15,20 @@ export interface FormEventRecord extends Omit<DerivedFormEvent, 'view'> {
 /** A stored form event with the page view it happened in, for rebuilding a window's form use. */
 export type FormEventRow = FormRow;
 
-/** Sessions a session-level report covers: started within the range, optionally of one device class. */
+/** Sessions a session-level report covers: the project's, started within the range, optionally of one device class. */
 export interface SessionRange {
+  projectId: number;
   from?: number;
   to?: number;
   device?: DeviceClass;
 }
 
 export function sessionRangeParams(range: SessionRange): Record<string, unknown> {
-  const params: Record<string, unknown> = { from: range.from ?? NO_LOWER_BOUND, to: range.to ?? NO_UPPER_BOUND };
+  const params: Record<string, unknown> = {
+    projectId: range.projectId,
+    from: range.from ?? NO_LOWER_BOUND,
+    to: range.to ?? NO_UPPER_BOUND,
+  };
   if (range.device) params.device = range.device;
   return params;
 }
@@ -42,7 +47,7 @@ export function createFormEventQueries(db: Database) {
       FROM sessions s
       JOIN form_events f ON f.session_id = s.id
       JOIN page_views v ON v.id = f.page_view_id
-      WHERE s.started_at BETWEEN @from AND @to AND s.device ${devices}
+      WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}
       ORDER BY f.session_id, f.window_id, f.ts, f.id`,
   );
 

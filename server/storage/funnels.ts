@@ -21,6 +21,8 @@ function toFunnel(row: FunnelRow): SavedFunnel {
 }
 
 export interface FunnelWrite {
+  /** The project the funnel belongs to: only its callers see it. */
+  projectId: number;
   name: string;
   steps: FunnelStep[];
   windowMs: number;
@@ -28,28 +30,32 @@ export interface FunnelWrite {
 }
 
 export function createFunnelQueries(db: Database) {
-  const all = db.prepare<[], FunnelRow>('SELECT * FROM funnels ORDER BY name, id');
-  const byId = db.prepare<[number], FunnelRow>('SELECT * FROM funnels WHERE id = ?');
-  const insert = db.prepare(
-    'INSERT INTO funnels (name, steps, window_ms, created_at) VALUES (@name, @steps, @windowMs, @createdAt)',
-  );
-  const remove = db.prepare('DELETE FROM funnels WHERE id = ?');
+  const columns = 'id, name, steps, window_ms, created_at';
+  const all = db.prepare<[number], FunnelRow>(`SELECT ${columns} FROM funnels WHERE project_id = ? ORDER BY name, id`);
+  const byId = db.prepare<[number, number], FunnelRow>(`SELECT ${columns} FROM funnels WHERE id = ? AND project_id = ?`);
+  const insert = db.prepare(`
+    INSERT INTO funnels (project_id, name, steps, window_ms, created_at)
+    VALUES (@projectId, @name, @steps, @windowMs, @createdAt)
+  `);
+  const remove = db.prepare<[number, number]>('DELETE FROM funnels WHERE id = ? AND project_id = ?');
 
   return {
-    list(): SavedFunnel[] {
-      return all.all().map(toFunnel);
+    list(projectId: number): SavedFunnel[] {
+      return all.all(projectId).map(toFunnel);
     },
-    get(id: number): SavedFunnel | undefined {
-      const row = byId.get(id);
+    /** The project's funnel with this id; another project's funnel is as unknown as a missing one. */
+    get(projectId: number, id: number): SavedFunnel | undefined {
+      const row = byId.get(id, projectId);
       return row && toFunnel(row);
     },
     save(funnel: FunnelWrite): SavedFunnel {
       const id = Number(insert.run({ ...funnel, steps: JSON.stringify(funnel.steps) }).lastInsertRowid);
-      return { id, ...funnel };
+      const { projectId: _projectId, ...saved } = funnel;
+      return { id, ...saved };
     },
-    /** False when there was no such funnel. */
-    delete(id: number): boolean {
-      return remove.run(id).changes === 1;
+    /** False when the project had no such funnel. */
+    delete(projectId: number, id: number): boolean {
+      return remove.run(id, projectId).changes === 1;
     },
   };
 }

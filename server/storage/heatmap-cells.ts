@@ -81,12 +81,22 @@ export function addClickPoint(
 }
 
 export interface HeatmapRange {
+  projectId: number;
   page: string;
   kind: HeatmapKind;
   device?: DeviceClass;
   /** First and last UTC day number, inclusive. */
   fromDay: number;
   toDay: number;
+}
+
+/** Which pages the page picker lists: the project's, optionally of one device class, in a UTC day range. */
+export interface PagesQuery {
+  projectId: number;
+  device?: DeviceClass;
+  fromDay: number;
+  toDay: number;
+  limit: number;
 }
 
 export interface PageTotals {
@@ -131,7 +141,8 @@ export function createHeatmapQueries(db: Database) {
     (devices) => {
       const part = (span: number, from: string, to: string) => `
         SELECT selector, anchor, doc_width, cell_x, cell_y, count FROM heatmap_cells
-        WHERE page_key = @page AND kind = @kind AND span = ${span} AND device ${devices} AND day BETWEEN ${from} AND ${to}`;
+        WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND span = ${span} AND device ${devices}
+          AND day BETWEEN ${from} AND ${to}`;
       return `
         SELECT selector, anchor, doc_width, cell_x AS cx, cell_y AS cy, sum(count) AS count FROM (
           ${part(MONTH_SPAN, '@monthFrom', '@monthTo')}
@@ -145,7 +156,7 @@ export function createHeatmapQueries(db: Database) {
     db,
     (devices) => `
       SELECT page_key AS page, sum(views) AS views, sum(clicks) AS clicks, sum(moves) AS moves FROM page_days
-      WHERE device ${devices} AND day BETWEEN @fromDay AND @toDay AND page_key <> ''
+      WHERE project_id = @projectId AND device ${devices} AND day BETWEEN @fromDay AND @toDay AND page_key <> ''
       GROUP BY page_key ORDER BY sum(clicks) DESC, sum(views) DESC, page_key LIMIT @limit`,
   );
 
@@ -168,14 +179,14 @@ export function createHeatmapQueries(db: Database) {
     },
 
     cells(range: HeatmapRange): CellRow[] {
-      const { page, kind, device, fromDay, toDay } = range;
+      const { projectId, page, kind, device, fromDay, toDay } = range;
       const { months, days } = splitDayRange(fromDay, toDay);
       const [monthFrom, monthTo] = months ?? NONE;
       const [headFrom, headTo] = days.find(([from]) => from === fromDay) ?? NONE;
       const [tailFrom, tailTo] = days.find(([from]) => from !== fromDay) ?? NONE;
       const bounds = { monthFrom, monthTo, headFrom, headTo, tailFrom, tailTo };
       return cells(device)
-        .all(device ? { page, kind, device, ...bounds } : { page, kind, ...bounds })
+        .all(device ? { projectId, page, kind, device, ...bounds } : { projectId, page, kind, ...bounds })
         .map((row) => ({
           selector: row.selector,
           anchor: row.anchor === ANCHORS.element ? 'element' : 'page',
@@ -186,7 +197,7 @@ export function createHeatmapQueries(db: Database) {
         }));
     },
 
-    pages(query: { device?: DeviceClass; fromDay: number; toDay: number; limit: number }): PageTotals[] {
+    pages(query: PagesQuery): PageTotals[] {
       const { device, ...rest } = query;
       return pages(device).all(device ? { ...query } : rest);
     },

@@ -413,4 +413,79 @@ export const migrations: readonly string[] = [
   UPDATE sessions SET closed_at = updated_at;
   CREATE INDEX sessions_open ON sessions (updated_at) WHERE closed_at IS NULL;
   `,
+
+  // 9: a project's data is visible only to its project. Viewer tokens per project (only their SHA-256 hash),
+  // the scope of each sign-in, saved funnels and deletion-log lines owned by a project, and the indexes of the
+  // project-filtered reads led by project_id. Views, clicks, signals, form events, heatmap buckets, page counts and
+  // move ledgers carry project_id since migrations 2 and 4, set at ingest from their session's project.
+  `
+  ALTER TABLE projects ADD COLUMN viewer_token_hash TEXT;
+  CREATE UNIQUE INDEX projects_viewer_token_hash ON projects (viewer_token_hash) WHERE viewer_token_hash IS NOT NULL;
+
+  -- NULL: the admin's sign-in. Every sign-in made before this migration was made with the admin token.
+  ALTER TABLE login_sessions ADD COLUMN project_id INTEGER REFERENCES projects(id);
+
+  -- Saved funnels and old deletion-log lines have no session to say whose they are. Until now an install could not
+  -- create a second project through the API, so the oldest project is the one every funnel was made for. Retention
+  -- lines name their project's key; session and user lines go to the oldest project for the same reason.
+  ALTER TABLE funnels ADD COLUMN project_id INTEGER REFERENCES projects(id);
+  UPDATE funnels SET project_id = (SELECT min(id) FROM projects);
+  CREATE INDEX funnels_project ON funnels (project_id, name, id);
+
+  ALTER TABLE deletion_log ADD COLUMN project_id INTEGER REFERENCES projects(id);
+  UPDATE deletion_log SET project_id = coalesce(
+    CASE WHEN kind = 'retention' THEN (SELECT id FROM projects WHERE key = deletion_log.subject) END,
+    (SELECT min(id) FROM projects));
+  CREATE INDEX deletion_log_project ON deletion_log (project_id, id);
+
+  -- The heatmap read is the hot path: a WITHOUT ROWID table is its own covering index, so project_id moves to the
+  -- front of the primary key, and a project's buckets of a page sit together.
+  CREATE TABLE heatmap_cells_scoped (
+    project_id INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    span INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    selector TEXT NOT NULL,
+    anchor INTEGER NOT NULL,
+    doc_width INTEGER NOT NULL,
+    cell_x INTEGER NOT NULL,
+    cell_y INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y)
+  ) WITHOUT ROWID;
+  INSERT INTO heatmap_cells_scoped (project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x,
+      cell_y, count)
+    SELECT project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y, count
+    FROM heatmap_cells;
+  DROP TABLE heatmap_cells;
+  ALTER TABLE heatmap_cells_scoped RENAME TO heatmap_cells;
+
+  CREATE TABLE page_days_scoped (
+    project_id INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    views INTEGER NOT NULL,
+    clicks INTEGER NOT NULL,
+    moves INTEGER NOT NULL,
+    PRIMARY KEY (project_id, page_key, device, day)
+  ) WITHOUT ROWID;
+  INSERT INTO page_days_scoped (project_id, page_key, device, day, views, clicks, moves)
+    SELECT project_id, page_key, device, day, views, clicks, moves FROM page_days;
+  DROP TABLE page_days;
+  ALTER TABLE page_days_scoped RENAME TO page_days;
+
+  -- Same names, project_id first: the scroll map (covering), replay links, and the session-level reports (covering).
+  DROP INDEX page_views_page;
+  CREATE INDEX page_views_page
+    ON page_views (project_id, page_key, device, ts, max_scroll_depth, viewport_height, doc_height);
+  DROP INDEX clicks_element;
+  CREATE INDEX clicks_element ON clicks (project_id, page_key, selector, ts);
+  DROP INDEX signals_element;
+  CREATE INDEX signals_element ON signals (project_id, page_key, kind, selector, ts);
+  DROP INDEX sessions_started_device;
+  CREATE INDEX sessions_started_device ON sessions (project_id, started_at, device, id);
+  `,
 ];

@@ -3,8 +3,9 @@ import type { Database } from './db.ts';
 import type { DerivedPageView } from './derived-model.ts';
 import { NO_LOWER_BOUND, NO_UPPER_BOUND, perDevice } from './sql.ts';
 
-/** Which rows a page-level report reads: one page key, optionally one device class and a time range. */
+/** Which rows a page-level report reads: one project's page key, optionally one device class and a time range. */
 export interface PageRange {
+  projectId: number;
   page: string;
   device?: DeviceClass;
   /** Page views begun at or after / at or before these times (ms since epoch). */
@@ -41,8 +42,8 @@ export interface ViewOwner {
 }
 
 function rangeParams(range: PageRange) {
-  const { page, device, from = NO_LOWER_BOUND, to = NO_UPPER_BOUND } = range;
-  return device ? { page, device, from, to } : { page, from, to };
+  const { projectId, page, device, from = NO_LOWER_BOUND, to = NO_UPPER_BOUND } = range;
+  return device ? { projectId, page, device, from, to } : { projectId, page, from, to };
 }
 
 export function createPageViewQueries(db: Database) {
@@ -78,7 +79,8 @@ export function createPageViewQueries(db: Database) {
     db,
     (devices) => `
       SELECT round(max_scroll_depth, 3) AS depth, count(*) AS views FROM page_views
-      WHERE page_key = @page AND device ${devices} AND ts BETWEEN @from AND @to AND max_scroll_depth IS NOT NULL
+      WHERE project_id = @projectId AND page_key = @page AND device ${devices} AND ts BETWEEN @from AND @to
+        AND max_scroll_depth IS NOT NULL
       GROUP BY depth`,
   );
   const scrollTotals = perDevice<{ views: number; fold: number | null }>(
@@ -86,7 +88,8 @@ export function createPageViewQueries(db: Database) {
     (devices) => `
       SELECT count(*) AS views,
         avg(CASE WHEN max_scroll_depth IS NOT NULL THEN min(1.0, 1.0 * viewport_height / doc_height) END) AS fold
-      FROM page_views WHERE page_key = @page AND device ${devices} AND ts BETWEEN @from AND @to`,
+      FROM page_views WHERE project_id = @projectId AND page_key = @page AND device ${devices}
+        AND ts BETWEEN @from AND @to`,
   );
   const latestSnapshot = perDevice<Record<string, unknown>>(
     db,
@@ -94,7 +97,8 @@ export function createPageViewQueries(db: Database) {
       SELECT v.session_id, v.window_id, v.url, v.ts, v.last_ts, v.snapshot_ts, v.device, v.viewport_width,
         v.viewport_height
       FROM page_views v
-      WHERE v.page_key = @page AND v.device ${devices} AND v.ts BETWEEN @from AND @to AND v.snapshot_ts IS NOT NULL
+      WHERE v.project_id = @projectId AND v.page_key = @page AND v.device ${devices} AND v.ts BETWEEN @from AND @to
+        AND v.snapshot_ts IS NOT NULL
       ORDER BY v.ts DESC LIMIT 1`,
   );
 

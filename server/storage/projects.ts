@@ -54,10 +54,31 @@ export function createProjectQueries(db: Database) {
   );
   const updatePatterns = db.prepare<[string, string]>('UPDATE projects SET page_patterns = ? WHERE key = ?');
   const updateServerKey = db.prepare<[string, string]>('UPDATE projects SET server_key_hash = ? WHERE key = ?');
+  const byViewerToken = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE viewer_token_hash = ?`);
+  const insert = db.prepare<[string, string, number, string]>(
+    'INSERT INTO projects (key, name, created_at, viewer_token_hash) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+  );
+  const updateViewerToken = db.prepare<[string, string]>('UPDATE projects SET viewer_token_hash = ? WHERE key = ?');
+  function findByKey(key: string): Project | undefined {
+    const row = byKey.get(key);
+    return row && toProject(row);
+  }
+
   return {
-    findByKey(key: string): Project | undefined {
-      const row = byKey.get(key);
+    findByKey,
+    /** The project whose viewer token hashes to this, if any. */
+    findByViewerTokenHash(tokenHash: string): Project | undefined {
+      const row = byViewerToken.get(tokenHash);
       return row && toProject(row);
+    },
+    /** A new project with its viewer token's hash; undefined when the key is taken. */
+    create(project: { key: string; name: string; createdAt: number; viewerTokenHash: string }): Project | undefined {
+      const { key, name, createdAt, viewerTokenHash } = project;
+      return insert.run(key, name, createdAt, viewerTokenHash).changes > 0 ? findByKey(key) : undefined;
+    },
+    /** False when no project has the key. */
+    setViewerTokenHash(key: string, tokenHash: string): boolean {
+      return updateViewerToken.run(tokenHash, key).changes > 0;
     },
     /** Every project, oldest first. */
     list(): Project[] {

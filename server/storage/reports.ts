@@ -25,15 +25,17 @@ interface CheckoutRow {
 export function createReportQueries(db: Database) {
   const sessionIds = perDevice<string>(
     db,
-    (devices) => 'SELECT id FROM sessions WHERE started_at BETWEEN @from AND @to AND device ' + devices,
+    (devices) =>
+      'SELECT id FROM sessions WHERE project_id = @projectId AND started_at BETWEEN @from AND @to AND device ' + devices,
   );
+  // The scan reads every project's views in table order; the timelines map below keeps only the chosen sessions'.
   const sessionCount = db.prepare<[], number>('SELECT count(*) FROM sessions').pluck();
   const allViews = db.prepare<[], [string, number, string]>('SELECT session_id, ts, url FROM page_views').raw();
   const viewsOfChosen = perDevice<[string, number, string]>(
     db,
     (devices) => `
       SELECT v.session_id, v.ts, v.url FROM sessions s JOIN page_views v ON v.session_id = s.id
-      WHERE s.started_at BETWEEN @from AND @to AND s.device ${devices}`,
+      WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}`,
   );
   const trackedEvents = db
     .prepare<[string], [string, number, string]>(
@@ -45,7 +47,7 @@ export function createReportQueries(db: Database) {
     db,
     (devices) => `
       SELECT started_at / ${DAY_MS} AS day, count(*) AS sessions FROM sessions
-      WHERE started_at BETWEEN @from AND @to AND device ${devices} GROUP BY day`,
+      WHERE project_id = @projectId AND started_at BETWEEN @from AND @to AND device ${devices} GROUP BY day`,
   );
   const checkoutEvents = perDevice<CheckoutRow & { session_id: string }>(
     db,
@@ -53,7 +55,7 @@ export function createReportQueries(db: Database) {
       SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.ts, e.name, e.source,
         json_extract(e.props, '$.props.value') AS value, json_extract(e.props, '$.props.orderId') AS order_id
       FROM sessions s JOIN custom_events e ON e.session_id = s.id
-      WHERE s.started_at BETWEEN @from AND @to AND s.device ${devices}
+      WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}
         AND e.tag = 'sl:track' AND e.name IN (@cartEvent, @purchaseEvent, @refundEvent)`,
   );
   // Backend events whose session is unknown still count, on the day they happened.
@@ -61,7 +63,8 @@ export function createReportQueries(db: Database) {
     SELECT ts / ${DAY_MS} AS day, ts, name, 'server' AS source,
       json_extract(payload, '$.props.value') AS value, json_extract(payload, '$.props.orderId') AS order_id
     FROM server_events
-    WHERE attached = 0 AND ts BETWEEN @from AND @to AND name IN (@cartEvent, @purchaseEvent, @refundEvent)
+    WHERE project_id = @projectId AND attached = 0 AND ts BETWEEN @from AND @to
+      AND name IN (@cartEvent, @purchaseEvent, @refundEvent)
   `);
   const toCheckoutEvent = (row: CheckoutRow, sessionId: string | null): CheckoutEvent => ({
     sessionId,

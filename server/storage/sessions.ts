@@ -49,8 +49,10 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
   };
 }
 
-/** Filters of the session list; every field is optional but paging. */
+/** Filters of the session list; every field is optional but the project and paging. */
 export interface SessionFilter {
+  /** Only this project's sessions. */
+  projectId: number;
   /** Sessions started at or after / at or before these times (ms since epoch). */
   from?: number;
   to?: number;
@@ -76,7 +78,7 @@ export interface SessionFilter {
 }
 
 // Fixed SQL per filter field: user input only ever travels as a bound parameter.
-const filterClauses: Record<Exclude<keyof SessionFilter, 'limit' | 'offset'>, string> = {
+const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' | 'offset'>, string> = {
   from: 'started_at >= @from',
   to: 'started_at <= @to',
   url: 'EXISTS (SELECT 1 FROM session_pages p WHERE p.session_id = sessions.id AND instr(p.url, @url) > 0)',
@@ -162,7 +164,9 @@ export function createSessionQueries(db: Database) {
   const countPages = db.prepare(
     'UPDATE sessions SET page_count = (SELECT count(*) FROM session_pages WHERE session_id = @id) WHERE id = @id',
   );
-  const byId = db.prepare<[string], SessionRow>(`SELECT ${summaryColumns} FROM sessions WHERE id = ?`);
+  const byId = db.prepare<[string, number], SessionRow>(
+    `SELECT ${summaryColumns} FROM sessions WHERE id = ? AND project_id = ?`,
+  );
   const pagesOf = db
     .prepare<[string], string>('SELECT url FROM session_pages WHERE session_id = ? ORDER BY first_ts, rowid')
     .pluck();
@@ -182,7 +186,7 @@ export function createSessionQueries(db: Database) {
     const cacheKey = fields.join(',');
     let statements = listStatements.get(cacheKey);
     if (!statements) {
-      const where = fields.length ? `WHERE ${fields.map((field) => filterClauses[field]).join(' AND ')}` : '';
+      const where = `WHERE ${['project_id = @projectId', ...fields.map((field) => filterClauses[field])].join(' AND ')}`;
       statements = {
         rows: db.prepare<unknown[], SessionRow>(
           `SELECT ${summaryColumns} FROM sessions ${where}
@@ -229,14 +233,15 @@ export function createSessionQueries(db: Database) {
       if (delta.pages.length) countPages.run({ id });
     },
 
-    get(id: string): SessionSummary | undefined {
-      const row = byId.get(id);
+    /** The project's session with this id; another project's session is as unknown as a missing one. */
+    get(projectId: number, id: string): SessionSummary | undefined {
+      const row = byId.get(id, projectId);
       return row && summarize(row);
     },
 
     list(filter: SessionFilter): { sessions: SessionSummary[]; total: number } {
       const { statements, fields } = listStatementsFor(filter);
-      const params: Record<string, unknown> = { limit: filter.limit, offset: filter.offset };
+      const params: Record<string, unknown> = { projectId: filter.projectId, limit: filter.limit, offset: filter.offset };
       for (const field of fields) params[field] = bindable(filter[field]);
       const total = statements.total.get(params) ?? 0;
       return { sessions: statements.rows.all(params).map(summarize), total };

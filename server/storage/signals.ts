@@ -2,6 +2,7 @@ import type { DeviceClass, SessionSignal } from '../api/types.ts';
 import type { Database } from './db.ts';
 import type { SignalFinding, SignalKind } from './derived-model.ts';
 import type { ReplayLink } from '../api/insights-types.ts';
+import type { ElementQuery } from './clicks.ts';
 
 /** A signal as stored: the finding with its owner, page, day and (for sl:click clicks) its element anchor. */
 export interface SignalRecord extends SignalFinding {
@@ -88,7 +89,8 @@ export function createSignalQueries(db: Database) {
   const ofSession = db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE session_id = ? ORDER BY ts, id');
   const latestOn = db.prepare<unknown[], ReplayLink>(`
     SELECT session_id AS sessionId, window_id AS windowId, ts FROM signals
-    WHERE page_key = @page AND kind = @kind AND selector = @selector AND ts BETWEEN @from AND @to
+    WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector
+      AND ts BETWEEN @from AND @to
       AND (@device IS NULL OR device = @device)
     ORDER BY ts DESC LIMIT 1
   `);
@@ -137,7 +139,7 @@ export function createSignalQueries(db: Database) {
     },
 
     /** The latest signal of a kind on an element of a page, to open the replay there. */
-    latestOn(query: { page: string; kind: SignalKind; selector: string; from: number; to: number; device: DeviceClass | null }) {
+    latestOn(query: ElementQuery & { kind: SignalKind }) {
       return latestOn.get(query);
     },
   };

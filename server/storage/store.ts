@@ -17,7 +17,7 @@ import type { ChunkDerivation } from './derived-model.ts';
 import { createDerivedWriter } from './derived-writes.ts';
 import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
 import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
-import { createHeatmapQueries, type HeatmapRange, type PageTotals } from './heatmap-cells.ts';
+import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
@@ -28,18 +28,19 @@ import { createSignalQueries } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
-export type { AccessStore } from './access-store.ts';
 export type { AssetMode, AssetStore, CachedAsset, ProjectAssetPolicy } from './asset-store.ts';
 export type { ServerEventStore, ServerEventsOutcome, ServerEventWrite } from './server-events.ts';
+export type { AccessStore, LoginSession, ProjectWrite } from './access-store.ts';
 export type { DataStore, DeletionKind, DeletionLogEntry, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelWrite } from './funnels.ts';
-export type { HeatmapRange, PageTotals } from './heatmap-cells.ts';
+export type { HeatmapRange, PagesQuery, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
 export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
 export interface ReplayLinkQuery {
+  projectId: number;
   page: string;
   kind: Exclude<HeatmapKind, 'move'>;
   selector: string;
@@ -74,8 +75,6 @@ export interface EventsResult {
  */
 export interface Store extends DataStore, AccessStore, AssetStore, ServerEventStore, WebhookStore {
   findProjectByKey(key: string): Promise<Project | undefined>;
-  /** The project's page patterns, or undefined when no project has the key. */
-  getPagePatterns(projectKey: string): Promise<string[] | undefined>;
   /** Replaces the project's page patterns and resolves with them, or undefined when no project has the key. */
   setPagePatterns(projectKey: string, patterns: readonly string[]): Promise<string[] | undefined>;
   /**
@@ -89,7 +88,9 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
     derive?: ChunkDerivation,
   ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
-  getSession(id: string): Promise<SessionSummary | undefined>;
+  /** The project's session with this id; another project's session is undefined, as a missing one is. */
+  getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
+  // By session id alone: callers get the id from getSession or a project-filtered read first.
   listMarks(sessionId: string): Promise<TimelineMark[]>;
   readEvents(query: EventsQuery): Promise<EventsResult>;
   /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
@@ -97,7 +98,7 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
 
   listSignals(sessionId: string): Promise<SessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
-  heatmapPages(query: { device?: DeviceClass; fromDay: number; toDay: number; limit: number }): Promise<PageTotals[]>;
+  heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
   latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
@@ -107,11 +108,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   funnelTimelines(range: SessionRange, eventNames: readonly string[], withPages: boolean): Promise<SessionTimeline[]>;
   /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
   checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
-  listFunnels(): Promise<SavedFunnel[]>;
-  getFunnel(id: number): Promise<SavedFunnel | undefined>;
+  listFunnels(projectId: number): Promise<SavedFunnel[]>;
+  getFunnel(projectId: number, id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
-  /** False when there was no such funnel. */
-  deleteFunnel(id: number): Promise<boolean>;
+  /** False when the project had no such funnel. */
+  deleteFunnel(projectId: number, id: number): Promise<boolean>;
 }
 
 async function decodeChunk(eventsGz: Buffer): Promise<RecordedEvent[]> {
@@ -190,10 +191,6 @@ export function createSqliteStore(db: Database): Store {
       return projects.findByKey(key);
     },
 
-    async getPagePatterns(projectKey) {
-      return projects.findByKey(projectKey)?.pagePatterns;
-    },
-
     async setPagePatterns(projectKey, patterns) {
       return projects.setPagePatterns(projectKey, patterns) ? [...patterns] : undefined;
     },
@@ -209,8 +206,8 @@ export function createSqliteStore(db: Database): Store {
       return sessions.list(filter);
     },
 
-    async getSession(id) {
-      return sessions.get(id);
+    async getSession(projectId, id) {
+      return sessions.get(projectId, id);
     },
 
     async listMarks(sessionId) {
@@ -268,20 +265,20 @@ export function createSqliteStore(db: Database): Store {
       return reports.checkout(range, names);
     },
 
-    async listFunnels() {
-      return funnels.list();
+    async listFunnels(projectId) {
+      return funnels.list(projectId);
     },
 
-    async getFunnel(id) {
-      return funnels.get(id);
+    async getFunnel(projectId, id) {
+      return funnels.get(projectId, id);
     },
 
     async saveFunnel(funnel) {
       return funnels.save(funnel);
     },
 
-    async deleteFunnel(id) {
-      return funnels.delete(id);
+    async deleteFunnel(projectId, id) {
+      return funnels.delete(projectId, id);
     },
   };
 }

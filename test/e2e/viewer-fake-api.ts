@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import type { MeResponse } from '../../server/api/auth.ts';
 import type { FunnelList, SavedFunnel } from '../../server/api/insights-types.ts';
 import type {
   EventPage,
@@ -229,7 +230,10 @@ export class FakeApi {
   async #api(url: URL): Promise<{ status: number; body: unknown }> {
     const notFound = (what: string) => ({ status: 404, body: { error: { code: 'session_not_found', message: what } } });
     // The viewer asks who is signed in before it shows a page; this fake is always signed in.
-    if (url.pathname === '/api/me') return { status: 200, body: { signedIn: true } };
+    if (url.pathname === '/api/me') {
+      const me: MeResponse = { signedIn: true, scope: 'admin', projects: [{ key: 'demo', name: 'Demo store' }] };
+      return { status: 200, body: me };
+    }
     if (url.pathname === '/api/sessions') {
       if (this.listMode === 'error') {
         return { status: 500, body: { error: { code: 'storage_failed', message: 'The database is locked by another process' } } };

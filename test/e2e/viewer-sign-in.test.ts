@@ -43,7 +43,7 @@ describe('e2e | viewer sign-in', () => {
     await page.getByTestId('sign-in-token').fill('not-the-token');
     await page.getByTestId('sign-in-submit').click();
     await page.getByTestId('sign-in-error').waitFor();
-    expect(await page.getByTestId('sign-in-error').textContent()).toContain('admin token is not right');
+    expect(await page.getByTestId('sign-in-error').textContent()).toContain('neither the admin token nor a project viewer token');
     expect(await page.getByTestId('sessions').count()).toBe(0);
 
     await page.getByTestId('sign-in-token').fill(TEST_ADMIN_TOKEN);

@@ -10,6 +10,7 @@ import type {
   SessionDetail,
   SessionList,
 } from '../../../server/api/types.ts';
+import { currentProject, withProject } from './project-param.ts';
 
 export class ApiError extends Error {
   /** The server's machine-readable code, or `network` / `http_<status>` / `bad_response` when it sent none. */
@@ -88,12 +89,16 @@ export function onLoginRequired(listener: () => void): void {
   loginRequiredListener = listener;
 }
 
-/** One request to the API; every failure comes out as an ApiError. Resolves to undefined for a 204. */
+/**
+ * One request to the API, for the project chosen in the page URL; every failure comes out as an ApiError.
+ * Resolves to undefined for a 204.
+ */
 async function requestJson<T>(
   doFetch: typeof fetch,
-  url: string,
+  path: string,
   { method = 'GET', body, signal }: RequestOptions = {},
 ): Promise<T> {
+  const url = withProject(path, currentProject());
   let response: Response;
   try {
     const headers: Record<string, string> = { accept: 'application/json' };

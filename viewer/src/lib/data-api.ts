@@ -1,5 +1,6 @@
 /** Client of the data routes: deleting a session for good and the link that downloads its export. */
 import { apiRequest } from './api.ts';
+import { currentProject, withProject } from './project-param.ts';
 
 const sessionPath = (id: string) => `/api/sessions/${encodeURIComponent(id)}`;
 
@@ -10,5 +11,6 @@ export function deleteSession(id: string): Promise<void> {
 
 /** Same-origin URL of the session's rrweb JSON export, served as an attachment (`{ session, windows }`). */
 export function exportHref(id: string): string {
-  return `${sessionPath(id)}/export`;
+  // A plain link, not a fetch: it needs the chosen project itself.
+  return withProject(`${sessionPath(id)}/export`, currentProject());
 }

@@ -1,4 +1,5 @@
-/** Whether the viewer is signed in, as reactive state: the app shell shows the sign-in page until it is. */
+/** Whether the viewer is signed in, and as whom, as reactive state: the app shell shows the sign-in page until it is. */
+import type { MeResponse } from '../../../server/api/auth.ts';
 import { ApiError, onLoginRequired } from '../lib/api.ts';
 import { signOut, whoAmI } from '../lib/auth-api.ts';
 
@@ -8,6 +9,10 @@ class AuthState {
   status = $state<AuthStatus>('checking');
   /** Why the check failed when the server could not be asked; shown instead of the sign-in form. */
   problem = $state('');
+  /** `admin` with the admin token, `project` with a project's viewer token. */
+  scope = $state<MeResponse['scope']>('admin');
+  /** The projects the sign-in sees, oldest first; the first is shown when the URL names none. */
+  projects = $state.raw<MeResponse['projects']>([]);
 
   constructor() {
     onLoginRequired(() => (this.status = 'signedOut'));
@@ -16,8 +21,7 @@ class AuthState {
   /** Asks the server once, at start-up; a later 401 anywhere flips the status through onLoginRequired. */
   async check(): Promise<void> {
     try {
-      await whoAmI();
-      this.status = 'signedIn';
+      this.signedIn(await whoAmI());
     } catch (error) {
       if (error instanceof ApiError && error.code === 'login_required') this.status = 'signedOut';
       else {
@@ -25,6 +29,13 @@ class AuthState {
         this.status = 'unreachable';
       }
     }
+  }
+
+  /** Records what the server said about a sign-in (GET /api/me or POST /api/login). */
+  signedIn(me: MeResponse): void {
+    this.scope = me.scope;
+    this.projects = me.projects;
+    this.status = 'signedIn';
   }
 
   async signOut(): Promise<void> {

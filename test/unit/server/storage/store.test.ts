@@ -61,9 +61,9 @@ describe('storage | sqlite store', () => {
 
   test('writes nothing else for a duplicate chunk', async () => {
     await store.saveChunk(chunk(), summarize(events));
-    const before = await store.getSession('session-1');
+    const before = await store.getSession(1, 'session-1');
     expect(await store.saveChunk(chunk({ receivedAt: 9000, browser: 'Chrome' }), summarize(events))).toBe('duplicate');
-    expect(await store.getSession('session-1')).toEqual(before);
+    expect(await store.getSession(1, 'session-1')).toEqual(before);
     expect([count('chunks'), count('custom_events')]).toEqual([1, 1]);
   });
 
@@ -83,7 +83,7 @@ describe('storage | sqlite store', () => {
       return summarizeEvents([input(3000)], carry, { activityGapMs: 5000 });
     });
     expect(carried).toEqual([2000]);
-    expect((await store.getSession('session-1'))?.activeMs).toBe(2000);
+    expect((await store.getSession(1, 'session-1'))?.activeMs).toBe(2000);
   });
 
   test('finds projects by key', async () => {

@@ -1,0 +1,179 @@
+/**
+ * Projects and their viewer tokens: the admin creates projects and rotates their tokens; a token is shown once and
+ * stored only as a hash; a viewer token is refused on admin-only routes; an ingest key is never a credential; and
+ * rotating a token ends both the old token and the sign-ins made with it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { MeResponse } from '../../server/api/auth.ts';
+import type { ProjectCredentials } from '../../server/api/projects.ts';
+import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { visit } from './shop-events.ts';
+import { expectApiError, ingest, makeBatch } from './support.ts';
+
+let server: TestServer;
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function createProject(body: unknown): Promise<ProjectCredentials> {
+  const response = await adminFetch(`${server.url}/api/projects`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  expect(response.status, JSON.stringify(answer)).toBe(201);
+  return answer as ProjectCredentials;
+}
+
+async function signIn(token: string): Promise<{ status: number; cookie: string }> {
+  const response = await post('/api/login', { token });
+  return { status: response.status, cookie: (response.headers.get('set-cookie') ?? '').split(';')[0]! };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('POST /api/projects', () => {
+  test('creates a project with the chosen key; its viewer token is shown once and stored only as a hash', async () => {
+    const created = await createProject({ name: '  Outdoor shop ', key: 'outdoor' });
+    expect(created.project).toEqual({ key: 'outdoor', name: 'Outdoor shop', createdAt: expect.any(Number), allowedOrigins: [], retentionDays: null });
+    expect(created.viewerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const row = server.db.prepare("SELECT * FROM projects WHERE key = 'outdoor'").get() as Record<string, unknown>;
+    expect(JSON.stringify(row)).not.toContain(created.viewerToken);
+    expect(row.viewer_token_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: bearer(created.viewerToken) })).json()) as MeResponse;
+    expect(me).toEqual({ signedIn: true, scope: 'project', projects: [{ key: 'outdoor', name: 'Outdoor shop' }] });
+  });
+
+  test('generates a URL-safe key when none is given, and the new key takes ingest', async () => {
+    const created = await createProject({ name: 'Generated' });
+    expect(created.project.key).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    const ack = await ingest(server.url, makeBatch(visit(Date.now()).load(0, '/'), { project: created.project.key }));
+    const list = await (await fetch(`${server.url}/api/sessions`, { headers: bearer(created.viewerToken) })).json();
+    expect(list.sessions.map((session: { id: string }) => session.id)).toEqual([ack.sessionId]);
+  });
+
+  test('refuses a taken key with 409, and a bad body with 400', async () => {
+    const taken = await adminFetch(`${server.url}/api/projects`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Again', key: 'demo' }),
+    });
+    await expectApiError(taken, 409, 'project_exists');
+    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x', key: 'has space' }, { name: 'x', key: 'a/b' }, { name: 'x', extra: 1 }]) {
+      const response = await adminFetch(`${server.url}/api/projects`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await expectApiError(response, 400, 'invalid_body');
+    }
+    const keys = server.db.prepare('SELECT key FROM projects').pluck().all();
+    expect(keys).not.toContain('has space');
+  });
+});
+
+describe('admin-only routes', () => {
+  let own: ProjectCredentials;
+  let other: ProjectCredentials;
+
+  beforeAll(async () => {
+    own = await createProject({ name: 'Own shop', key: 'own-shop' });
+    other = await createProject({ name: 'Other shop', key: 'other-shop' });
+  });
+
+  test('a viewer token gets 403 admin_only for creating projects, rotating tokens, server keys and another project’s origins', async () => {
+    const { cookie } = await signIn(own.viewerToken);
+    for (const headers of [bearer(own.viewerToken), { Cookie: cookie }]) {
+      await expectApiError(await post('/api/projects', { name: 'Sneaky' }, headers), 403, 'admin_only');
+      await expectApiError(await post('/api/projects/own-shop/viewer-token', undefined, headers), 403, 'admin_only');
+      await expectApiError(await post('/api/projects/other-shop/viewer-token', undefined, headers), 403, 'admin_only');
+      await expectApiError(await post('/api/projects/own-shop/server-key', undefined, headers), 403, 'admin_only');
+      for (const key of ['other-shop', 'demo', 'no-such-project']) {
+        const response = await fetch(`${server.url}/api/projects/${key}/origins`, {
+          method: 'PUT',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ origins: ['https://evil.example'] }),
+        });
+        await expectApiError(response, 403, 'admin_only');
+      }
+    }
+    const projects = server.db.prepare('SELECT key, allowed_origins FROM projects').all();
+    expect(projects).not.toContainEqual(expect.objectContaining({ allowed_origins: '["https://evil.example"]' }));
+    expect(server.db.prepare("SELECT count(*) FROM projects WHERE name = 'Sneaky'").pluck().get()).toBe(0);
+    expect(server.db.prepare('SELECT count(*) FROM projects WHERE server_key_hash IS NOT NULL').pluck().get()).toBe(0);
+    // Neither token was rotated.
+    expect((await fetch(`${server.url}/api/me`, { headers: bearer(other.viewerToken) })).status).toBe(200);
+  });
+
+  test('a viewer token may set its own project’s allowed origins', async () => {
+    const response = await fetch(`${server.url}/api/projects/own-shop/origins`, {
+      method: 'PUT',
+      headers: { ...bearer(own.viewerToken), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ origins: ['https://own.example'] }),
+    });
+    expect(await response.json()).toEqual({ origins: ['https://own.example'] });
+  });
+});
+
+describe('credentials', () => {
+  test('an ingest key is refused as a bearer token and at sign-in', async () => {
+    const created = await createProject({ name: 'Keyed', key: 'keyed-shop' });
+    await ingest(server.url, makeBatch(visit(Date.now()).load(0, '/'), { project: 'keyed-shop' }));
+    for (const key of ['keyed-shop', 'demo']) {
+      await expectApiError(await fetch(`${server.url}/api/sessions?project=${key}`, { headers: bearer(key) }), 401, 'login_required');
+      await expectApiError(await post('/api/login', { token: key }), 401, 'invalid_token');
+    }
+    expect((await fetch(`${server.url}/api/sessions`, { headers: bearer(created.viewerToken) })).status).toBe(200);
+  });
+
+  test('rotating a viewer token ends the old token and its sign-ins; the new one works', async () => {
+    const created = await createProject({ name: 'Rotated', key: 'rotated-shop' });
+    const oldToken = created.viewerToken;
+    const oldSignIn = await signIn(oldToken);
+    expect(oldSignIn.status).toBe(200);
+    const adminSignIn = await signIn(server.config.adminToken!);
+    expect((await fetch(`${server.url}/api/me`, { headers: { Cookie: oldSignIn.cookie } })).status).toBe(200);
+
+    const rotated = await adminFetch(`${server.url}/api/projects/rotated-shop/viewer-token`, { method: 'POST' });
+    const answer = (await rotated.json()) as ProjectCredentials;
+    expect(rotated.status).toBe(200);
+    expect(answer.project.key).toBe('rotated-shop');
+    expect(answer.viewerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(answer.viewerToken).not.toBe(oldToken);
+
+    await expectApiError(await fetch(`${server.url}/api/sessions`, { headers: bearer(oldToken) }), 401, 'login_required');
+    await expectApiError(await fetch(`${server.url}/api/sessions`, { headers: { Cookie: oldSignIn.cookie } }), 401, 'login_required');
+    await expectApiError(await post('/api/login', { token: oldToken }), 401, 'invalid_token');
+    const me = (await (await fetch(`${server.url}/api/me`, { headers: bearer(answer.viewerToken) })).json()) as MeResponse;
+    expect(me.projects).toEqual([{ key: 'rotated-shop', name: 'Rotated' }]);
+    // Only that project's sign-ins end: the admin's cookie still reads.
+    expect((await fetch(`${server.url}/api/me`, { headers: { Cookie: adminSignIn.cookie } })).status).toBe(200);
+  });
+
+  test('rotating the token of an unknown project answers 404', async () => {
+    const response = await adminFetch(`${server.url}/api/projects/no-such-project/viewer-token`, { method: 'POST' });
+    await expectApiError(response, 404, 'unknown_project');
+  });
+
+  test('a project created before viewer tokens existed gets its first one by rotation', async () => {
+    await expectApiError(await post('/api/login', { token: '' }), 400, 'invalid_body');
+    const rotated = (await (await adminFetch(`${server.url}/api/projects/demo/viewer-token`, { method: 'POST' })).json()) as ProjectCredentials;
+    const signIn = await post('/api/login', { token: rotated.viewerToken });
+    expect(((await signIn.json()) as MeResponse).projects).toEqual([{ key: 'demo', name: 'Demo store' }]);
+  });
+});

@@ -3,9 +3,10 @@
  * conversion window.
  *
  * Rules:
- * - A session's timeline is its page views and tracked events of every window (tab), in time order.
+ * - A session's timeline is its page views and tracked events of every window (tab), in time order; at equal times
+ *   page views come before tracked events, each in the order stored (packed-funnel.ts reads the store's timelines).
  * - A session reaches step k when steps 0..k occur in order (each strictly later in the timeline than the one before;
- *   equal timestamps keep recorded order) and step k occurs at most `windowMs` after the step 0 it started from
+ *   equal timestamps keep timeline order) and step k occurs at most `windowMs` after the step 0 it started from
  *   (inclusive).
  * - Every occurrence of step 0 is tried as a start, and the start that gets deepest wins (the earliest on a tie):
  *   a visitor who browsed, left for an hour and came back to buy converts in the second visit. From a fixed start,

@@ -13,36 +13,27 @@ declare global {
   }
 }
 
-/** Optional numeric data-* attributes, each mapped to the option of the same meaning. */
-const NUMBER_ATTRIBUTES = {
-  'data-flush-interval-ms': 'flushIntervalMs',
-  'data-sample-rate': 'sampleRate',
-  'data-idle-timeout-ms': 'idleTimeoutMs',
-} as const;
+/** Options a script tag may set, each by `data-` and its name in kebab case: `data-flush-interval-ms`. */
+const NUMBER_OPTIONS = ['flushIntervalMs', 'sampleRate', 'idleTimeoutMs'] as const;
+/** Present means true, except the value "false". */
+const BOOLEAN_OPTIONS = ['maskAllInputs', 'maskAllText', 'maskTextPII', 'blockAllMedia', 'requireConsent', 'honorPrivacySignals'] as const;
 
-/** Optional true/false data-* attributes: present means true, except the value "false". */
-const BOOLEAN_ATTRIBUTES = {
-  'data-mask-all-inputs': 'maskAllInputs',
-  'data-mask-all-text': 'maskAllText',
-  'data-mask-text-pii': 'maskTextPII',
-  'data-block-all-media': 'blockAllMedia',
-  'data-require-consent': 'requireConsent',
-  'data-honor-privacy-signals': 'honorPrivacySignals',
-} as const;
+/** maskTextPII → data-mask-text-pii. */
+const attributeOf = (option: string): string => `data-${option.replace(/[A-Z]+/g, (upper) => `-${upper.toLowerCase()}`)}`;
 
 export function optionsFromScript(script: HTMLScriptElement): SightlineOptions {
   const endpoint = script.getAttribute('data-endpoint') || new URL('/api/ingest', script.src).href;
   const project = script.getAttribute('data-project');
   if (!project) throw new Error('Sightline: the script tag needs data-project="<your project key>"');
   const options: SightlineOptions = { endpoint, project };
-  for (const [attribute, option] of Object.entries(NUMBER_ATTRIBUTES)) {
-    const value = script.getAttribute(attribute);
+  for (const option of NUMBER_OPTIONS) {
+    const value = script.getAttribute(attributeOf(option));
     // A non-number becomes NaN, which init() rejects with the option's name in the message.
     if (value !== null) options[option] = Number(value);
   }
   // data-mask-all-inputs="false" is the one way to unmask ordinary fields; sensitive ones stay masked.
-  for (const [attribute, option] of Object.entries(BOOLEAN_ATTRIBUTES)) {
-    const value = script.getAttribute(attribute);
+  for (const option of BOOLEAN_OPTIONS) {
+    const value = script.getAttribute(attributeOf(option));
     if (value !== null) options[option] = value !== 'false';
   }
   return options;

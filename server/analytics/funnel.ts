@@ -4,7 +4,7 @@
  *
  * Rules:
  * - A session's timeline is its page views and tracked events of every window (tab), in time order; at equal times
- *   page views come before tracked events, each in the order stored (packed-funnel.ts reads the store's timelines).
+ *   page views come before tracked events, each in the order stored.
  * - A session reaches step k when steps 0..k occur in order (each strictly later in the timeline than the one before;
  *   equal timestamps keep timeline order) and step k occurs at most `windowMs` after the step 0 it started from
  *   (inclusive).
@@ -13,6 +13,9 @@
  *   taking the earliest match of each next step is optimal, so no other choice can get deeper.
  * - Dropped at step k (k ≥ 1): reached step k - 1 but not step k. Their last reached step's time is where a replay
  *   of the drop-off should start.
+ *
+ * computeFunnel below applies these rules straightforwardly, over timelines of plain objects: it is the reference
+ * that the routes' packed computation (packed-funnel.ts) is tested against.
  */
 import { median } from './form-report.ts';
 import { matchesPagePattern } from './page-key.ts';

@@ -25,6 +25,7 @@ export interface PackedTimelines {
   sessionsInRange: number;
   /** The sessions in `entries`, in the same order. */
   sessionIds: string[];
+  /** The sessions' timelines, packed as described at the top of this file. */
   entries: Uint8Array;
   /** At least every label the steps can match; others are ignored. */
   labels: readonly FunnelLabel[];

@@ -140,7 +140,8 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   }
 
   const removers: Array<() => void> = [];
-  const on = (target: EventTarget, types: string[], handler: (event: Event) => void) => listen(target, types, handler, report, removers);
+  const on = (target: EventTarget, types: string[], handler: (event: Event) => void) =>
+    listen(target, types, handler, report, removers);
   // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
   on(win, ACTIVITY_EVENTS, () => {
     if (sessions.noteActivity(timers.now())) rollover();

@@ -3,6 +3,7 @@ import { createBatcher } from './batcher.ts';
 import { encodeBatch } from './body.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';
 import { createReporter, guard, SightlineError } from './errors.ts';
+import { listen } from './listen.ts';
 import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRecording } from './recording.ts';
@@ -139,29 +140,23 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   }
 
   const removers: Array<() => void> = [];
-  function listen(target: EventTarget, types: string[], handler: (event: Event) => void): void {
-    const wrapped = guard(report, handler);
-    // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
-    const listenerOptions = { capture: true, passive: true };
-    for (const type of types) {
-      target.addEventListener(type, wrapped, listenerOptions);
-      removers.push(() => target.removeEventListener(type, wrapped, listenerOptions));
-    }
-  }
-  listen(win, ACTIVITY_EVENTS, () => {
+  const on = (target: EventTarget, types: string[], handler: (event: Event) => void) =>
+    listen(target, types, handler, report, removers);
+  // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
+  on(win, ACTIVITY_EVENTS, () => {
     if (sessions.noteActivity(timers.now())) rollover();
   });
-  listen(doc, ['visibilitychange'], () => {
+  on(doc, ['visibilitychange'], () => {
     if (doc.visibilityState !== 'hidden') return;
     batcher.cut();
     void transport.flush();
   });
-  listen(win, ['pagehide'], () => {
+  on(win, ['pagehide'], () => {
     batcher.cut();
     transport.sendOnExit();
     sessions.suspend();
   });
-  listen(win, ['pageshow'], (event) => {
+  on(win, ['pageshow'], (event) => {
     if ((event as PageTransitionEvent).persisted) sessions.resume();
   });
 

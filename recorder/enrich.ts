@@ -1,6 +1,7 @@
 import type { PagePayload, SlPayloads, SlTagName } from '../server/protocol.ts';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_LABEL_CHARS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
+import { listen } from './listen.ts';
 import type { Privacy } from './privacy.ts';
 import { cssSelector } from './selector.ts';
 
@@ -67,15 +68,10 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
   const doc = win.document;
   const removers: Array<() => void> = [];
 
-  function listen(target: EventTarget, type: string, handler: (event: Event) => void): void {
-    const wrapped = guard(report, handler);
-    const options = { capture: true, passive: true };
-    target.addEventListener(type, wrapped, options);
-    removers.push(() => target.removeEventListener(type, wrapped, options));
-  }
+  const on = (type: string, handler: (event: Event) => void) => listen(doc, [type], handler, report, removers);
 
   // Clicks: the selector and the offset inside the element, so heatmaps survive other layouts.
-  listen(doc, 'click', (event) => {
+  on('click', (event) => {
     const click = event as MouseEvent;
     if (!click.isTrusted) return; // a script's element.click() is not a visitor's click
     let target = eventTarget(click);
@@ -121,7 +117,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
     return text || squash(field.getAttribute('aria-label') || '', MAX_LABEL_CHARS) || field.id;
   }
   for (const [type, action] of [['focusin', 'focus'], ['focusout', 'blur'], ['change', 'change']] as const) {
-    listen(doc, type, (event) => {
+    on(type, (event) => {
       const field = fieldOf(event);
       if (!field) return;
       emit('sl:field', {
@@ -133,7 +129,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
       });
     });
   }
-  listen(doc, 'submit', (event) => {
+  on('submit', (event) => {
     const form = eventTarget(event);
     if (form instanceof HTMLFormElement && !form.closest(context.blockSelector)) emit('sl:submit', { form: cssSelector(form) });
   });

@@ -4,6 +4,7 @@
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,9 +30,38 @@ function isStale(output, sources) {
   return sources.some((source) => newestMtime(join(root, source)) > built);
 }
 
+/**
+ * rrweb inlines a web worker that only its frame-rate canvas sampling (`sampling.canvas` set to a number) uses, and
+ * makes a Blob of it on every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's
+ * mutation path and the worker is dead weight (about 1 KB gzipped): it is cut, and its constructor throws if ever
+ * reached. @rrweb/record is pinned, so the markers are exact; a new version without them fails the build.
+ */
+const dropRrwebCanvasWorker = {
+  name: 'drop-rrweb-canvas-worker',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const start = source.indexOf('const jsContent = ');
+      const end = source.indexOf('class CanvasManager {');
+      if (start < 0 || end < start) throw new Error(`${path}: rrweb's canvas worker not found; check drop-rrweb-canvas-worker`);
+      const stub = 'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n';
+      return { contents: source.slice(0, start) + stub + source.slice(end), loader: 'js' };
+    });
+  },
+};
+
 const recorderOut = join(root, 'dist/recorder/recorder.js');
-if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts'])) {
-  const common = { bundle: true, minify: true, target: 'es2019', sourcemap: true, logLevel: 'warning' };
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts', 'scripts/build.mjs'])) {
+  const common = {
+    bundle: true,
+    minify: true,
+    // ES2020 (optional chaining, ??: Chrome 80, Firefox 72, Safari 13.1): rrweb publishes ?? itself, and lowering
+    // our own ?. and ?? for older browsers costs bytes on every store page.
+    target: 'es2020',
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [dropRrwebCanvasWorker],
+  };
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/script-tag.ts')], format: 'iife', outfile: recorderOut });
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/index.ts')], format: 'esm', outfile: join(root, 'dist/recorder/index.mjs') });
   console.log('built dist/recorder');

@@ -3,15 +3,19 @@
  * conversion window.
  *
  * Rules:
- * - A session's timeline is its page views and tracked events of every window (tab), in time order.
+ * - A session's timeline is its page views and tracked events of every window (tab), in time order; at equal times
+ *   page views come before tracked events, each in the order stored.
  * - A session reaches step k when steps 0..k occur in order (each strictly later in the timeline than the one before;
- *   equal timestamps keep recorded order) and step k occurs at most `windowMs` after the step 0 it started from
+ *   equal timestamps keep timeline order) and step k occurs at most `windowMs` after the step 0 it started from
  *   (inclusive).
  * - Every occurrence of step 0 is tried as a start, and the start that gets deepest wins (the earliest on a tie):
  *   a visitor who browsed, left for an hour and came back to buy converts in the second visit. From a fixed start,
  *   taking the earliest match of each next step is optimal, so no other choice can get deeper.
  * - Dropped at step k (k ≥ 1): reached step k - 1 but not step k. Their last reached step's time is where a replay
  *   of the drop-off should start.
+ *
+ * computeFunnel below applies these rules straightforwardly, over timelines of plain objects: it is the reference
+ * that the routes' packed computation (packed-funnel.ts) is tested against.
  */
 import { median } from './form-report.ts';
 import { matchesPagePattern } from './page-key.ts';
@@ -126,43 +130,68 @@ export function funnelProgress(
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
+/**
+ * Sums sessions' progress into a FunnelResult. The straightforward computation below and the packed one in
+ * packed-funnel.ts both feed it, so they can only differ in how they find each session's progress.
+ */
+export class FunnelTally {
+  readonly #steps: readonly FunnelStep[];
+  readonly #maxDroppedListed: number;
+  readonly #reached: number[];
+  readonly #gaps: number[][];
+  readonly #dropped: DroppedSession[][];
+
+  constructor(steps: readonly FunnelStep[], options: Partial<FunnelOptions> = {}) {
+    this.#steps = steps;
+    this.#maxDroppedListed = { ...defaultFunnelOptions, ...options }.maxDroppedListed;
+    this.#reached = steps.map(() => 0);
+    this.#gaps = steps.map(() => []);
+    this.#dropped = steps.map(() => []);
+  }
+
+  /** One session's progress: the time of each step it reached, the first `reachedCount` of `stepTs`. */
+  add(sessionId: string, stepTs: ArrayLike<number>, reachedCount = stepTs.length): void {
+    for (let step = 0; step < reachedCount; step++) {
+      this.#reached[step] += 1;
+      if (step > 0) this.#gaps[step].push(stepTs[step] - stepTs[step - 1]);
+    }
+    if (reachedCount > 0 && reachedCount < this.#steps.length) {
+      this.#dropped[reachedCount].push({ sessionId, lastStepTs: stepTs[reachedCount - 1] });
+    }
+  }
+
+  /** The result over the sessions added, out of `sessionsConsidered` (those that never reached step 0 included). */
+  result(sessionsConsidered: number): FunnelResult {
+    const reached = this.#reached;
+    return {
+      sessionsConsidered,
+      steps: this.#steps.map((step, index) => ({
+        step,
+        sessions: reached[index],
+        conversionFromPrevious: index === 0 ? null : ratio(reached[index], reached[index - 1]),
+        conversionFromStart: ratio(reached[index], reached[0]),
+        medianTimeFromPreviousMs: index === 0 ? null : median(this.#gaps[index]),
+        droppedCount: this.#dropped[index].length,
+        dropped: this.#dropped[index]
+          .sort((a, b) => b.lastStepTs - a.lastStepTs || a.sessionId.localeCompare(b.sessionId))
+          .slice(0, this.#maxDroppedListed),
+      })),
+    };
+  }
+}
+
 export function computeFunnel(
   timelines: Iterable<SessionTimeline>,
   steps: readonly FunnelStep[],
   windowMs: number,
   options: Partial<FunnelOptions> = {},
 ): FunnelResult {
-  const { maxDroppedListed } = { ...defaultFunnelOptions, ...options };
   const matcher = new StepMatcher(steps);
-  const reached = steps.map(() => 0);
-  const gaps: number[][] = steps.map(() => []);
-  const dropped: DroppedSession[][] = steps.map(() => []);
+  const tally = new FunnelTally(steps, options);
   let sessionsConsidered = 0;
-
   for (const timeline of timelines) {
     sessionsConsidered += 1;
-    const { stepTs } = funnelProgress(timeline.entries, steps.length, windowMs, matcher);
-    stepTs.forEach((ts, step) => {
-      reached[step] += 1;
-      if (step > 0) gaps[step].push(ts - stepTs[step - 1]);
-    });
-    if (stepTs.length > 0 && stepTs.length < steps.length) {
-      dropped[stepTs.length].push({ sessionId: timeline.sessionId, lastStepTs: stepTs[stepTs.length - 1] });
-    }
+    tally.add(timeline.sessionId, funnelProgress(timeline.entries, steps.length, windowMs, matcher).stepTs);
   }
-
-  return {
-    sessionsConsidered,
-    steps: steps.map((step, index) => ({
-      step,
-      sessions: reached[index],
-      conversionFromPrevious: index === 0 ? null : ratio(reached[index], reached[index - 1]),
-      conversionFromStart: ratio(reached[index], reached[0]),
-      medianTimeFromPreviousMs: index === 0 ? null : median(gaps[index]),
-      droppedCount: dropped[index].length,
-      dropped: dropped[index]
-        .sort((a, b) => b.lastStepTs - a.lastStepTs || a.sessionId.localeCompare(b.sessionId))
-        .slice(0, maxDroppedListed),
-    })),
-  };
+  return tally.result(sessionsConsidered);
 }

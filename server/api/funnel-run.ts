@@ -1,5 +1,6 @@
-/** Feeds stored timelines to the pure funnel computation, for the funnel query and the session list's funnel filter. */
-import { computeFunnel, funnelProgress, StepMatcher, type FunnelStep } from '../analytics/funnel.ts';
+/** Feeds stored timelines to the funnel computation, for the funnel query and the session list's funnel filter. */
+import type { FunnelStep } from '../analytics/funnel.ts';
+import { computePackedFunnel, forEachProgress } from '../analytics/packed-funnel.ts';
 import type { SessionRange, Store } from '../storage/store.ts';
 import type { FunnelQueryResponse } from './insights-types.ts';
 
@@ -12,11 +13,11 @@ export interface FunnelRun {
 async function timelinesFor(store: Store, { steps, range }: FunnelRun) {
   const eventNames = steps.flatMap((step) => (step.type === 'event' ? [step.name] : []));
   const withPages = steps.some((step) => step.type === 'page');
-  return store.funnelTimelines(range, eventNames, withPages);
+  return store.funnelTimelines(range, { eventNames, withPages });
 }
 
 export async function runFunnel(store: Store, run: FunnelRun): Promise<FunnelQueryResponse> {
-  const result = computeFunnel(await timelinesFor(store, run), run.steps, run.windowMs);
+  const result = computePackedFunnel(await timelinesFor(store, run), run.steps, run.windowMs);
   return { windowMs: run.windowMs, ...result };
 }
 
@@ -24,12 +25,11 @@ export async function runFunnel(store: Store, run: FunnelRun): Promise<FunnelQue
 export type FunnelPick = { reachedStep: number } | { droppedAtStep: number };
 
 export async function funnelSessionIds(store: Store, run: FunnelRun, pick: FunnelPick): Promise<string[]> {
-  const matcher = new StepMatcher(run.steps);
+  const packed = await timelinesFor(store, run);
   const ids: string[] = [];
-  for (const timeline of await timelinesFor(store, run)) {
-    const reached = funnelProgress(timeline.entries, run.steps.length, run.windowMs, matcher).stepTs.length;
+  forEachProgress(packed, run.steps, run.windowMs, (index, _stepTs, reached) => {
     const keep = 'reachedStep' in pick ? reached > pick.reachedStep : reached === pick.droppedAtStep;
-    if (keep) ids.push(timeline.sessionId);
-  }
+    if (keep) ids.push(packed.sessionIds[index]);
+  });
   return ids;
 }

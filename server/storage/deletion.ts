@@ -40,12 +40,15 @@ interface PlacedPoint {
   dw: number;
 }
 
-/** Tables with a session_id column, found in the schema so that a table a later migration adds is not missed. */
+/**
+ * Tables with a session_id column, found in the schema so that a table a later migration adds is not missed. The
+ * funnel timeline goes first: while it exists, its triggers repack it after every page view or event deleted.
+ */
 function sessionTables(db: Database): string[] {
   return db
     .prepare<[], { name: string }>(
       `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-       WHERE m.type = 'table' AND c.name = 'session_id' ORDER BY m.name`,
+       WHERE m.type = 'table' AND c.name = 'session_id' ORDER BY m.name <> 'funnel_timelines', m.name`,
     )
     .all()
     .map((row) => row.name);

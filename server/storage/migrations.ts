@@ -488,4 +488,108 @@ export const migrations: readonly string[] = [
   DROP INDEX sessions_started_device;
   CREATE INDEX sessions_started_device ON sessions (project_id, started_at, device, id);
   `,
+
+  // 10: funnel timelines, pre-aggregated so that a funnel over 100,000 sessions reads one packed row per session, not
+  // every page view and tracked event (server/analytics/packed-funnel.ts reads them). Triggers keep them in step with
+  // page_views, custom_events and sessions, whichever code writes those: ingest, the benchmark's seeding, imports.
+  `
+  -- What a timeline entry names: kind 0 a page, by its URL up to and including the first ? or # (matching a page
+  -- pattern reads nothing after them, and query strings would make every visit's URL distinct); kind 1 a tracked
+  -- event, by name. uses counts the entries naming the label: it is deleted with the last of them.
+  CREATE TABLE funnel_labels (
+    id INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    uses INTEGER NOT NULL,
+    UNIQUE (kind, text)
+  );
+
+  -- One row per session with a page view or tracked event. entries: per entry its time (i64) and label id (u32),
+  -- big-endian, after a u32 count, in timeline order: by time, page views before tracked events, then as stored.
+  -- project_id, started_at and device follow the session's, so a funnel's range is one primary-key range, no join.
+  CREATE TABLE funnel_timelines (
+    project_id INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    device TEXT NOT NULL,
+    entries BLOB NOT NULL,
+    PRIMARY KEY (project_id, started_at, session_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX funnel_timelines_session ON funnel_timelines (session_id);
+
+  -- Every timeline entry at its source row, with its label's kind and text. "+tag" keeps SQLite on the per-session
+  -- index of custom_events when one session's entries are asked for.
+  CREATE VIEW funnel_entry_sources AS
+    SELECT session_id, ts, 0 AS kind, id,
+      substr(url, 1, CASE
+        WHEN instr(url, '?') > 0 AND (instr(url, '#') = 0 OR instr(url, '?') < instr(url, '#')) THEN instr(url, '?')
+        WHEN instr(url, '#') > 0 THEN instr(url, '#')
+        ELSE length(url) END) AS text
+    FROM page_views WHERE url <> ''
+    UNION ALL
+    SELECT session_id, ts, 1 AS kind, id, name AS text FROM custom_events WHERE +tag = 'sl:track';
+
+  -- Procedures for the triggers below, so each is written once: inserting a session id into funnel_timeline_refresh
+  -- repacks that session's timeline; inserting a label into funnel_label_release takes one use of it back.
+  CREATE VIEW funnel_timeline_refresh AS SELECT NULL AS session_id WHERE 0;
+  CREATE TRIGGER funnel_timeline_refresh INSTEAD OF INSERT ON funnel_timeline_refresh BEGIN
+    INSERT INTO funnel_timelines (started_at, session_id, project_id, device, entries)
+      SELECT started_at, id, project_id, device, (
+        SELECT unhex(printf('%08X', count(*))
+          || coalesce(group_concat(printf('%016X%08X', e.ts, l.id), '' ORDER BY e.ts, e.kind, e.id), ''))
+        FROM funnel_entry_sources e JOIN funnel_labels l ON l.kind = e.kind AND l.text = e.text
+        WHERE e.session_id = NEW.session_id)
+      FROM sessions WHERE id = NEW.session_id
+      ON CONFLICT (session_id) DO UPDATE SET entries = excluded.entries;
+  END;
+  CREATE VIEW funnel_label_release AS SELECT NULL AS kind, NULL AS text WHERE 0;
+  CREATE TRIGGER funnel_label_release INSTEAD OF INSERT ON funnel_label_release BEGIN
+    UPDATE funnel_labels SET uses = uses - 1 WHERE kind = NEW.kind AND text = NEW.text;
+    DELETE FROM funnel_labels WHERE kind = NEW.kind AND text = NEW.text AND uses <= 0;
+  END;
+
+  -- Page views: inserted, deleted, or named by a later chunk (a view opened before any navigation said its URL);
+  -- nothing else of a view that a timeline reads ever changes. Labels are released before the row changes, while
+  -- the view can still compute the old one; a timeline is repacked after, and after a deletion only while it exists
+  -- (deleting a session deletes its timeline first, so its rows are not repacked one by one).
+  CREATE TRIGGER funnel_page_view_inserted AFTER INSERT ON page_views WHEN NEW.url <> '' BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, 1 FROM funnel_entry_sources WHERE kind = 0 AND id = NEW.id
+      ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    INSERT INTO funnel_timeline_refresh VALUES (NEW.session_id);
+  END;
+  CREATE TRIGGER funnel_page_view_renaming BEFORE UPDATE OF url ON page_views WHEN OLD.url <> NEW.url AND OLD.url <> '' BEGIN
+    INSERT INTO funnel_label_release SELECT kind, text FROM funnel_entry_sources WHERE kind = 0 AND id = OLD.id;
+  END;
+  CREATE TRIGGER funnel_page_view_renamed AFTER UPDATE OF url ON page_views WHEN OLD.url <> NEW.url BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, 1 FROM funnel_entry_sources WHERE kind = 0 AND id = NEW.id
+      ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    INSERT INTO funnel_timeline_refresh VALUES (NEW.session_id);
+  END;
+  CREATE TRIGGER funnel_page_view_deleting BEFORE DELETE ON page_views WHEN OLD.url <> '' BEGIN
+    INSERT INTO funnel_label_release SELECT kind, text FROM funnel_entry_sources WHERE kind = 0 AND id = OLD.id;
+  END;
+  CREATE TRIGGER funnel_page_view_deleted AFTER DELETE ON page_views WHEN OLD.url <> '' BEGIN
+    INSERT INTO funnel_timeline_refresh SELECT session_id FROM funnel_timelines WHERE session_id = OLD.session_id;
+  END;
+
+  -- Tracked events: inserted or deleted, never changed.
+  CREATE TRIGGER funnel_event_inserted AFTER INSERT ON custom_events WHEN NEW.tag = 'sl:track' BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) VALUES (1, NEW.name, 1) ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    INSERT INTO funnel_timeline_refresh VALUES (NEW.session_id);
+  END;
+  CREATE TRIGGER funnel_event_deleted AFTER DELETE ON custom_events WHEN OLD.tag = 'sl:track' BEGIN
+    INSERT INTO funnel_label_release VALUES (1, OLD.name);
+    INSERT INTO funnel_timeline_refresh SELECT session_id FROM funnel_timelines WHERE session_id = OLD.session_id;
+  END;
+
+  -- A later chunk can move a session's start earlier or change its device.
+  CREATE TRIGGER funnel_session_changed AFTER UPDATE OF started_at, device ON sessions
+    WHEN OLD.started_at <> NEW.started_at OR OLD.device <> NEW.device BEGIN
+    UPDATE funnel_timelines SET started_at = NEW.started_at, device = NEW.device WHERE session_id = NEW.id;
+  END;
+
+  -- Backfill from the rows already stored.
+  INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, count(*) FROM funnel_entry_sources GROUP BY kind, text;
+  INSERT INTO funnel_timeline_refresh SELECT DISTINCT session_id FROM funnel_entry_sources;
+  `,
 ];

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
-import type { SessionTimeline } from '../analytics/funnel.ts';
+import type { PackedTimelines } from '../analytics/packed-funnel.ts';
 import type { CellRow } from '../analytics/heatmap-grid.ts';
 import type { HeatmapKind, ReplayLink, SavedFunnel } from '../api/insights-types.ts';
 import type { DeviceClass, SessionSignal, SessionSummary, TimelineMark } from '../api/types.ts';
@@ -16,6 +16,7 @@ import type { Database } from './db.ts';
 import type { ChunkDerivation } from './derived-model.ts';
 import { createDerivedWriter } from './derived-writes.ts';
 import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
+import { createFunnelTimelineQueries, type FunnelLabelQuery } from './funnel-timelines.ts';
 import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
@@ -33,6 +34,7 @@ export type { ServerEventStore, ServerEventsOutcome, ServerEventWrite } from './
 export type { AccessStore, LoginSession, ProjectWrite } from './access-store.ts';
 export type { DataStore, DeletionKind, DeletionLogEntry, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
+export type { FunnelLabelQuery } from './funnel-timelines.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PagesQuery, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
@@ -104,8 +106,8 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
-  /** Every session in range with its page views (when `withPages`) and tracked events named in `eventNames`. */
-  funnelTimelines(range: SessionRange, eventNames: readonly string[], withPages: boolean): Promise<SessionTimeline[]>;
+  /** The packed funnel timelines of the sessions in range, with every label the query's steps can match. */
+  funnelTimelines(range: SessionRange, labels: FunnelLabelQuery): Promise<PackedTimelines>;
   /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
   checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
   listFunnels(projectId: number): Promise<SavedFunnel[]>;
@@ -133,6 +135,7 @@ export function createSqliteStore(db: Database): Store {
   const reports = createReportQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
+  const funnelTimelines = createFunnelTimelineQueries(db);
 
   const saveInTransaction = db.transaction(
     (
@@ -257,8 +260,8 @@ export function createSqliteStore(db: Database): Store {
       return [...formEvents.rows(range)];
     },
 
-    async funnelTimelines(range, eventNames, withPages) {
-      return reports.timelines(range, eventNames, withPages);
+    async funnelTimelines(range, labels) {
+      return funnelTimelines.read(range, labels);
     },
 
     async checkoutRows(range, names) {

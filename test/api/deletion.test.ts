@@ -33,11 +33,12 @@ function rowsOf(db: Database, sessionId: string): Record<string, number> {
   return counts;
 }
 
-/** The pre-aggregated heatmap tables, whole and in a fixed order. */
+/** The pre-aggregated tables (heatmaps, funnel labels and their uses), whole and in a fixed order. */
 function aggregates(db: Database) {
   return {
     cells: db.prepare('SELECT * FROM heatmap_cells ORDER BY page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y').all(),
     pageDays: db.prepare('SELECT * FROM page_days ORDER BY page_key, device, day').all(),
+    funnelLabels: db.prepare('SELECT kind, text, uses FROM funnel_labels ORDER BY kind, text').all(),
   };
 }
 
@@ -116,7 +117,7 @@ describe('DELETE /api/sessions/:id', () => {
     const before = rowsOf(server.db, doomed.ids.sessionId);
     // The recording reached every table ingest writes, so an empty table afterwards means a deletion.
     for (const table of ['sessions', 'chunks', 'session_windows', 'session_pages', 'custom_events', 'page_views', 'clicks',
-      'signals', 'form_events', 'window_carry', 'session_move_cells']) {
+      'signals', 'form_events', 'window_carry', 'session_move_cells', 'funnel_timelines']) {
       expect(before[table], table).toBeGreaterThan(0);
     }
     const keptBefore = rowsOf(server.db, kept.ids.sessionId);
@@ -151,9 +152,12 @@ describe('DELETE /api/sessions/:id', () => {
     await ingest(server.url, makeBatch([...v.load(0, '/lonely'), v.click(500, '#a'), v.mutation(600), v.mutation(5000)], { sessionId }));
     const listed = async () => (await getJson<HeatmapPagesResponse>(server, '/api/heatmaps/pages')).pages.map((page) => page.page);
     expect(await listed()).toContain('/lonely');
+    const lonelyLabels = server.db.prepare("SELECT count(*) AS n FROM funnel_labels WHERE text LIKE '%/lonely%'");
+    expect(lonelyLabels.get()).toEqual({ n: 1 });
     expect((await send(server, 'DELETE', `/api/sessions/${sessionId}`)).status).toBe(204);
     expect(await listed()).not.toContain('/lonely');
     expect(server.db.prepare("SELECT count(*) AS n FROM heatmap_cells WHERE page_key = '/lonely'").get()).toEqual({ n: 0 });
+    expect(lonelyLabels.get()).toEqual({ n: 0 });
   });
 
   test('answers 404 session_not_found for an unknown session, and for one already deleted', async () => {

@@ -1,0 +1,139 @@
+/**
+ * The funnel over timelines packed as the store keeps them (see the funnel_timelines table): the same rules and the
+ * same FunnelTally as computeFunnel, but each page pattern is matched once per distinct label rather than once per
+ * page view, and the walk reads integers from one buffer instead of building an object per entry.
+ *
+ * Packed format, big-endian, sessions one after another: a u32 entry count, then per entry its time as an i64
+ * (high i32, low u32; ms since epoch) and the u32 id of its label, in timeline order.
+ */
+import { FunnelTally, type FunnelOptions, type FunnelResult, type FunnelStep } from './funnel.ts';
+import { matchesPagePattern } from './page-key.ts';
+
+/**
+ * What a timeline entry names: for a page, its URL up to and including the first `?` or `#` (matching a page
+ * pattern reads nothing after them, and query strings would make every visit's URL distinct); for a tracked event,
+ * its name.
+ */
+export interface FunnelLabel {
+  id: number;
+  kind: 'page' | 'event';
+  text: string;
+}
+
+export interface PackedTimelines {
+  /** Sessions in range, those without a single page view or tracked event included. */
+  sessionsInRange: number;
+  /** The sessions in `entries`, in the same order. */
+  sessionIds: string[];
+  /** The sessions' timelines, packed as described at the top of this file. */
+  entries: Uint8Array;
+  /** At least every label the steps can match; others are ignored. */
+  labels: readonly FunnelLabel[];
+}
+
+/** An entry: i64 time and u32 label id; a session starts with its u32 entry count. */
+const ENTRY_BYTES = 12;
+const HEADER_BYTES = 4;
+const HIGH_WORD = 2 ** 32;
+/** Steps are one bit each in a 32-bit mask. */
+export const MAX_PACKED_STEPS = 31;
+
+/** Per label id, a bit mask of the steps it matches (bit k for step k); labels matching none are left out. */
+export function stepMasks(labels: readonly FunnelLabel[], steps: readonly FunnelStep[]): Map<number, number> {
+  if (steps.length > MAX_PACKED_STEPS) throw new RangeError(`A funnel has at most ${MAX_PACKED_STEPS} steps`);
+  const masks = new Map<number, number>();
+  for (const label of labels) {
+    let mask = 0;
+    steps.forEach((step, index) => {
+      const matches =
+        step.type === 'page'
+          ? label.kind === 'page' && matchesPagePattern(label.text, step.pattern)
+          : label.kind === 'event' && label.text === step.name;
+      if (matches) mask |= 1 << index;
+    });
+    if (mask !== 0) masks.set(label.id, mask);
+  }
+  return masks;
+}
+
+/**
+ * How far a session got, as funnelProgress finds it, over its entries that match some step (in timeline order):
+ * writes the time of each step reached into `out` and returns how many were reached.
+ */
+function walk(ts: Float64Array, masks: Int32Array, count: number, stepCount: number, windowMs: number, out: Float64Array, times: Float64Array): number {
+  let best = 0;
+  for (let start = 0; start < count && best < stepCount; start++) {
+    if ((masks[start] & 1) === 0) continue;
+    const startTs = ts[start];
+    times[0] = startTs;
+    let reached = 1;
+    let position = start;
+    while (reached < stepCount) {
+      const bit = 1 << reached;
+      let next = position + 1;
+      while (next < count && ts[next] - startTs <= windowMs && (masks[next] & bit) === 0) next++;
+      if (next >= count || ts[next] - startTs > windowMs) break;
+      times[reached++] = ts[next];
+      position = next;
+    }
+    if (reached > best) {
+      best = reached;
+      out.set(times.subarray(0, reached));
+    }
+  }
+  return best;
+}
+
+/**
+ * Calls `visit` with each packed session's progress: its index in `sessionIds`, the time of each step reached (only
+ * valid during the call) and how many steps it reached.
+ */
+export function forEachProgress(
+  packed: PackedTimelines,
+  steps: readonly FunnelStep[],
+  windowMs: number,
+  visit: (sessionIndex: number, stepTs: Float64Array, reachedCount: number) => void,
+): void {
+  const labelMasks = stepMasks(packed.labels, steps);
+  const { entries, sessionIds } = packed;
+  const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+  const out = new Float64Array(steps.length);
+  const times = new Float64Array(steps.length);
+  let ts = new Float64Array(64);
+  let masks = new Int32Array(64);
+  let offset = 0;
+  let session = 0;
+  while (offset < entries.byteLength) {
+    const count = view.getUint32(offset);
+    offset += HEADER_BYTES;
+    if (offset + count * ENTRY_BYTES > entries.byteLength) throw new Error('Packed funnel timeline cut short');
+    if (count > ts.length) {
+      ts = new Float64Array(count);
+      masks = new Int32Array(count);
+    }
+    // Entries matching no step cannot change the walk, so only the others are kept.
+    let kept = 0;
+    for (let entry = 0; entry < count; entry++, offset += ENTRY_BYTES) {
+      const mask = labelMasks.get(view.getUint32(offset + 8));
+      if (mask === undefined) continue;
+      ts[kept] = view.getInt32(offset) * HIGH_WORD + view.getUint32(offset + 4);
+      masks[kept++] = mask;
+    }
+    visit(session++, out, walk(ts, masks, kept, steps.length, windowMs, out, times));
+  }
+  if (session !== sessionIds.length) {
+    throw new Error(`Packed funnel timelines hold ${session} sessions but ${sessionIds.length} session ids`);
+  }
+}
+
+/** computeFunnel over packed timelines. */
+export function computePackedFunnel(
+  packed: PackedTimelines,
+  steps: readonly FunnelStep[],
+  windowMs: number,
+  options: Partial<FunnelOptions> = {},
+): FunnelResult {
+  const tally = new FunnelTally(steps, options);
+  forEachProgress(packed, steps, windowMs, (index, stepTs, reached) => tally.add(packed.sessionIds[index], stepTs, reached));
+  return tally.result(packed.sessionsInRange);
+}

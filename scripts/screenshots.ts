@@ -1,8 +1,8 @@
 /**
  * Takes the README's pictures of the viewer from a running Sightline with some sessions in it:
  *   npm start & npm run demo:traffic && SIGHTLINE_ADMIN_TOKEN=… npx tsx scripts/screenshots.ts
- * Writes docs/sessions.png (the list), docs/viewer.png (a purchase replayed on its checkout page) and
- * docs/heatmap.png (clicks on the product page).
+ * Writes docs/sessions.png (the list), docs/viewer.png (a purchase replayed on its checkout page),
+ * docs/heatmap.png (clicks on the product page) and docs/settings.png (the Settings page's projects panel).
  */
 import type { SessionDetail, SessionList } from '../server/api/types.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
@@ -44,5 +44,9 @@ await page.goto(`${baseUrl}/#/heatmaps?page=${encodeURIComponent('/demo/product.
 await page.locator('[data-testid="heatmaps"][data-state="ready"]').waitFor();
 await page.waitForTimeout(1_000);
 await page.screenshot({ path: 'docs/heatmap.png' });
+
+await page.goto(`${baseUrl}/#/settings`, { waitUntil: 'domcontentloaded' });
+await page.locator('[data-testid="projects-panel"][data-state="ready"]').waitFor();
+await page.screenshot({ path: 'docs/settings.png' });
 await browser.close();
-console.log('wrote docs/sessions.png, docs/viewer.png and docs/heatmap.png');
+console.log('wrote docs/sessions.png, docs/viewer.png, docs/heatmap.png and docs/settings.png');

@@ -17,6 +17,8 @@ export interface ProjectInfo {
   /** Origins ingest is accepted from; [] accepts any. */
   allowedOrigins: string[];
   retentionDays: number | null;
+  /** Whether a server key for POST /api/events has been made; the key itself is never shown again. */
+  hasServerKey: boolean;
 }
 
 export interface ProjectList {
@@ -70,8 +72,8 @@ function generateProjectKey(): string {
   return generateViewerToken().slice(0, 12);
 }
 
-function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays }: Project): ProjectInfo {
-  return { key, name, createdAt, allowedOrigins, retentionDays };
+function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays, serverKeyHash }: Project): ProjectInfo {
+  return { key, name, createdAt, allowedOrigins, retentionDays, hasServerKey: serverKeyHash !== null };
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MeResponse } from '../../server/api/auth.ts';
-import type { ProjectCredentials } from '../../server/api/projects.ts';
+import type { ServerKeyResponse } from '../../server/api/events.ts';
+import type { ProjectCredentials, ProjectList } from '../../server/api/projects.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch } from './support.ts';
@@ -49,7 +50,7 @@ afterAll(async () => {
 describe('POST /api/projects', () => {
   test('creates a project with the chosen key; its viewer token is shown once and stored only as a hash', async () => {
     const created = await createProject({ name: '  Outdoor shop ', key: 'outdoor' });
-    expect(created.project).toEqual({ key: 'outdoor', name: 'Outdoor shop', createdAt: expect.any(Number), allowedOrigins: [], retentionDays: null });
+    expect(created.project).toEqual({ key: 'outdoor', name: 'Outdoor shop', createdAt: expect.any(Number), allowedOrigins: [], retentionDays: null, hasServerKey: false });
     expect(created.viewerToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const row = server.db.prepare("SELECT * FROM projects WHERE key = 'outdoor'").get() as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(created.viewerToken);
@@ -175,5 +176,24 @@ describe('credentials', () => {
     const rotated = (await (await adminFetch(`${server.url}/api/projects/demo/viewer-token`, { method: 'POST' })).json()) as ProjectCredentials;
     const signIn = await post('/api/login', { token: rotated.viewerToken });
     expect(((await signIn.json()) as MeResponse).projects).toEqual([{ key: 'demo', name: 'Demo store' }]);
+  });
+});
+
+// Last: the server key it makes would count in the admin-only test's check that none was made.
+describe('GET /api/projects', () => {
+  test('says whether a project has a server key, never the key or its hash', async () => {
+    await createProject({ name: 'Keyed backend', key: 'backend-shop' });
+    const listed = async () => {
+      const { projects } = (await (await adminFetch(`${server.url}/api/projects`)).json()) as ProjectList;
+      return projects.find((project) => project.key === 'backend-shop')!;
+    };
+    expect((await listed()).hasServerKey).toBe(false);
+    const made = await adminFetch(`${server.url}/api/projects/backend-shop/server-key`, { method: 'POST' });
+    const { serverKey } = (await made.json()) as ServerKeyResponse;
+    const after = await listed();
+    expect(after.hasServerKey).toBe(true);
+    const hash = server.db.prepare("SELECT server_key_hash FROM projects WHERE key = 'backend-shop'").pluck().get() as string;
+    expect(JSON.stringify(after)).not.toContain(serverKey);
+    expect(JSON.stringify(after)).not.toContain(hash);
   });
 });

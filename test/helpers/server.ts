@@ -25,8 +25,11 @@ export interface TestServer {
   config: Config;
   /** `{ Authorization: 'Bearer <admin token>' }` for this server's API. */
   authHeaders: Record<string, string>;
-  /** Signs a Playwright context in through POST /api/login, so its pages (viewer included) carry the cookie. */
-  signIn(context: BrowserContext): Promise<void>;
+  /**
+   * Signs a Playwright context in through POST /api/login, so its pages (viewer included) carry the cookie; with the
+   * admin token unless `token` names another (a project's viewer token).
+   */
+  signIn(context: BrowserContext, token?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,8 +61,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     db,
     config: { ...config, port },
     authHeaders: { Authorization: `Bearer ${config.adminToken ?? ''}` },
-    async signIn(context) {
-      const response = await context.request.post(`${url}/api/login`, { data: { token: config.adminToken } });
+    async signIn(context, token = config.adminToken ?? undefined) {
+      const response = await context.request.post(`${url}/api/login`, { data: { token } });
       if (!response.ok()) throw new Error(`Sign-in failed: ${response.status()} ${await response.text()}`);
     },
     async close() {

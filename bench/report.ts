@@ -3,8 +3,8 @@
  * same run, the ratio between them, the target and whether it is met. Pure: no I/O, so the runner and the tests share it.
  */
 
-/** How a number is shown: sizes in KB, times in ms, rates per second, plain ratios with ×. */
-export type Unit = 'bytes' | 'ms' | 'ratio' | 'per_s' | 'bytes_per_s' | 'bytes_per_min';
+/** How a number is shown: sizes in KB (1024 bytes), times in ms, rates per second, plain ratios with ×. */
+export type Unit = 'bytes' | 'ms' | 'ratio' | 'count' | 'per_s' | 'bytes_per_s' | 'bytes_per_min';
 
 export interface Quantity {
   value: number;
@@ -74,6 +74,8 @@ export function formatQuantity({ value, unit }: Quantity): string {
       return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`;
     case 'ratio':
       return `${value.toFixed(2)}×`;
+    case 'count':
+      return Math.round(value).toLocaleString('en');
     case 'per_s':
       return `${Math.round(value).toLocaleString('en')}/s`;
     case 'bytes_per_s':

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { formatShares, profileThisProcess, summarizeProfile, type ProfileSummary } from './profile.ts';
+import { formatShares, nodeLabeller, profileThisProcess, summarizeProfile, type ProfileSummary } from './profile.ts';
 import type { FigureResult, Row } from './report.ts';
 import { startBareIngestServer } from './bare-ingest-server.ts';
 import { repoRoot, sleep, startBenchServer } from './shared.ts';
@@ -142,7 +142,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           await runWrk(options, sightline.url, options.profileSeconds, templatesFile, 'profiled', dir);
         });
         await drain();
-        profile = summarizeProfile(cpu, repoRoot);
+        profile = summarizeProfile(cpu, nodeLabeller(repoRoot));
       }
     } finally {
       await sightline.close();

@@ -159,7 +159,15 @@ export function formatShares(shares: readonly ProfileShare[]): string {
   return shares.map((share) => `${share.name} ${(share.share * 100).toFixed(0)}%`).join(', ');
 }
 
-interface TraceEvent {
+/** A profile node as a trace streams it: parent links instead of child lists. */
+export interface TraceNode {
+  id: number;
+  parent?: number;
+  callFrame: Partial<CallFrame>;
+}
+
+/** The fields of a Chromium trace event that carry a CPU profile. */
+export interface TraceEvent {
   name: string;
   id?: string;
   pid?: number;
@@ -167,7 +175,7 @@ interface TraceEvent {
   args?: {
     data?: {
       startTime?: number;
-      cpuProfile?: { nodes?: Array<{ id: number; parent?: number; callFrame: Partial<CallFrame> }>; samples?: number[] };
+      cpuProfile?: { nodes?: TraceNode[]; samples?: number[] };
       timeDeltas?: number[];
     };
   };

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { weighBatches } from '../../../bench/bytes.ts';
-import { nodeLabeller, profileFromTrace, summarizeProfile, type CpuProfile } from '../../../bench/profile.ts';
+import { nodeLabeller, profileFromTrace, summarizeProfile, type CpuProfile, type TraceNode } from '../../../bench/profile.ts';
 
 const root = '/repo/';
 const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
@@ -40,7 +40,7 @@ describe('bench | CPU profile summary', () => {
   });
 
   test('rebuilds a profile streamed in trace chunks, keeping the busiest thread', () => {
-    const chunk = (pid: number, nodes: unknown[], samples: number[], timeDeltas: number[]) =>
+    const chunk = (pid: number, nodes: TraceNode[], samples: number[], timeDeltas: number[]) =>
       ({ name: 'ProfileChunk', pid, id: '0x1', args: { data: { cpuProfile: { nodes, samples }, timeDeltas } } });
     const traced = profileFromTrace({
       traceEvents: [

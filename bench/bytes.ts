@@ -1,11 +1,11 @@
 /**
- * Figure 3, bytes per recorded minute: a scripted shopper buys on the demo store at a human pace with Sightline
- * recording, through an ingest tap that counts every body as it left the browser (keepalive sends included). The
+ * Figure 3, bytes per recorded minute: scripted shoppers (a purchase, a browse, a checkout abandoned) walk the demo
+ * store at a human pace with Sightline recording, through an ingest tap that counts every body as it left the browser (keepalive sends included). The
  * same events as raw rrweb JSON, and that JSON gzipped at level 6 in one piece, are the baselines.
  */
 import { gzipSync } from 'node:zlib';
 import { flushRecorder } from '../demo/human.ts';
-import { completePurchase } from '../demo/journeys.ts';
+import { abandonAtCard, browseAndLeave, completePurchase, type Journey } from '../demo/journeys.ts';
 import { createShopper } from '../demo/shopper.ts';
 import type { IngestBatch } from '../server/protocol.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
@@ -13,14 +13,17 @@ import { startIngestTap } from '../test/helpers/ingest-tap.ts';
 import type { FigureResult } from './report.ts';
 import { sleep, startBenchServer } from './shared.ts';
 
+/** The shoppers' journeys, one after another, each in a fresh context (so a fresh session). */
+const JOURNEYS: Journey[] = [completePurchase, browseAndLeave, abandonAtCard];
+
 export interface BytesOptions {
-  /** Purchases made one after another, each in a fresh context (so a fresh session). Defaults to 2. */
+  /** How many shoppers, taking the journeys above in turn. Defaults to 3. */
   shoppers: number;
   /** The shoppers' pace; 1 is human-ish, and bytes per minute only mean something at a human pace. Defaults to 1. */
   pace: number;
 }
 
-export const defaultBytesOptions: BytesOptions = { shoppers: 2, pace: 1 };
+export const defaultBytesOptions: BytesOptions = { shoppers: 3, pace: 1 };
 
 /** What the recorded events weigh, by how they are encoded; sizes in bytes. */
 export interface Encodings {
@@ -82,7 +85,8 @@ export async function runBytes(options: BytesOptions = defaultBytesOptions): Pro
     for (let index = 0; index < options.shoppers; index++) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      await completePurchase(page, `${tap.url}/demo/`, createShopper({ index, seed: 21 + index, pace: options.pace }));
+      const journey = JOURNEYS[index % JOURNEYS.length]!;
+      await journey(page, `${tap.url}/demo/`, createShopper({ index, seed: 21 + index, pace: options.pace }));
       await flushRecorder(page);
       // Closing sends what is left with keepalive, as a real tab does on leaving.
       await context.close();
@@ -109,7 +113,7 @@ export async function runBytes(options: BytesOptions = defaultBytesOptions): Pro
         },
       ],
       notes: [
-        `Bytes: ${options.shoppers} scripted purchases at pace ${options.pace}, ${weight.minutes.toFixed(1)} recorded minutes, ` +
+        `Bytes: ${options.shoppers} scripted shoppers at pace ${options.pace}, ${weight.minutes.toFixed(1)} recorded minutes, ` +
           `${weight.events.toLocaleString('en')} events in ${weight.requests} requests: on the wire ${kb(weight.wire)} ` +
           `(request bodies; headers not counted), raw JSON ${kb(weight.rawJson)}, gzip -6 in one piece ${kb(weight.gzip6)}, ` +
           `gzip -6 batch by batch ${kb(weight.gzip6PerBatch)}. ${weight.plainRequests} of the requests (${kb(weight.plainBytes)}) ` +

@@ -104,17 +104,18 @@ export async function runOverhead(options: OverheadOptions = defaultOverheadOpti
     const labeller = browserLabeller(repoRoot, new Map([
       ['/recorder.js', new SourceMap(JSON.parse(readFileSync(join(repoRoot, 'dist/recorder/recorder.js.map'), 'utf8')))],
     ]));
-    const percent = (share: number) => `${(share * 100).toFixed(0)}%`;
     for (const workload of ['storm', 'shopper'] as const) {
       if (!options.profile || medians[workload].sightline <= medians[workload].rrweb) continue;
       // Sightline's bundle holds rrweb too; its source map tells their time apart, which is the extra over bare rrweb.
       const profile = summarizeProfile((await run('sightline', workload, true)).profile!, labeller);
       profiles[workload] = profile;
-      const rrwebShare = profile.byFile.filter((file) => file.name.startsWith('@rrweb/')).reduce((sum, file) => sum + file.share, 0);
+      const rrwebMs = profile.byFile.filter((file) => file.name.startsWith('@rrweb/')).reduce((sum, file) => sum + file.ms, 0);
+      const extra = medians[workload].sightline - medians[workload].rrweb;
       notes.push(
-        `${WORKLOAD_NAMES[workload]} with Sightline under Chromium's profiler: rrweb's code ${percent(rrwebShare)} of the ` +
-          `main thread's samples, Sightline's own ${percent(profile.ownSelfShare)}; self time by file: ${formatShares(profile.byFile)}`,
-        `  Sightline's own functions, callees included: ${formatShares(profile.ownInclusive.slice(0, 6))}`,
+        `${WORKLOAD_NAMES[workload]}, Sightline ${ms(extra)} of CPU above bare rrweb; one more Sightline run under Chromium's ` +
+          `profiler: rrweb's code ${ms(rrwebMs)} of self time, Sightline's own ${ms(profile.ownSelfShare * profile.totalMs)}. ` +
+          `Self time by file: ${formatShares(profile.byFile.slice(0, 8), 'ms')}`,
+        `  Sightline's own functions, callees included: ${formatShares(profile.ownInclusive.slice(0, 6), 'ms')}`,
       );
     }
     return { rows, notes, details: { cpu, wall, longTasks, options, profiles } };

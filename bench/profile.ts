@@ -154,9 +154,9 @@ export function summarizeProfile(profile: CpuProfile, labeller: FrameLabeller, t
   };
 }
 
-/** One line for the notes: "server/ingest/ingest.ts 21%, zod 14%, …". */
-export function formatShares(shares: readonly ProfileShare[]): string {
-  return shares.map((share) => `${share.name} ${(share.share * 100).toFixed(0)}%`).join(', ');
+/** One line for the notes: "server/ingest/ingest.ts 21%, zod 14%, …", or in ms for a mostly idle profile. */
+export function formatShares(shares: readonly ProfileShare[], as: 'share' | 'ms' = 'share'): string {
+  return shares.map((share) => `${share.name} ${as === 'ms' ? `${Math.round(share.ms)} ms` : `${(share.share * 100).toFixed(0)}%`}`).join(', ');
 }
 
 /** A profile node as a trace streams it: parent links instead of child lists. */

@@ -77,7 +77,8 @@ async function main(): Promise<number> {
     console.log(`  ${name} took ${((performance.now() - figureStarted) / 1000).toFixed(0)} s`);
   }
 
-  const rows = Object.values(outcomes).flatMap((outcome) => outcome.rows);
+  // By figure number, whatever order they ran in.
+  const rows = Object.values(outcomes).flatMap((outcome) => outcome.rows).sort((a, b) => a.figure.localeCompare(b.figure));
   const durationMs = performance.now() - started;
   const withTarget = rows.filter((row) => row.met !== null);
   const failed = Object.entries(outcomes).filter(([, outcome]) => outcome.error);

@@ -3,14 +3,13 @@
  * rrweb record() with Sightline's default masking, or the real Sightline recorder sending to the real server — and
  * the two workloads timed inside Chromium: the mutation storm page and a scripted shopper on the demo store.
  */
-import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { completePurchase } from '../demo/journeys.ts';
 import { createShopper } from '../demo/shopper.ts';
 import { profileFromTrace, type CpuProfile } from './profile.ts';
-import { repoRoot } from './shared.ts';
+import { bundleForBrowser, repoRoot } from './shared.ts';
 
 export const VARIANTS = ['none', 'rrweb', 'sightline'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -51,11 +50,7 @@ export async function buildBareRrweb(): Promise<string> {
       recordAfter: 'DOMContentLoaded',
       sampling: { input: 'last' },
     });`;
-  const result = await build({
-    stdin: { contents, resolveDir: repoRoot, loader: 'js' },
-    bundle: true, minify: true, format: 'iife', target: 'es2019', write: false, logLevel: 'error',
-  });
-  return result.outputFiles[0]!.text;
+  return new TextDecoder().decode(await bundleForBrowser(contents));
 }
 
 const STORM_PATH = '/bench/mutation-storm.html';

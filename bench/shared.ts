@@ -1,4 +1,8 @@
-/** What several figures share: the repository root, a real Sightline server over a temporary database file. */
+/**
+ * What several figures share: the repository root, a real Sightline server over a temporary database file, batches
+ * posted as the recorder posts them, and browser bundles built as our script tag is.
+ */
+import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +38,22 @@ export async function startBenchServer(overrides: Partial<Config> = {}): Promise
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Bundles a JavaScript entry the way scripts/build.mjs bundles our script tag: minified browser IIFE, es2019. */
+export async function bundleForBrowser(contents: string): Promise<Uint8Array> {
+  const result = await build({
+    stdin: { contents, resolveDir: repoRoot, loader: 'js', sourcefile: 'bench-entry.js' },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2019',
+    write: false,
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  return result.outputFiles[0]!.contents;
 }
 
 /** Waits `ms` milliseconds. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FigureResult, Row } from './report.ts';
-import { repoRoot } from './shared.ts';
+import { bundleForBrowser, repoRoot } from './shared.ts';
 
 /** The recorder must stay under this, gzipped (ARCHITECTURE.md, design goal 1). */
 export const SIZE_TARGET_BYTES = 30 * 1024;
@@ -32,22 +32,6 @@ const sumSizes = (parts: BundleSize[]): BundleSize => ({
   gzip: parts.reduce((sum, part) => sum + part.gzip, 0),
   brotli: parts.reduce((sum, part) => sum + part.brotli, 0),
 });
-
-/** Bundles an entry the way scripts/build.mjs bundles our script tag. */
-async function bundle(contents: string): Promise<Uint8Array> {
-  const result = await build({
-    stdin: { contents, resolveDir: repoRoot, loader: 'js', sourcefile: 'bench-entry.js' },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2019',
-    write: false,
-    logLevel: 'error',
-    define: { 'process.env.NODE_ENV': '"production"' },
-  });
-  return result.outputFiles[0]!.contents;
-}
 
 /** Each contender's entry: the least code that starts its recorder with its defaults. */
 const ENTRIES = {
@@ -94,12 +78,12 @@ async function ownModules(): Promise<Array<[string, number]>> {
 
 export async function runSize(): Promise<FigureResult> {
   const ours = measureBytes(readFileSync(join(repoRoot, 'dist/recorder/recorder.js')));
-  const rrwebRecord = measureBytes(await bundle(ENTRIES.rrwebRecord));
-  const rrweb = measureBytes(await bundle(ENTRIES.rrweb));
-  const posthogCore = measureBytes(await bundle(ENTRIES.posthogCore));
-  const posthogRecorder = measureBytes(await bundle(readFileSync(join(repoRoot, POSTHOG_LAZY_RECORDER), 'utf8')));
+  const rrwebRecord = measureBytes(await bundleForBrowser(ENTRIES.rrwebRecord));
+  const rrweb = measureBytes(await bundleForBrowser(ENTRIES.rrweb));
+  const posthogCore = measureBytes(await bundleForBrowser(ENTRIES.posthogCore));
+  const posthogRecorder = measureBytes(await bundleForBrowser(readFileSync(join(repoRoot, POSTHOG_LAZY_RECORDER), 'utf8')));
   const posthog = sumSizes([posthogCore, posthogRecorder]);
-  const sentry = measureBytes(await bundle(ENTRIES.sentry));
+  const sentry = measureBytes(await bundleForBrowser(ENTRIES.sentry));
 
   const gz = (value: number) => ({ value, unit: 'bytes' as const });
   const versus = (what: string, peer: BundleSize): Row => ({

@@ -33,7 +33,7 @@ export interface ProfileSummary {
   totalMs: number;
   /** Share of samples in which the thread waited for work, 0..1. */
   idleShare: number;
-  /** Self time per file (a package's files count as the package), busiest first, idle left out. */
+  /** Self time per file (a package's files count as the package; native code by the file calling it), busiest first, idle left out. */
   byFile: ProfileShare[];
   /** Self time per function (name and file), busiest first, idle left out. */
   byFunction: ProfileShare[];
@@ -122,13 +122,19 @@ export function summarizeProfile(profile: CpuProfile, labeller: FrameLabeller, t
   for (const node of profile.nodes) {
     if (!node.hitCount) continue;
     if (labeller.isOwn(node.callFrame)) ownSelf += node.hitCount;
-    const file = labeller.file(node.callFrame);
+    let file = labeller.file(node.callFrame);
     if (file === IDLE) {
       idle += node.hitCount;
       continue;
     }
+    // A native function says little on its own ("write"): name the file that called it ("write ← node:zlib").
+    if (file.startsWith('(native)')) {
+      let caller = parents.get(node.id);
+      while (caller !== undefined && nodes.get(caller)!.callFrame.url === '') caller = parents.get(caller);
+      if (caller !== undefined) file = `${file} ← ${labeller.file(nodes.get(caller)!.callFrame)}`;
+    }
     add(byFile, file, node.hitCount);
-    add(byFunction, labeller.function(node.callFrame), node.hitCount);
+    add(byFunction, node.callFrame.url === '' ? file : labeller.function(node.callFrame), node.hitCount);
     // Each of our functions on this sample's stack, once even when it recurses.
     const seen = new Set<string>();
     for (let at: number | undefined = node.id; at !== undefined; at = parents.get(at)) {

@@ -24,10 +24,10 @@ const profile: CpuProfile = {
 describe('bench | CPU profile summary', () => {
   const summary = summarizeProfile(profile, nodeLabeller(root));
 
-  test('shares self time by file, packages named as packages, idle apart', () => {
+  test('shares self time by file, packages named as packages, native code by its caller, idle apart', () => {
     expect(summary.totalMs).toBe(100);
     expect(summary.idleShare).toBeCloseTo(0.2);
-    expect(summary.byFile.map(({ name, share }) => [name, share])).toEqual([['(native) run', 0.5], ['zod', 0.3]]);
+    expect(summary.byFile.map(({ name, share }) => [name, share])).toEqual([['(native) run ← server/storage/store.ts', 0.5], ['zod', 0.3]]);
     expect(summary.byFile[0]!.ms).toBeCloseTo(50);
   });
 

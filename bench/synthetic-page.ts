@@ -27,10 +27,9 @@ export interface SyntheticPage {
   documentHeight: number;
   /** The id the next added node may take. */
   nextId: number;
-  /** The footer's id attribute: the last element of <body>, so a replay showing it has rebuilt the whole page. */
-  lastElementId: string;
 }
 
+/** The footer's id attribute: the last element of <body>, so a replay showing it has rebuilt the whole page. */
 export const LAST_ELEMENT_ID = 'site-footer';
 
 /** Roughly what a store's stylesheet holds; the snapshot carries it inline as rrweb does for same-origin sheets. */
@@ -122,6 +121,5 @@ export function buildPage(kind: string, productCards: number): SyntheticPage {
     clickables,
     documentHeight: 900 + rows * 380 + 300,
     nextId,
-    lastElementId: LAST_ELEMENT_ID,
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Heatmap and funnel queries at scale: builds a temporary SQLite database with 1,000,000 clicks on one page and
  * 100,000 sessions through the storage modules ingest uses (same buckets, same tables, in transactions), then times
- * the API routes over HTTP, median of 5 runs after one warm-up, against a named baseline: the same heatmap grouped
- * from the raw clicks table through its index.
+ * the API routes over HTTP, median of 5 runs after one warm-up, against named baselines: the same heatmap grouped
+ * from the raw clicks table through its index, and one full scan of the page views the funnel reads.
+ * `npm run bench` calls `runHeatmapBench` (figure 5); alone:
  *
  *   npx tsx bench/heatmap.ts [--clicks 1000000] [--sessions 100000] [--runs 5]
  */
@@ -10,6 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dayOf, DAY_MS } from '../server/analytics/heatmap-grid.ts';
 import type { DeviceClass } from '../server/api/types.ts';
@@ -23,7 +25,7 @@ import { createPageViewQueries } from '../server/storage/page-views.ts';
 import { createSessionQueries } from '../server/storage/sessions.ts';
 import { createSqliteStore } from '../server/storage/store.ts';
 
-interface BenchOptions {
+export interface BenchOptions {
   /** Clicks recorded on the benchmarked page. Defaults to 1,000,000. */
   clicks: number;
   /** Sessions, each a walk through list → product → cart → checkout → purchase. Defaults to 100,000. */
@@ -36,16 +38,9 @@ interface BenchOptions {
   elements: number;
 }
 
-const { values } = parseArgs({
-  options: { clicks: { type: 'string' }, sessions: { type: 'string' }, runs: { type: 'string' } },
-});
-const options: BenchOptions = {
-  clicks: Number(values.clicks ?? 1_000_000),
-  sessions: Number(values.sessions ?? 100_000),
-  runs: Number(values.runs ?? 5),
-  days: 30,
-  elements: 40,
-};
+export const defaultHeatmapOptions: BenchOptions = { clicks: 1_000_000, sessions: 100_000, runs: 5, days: 30, elements: 40 };
+// Module state, set by each run, so the seeding code below reads it as before.
+let options: BenchOptions = defaultHeatmapOptions;
 
 /** mulberry32: a small seeded generator, so every run builds the same data. */
 function random(seed: number): () => number {
@@ -56,7 +51,7 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const rand = random(42);
+let rand = random(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 /** Click offsets cluster around an element's centre, as real clicks do. */
 const aroundCentre = () => Math.min(1, Math.max(0, 0.5 + (rand() + rand() + rand() - 1.5) * 0.35));
@@ -219,7 +214,23 @@ async function time(run: () => Promise<unknown> | unknown): Promise<number> {
   return median(times);
 }
 
-async function main(): Promise<void> {
+/** Medians in ms, by query, of one run. */
+export interface HeatmapBenchResult {
+  /** Every timed query and baseline, in print order. */
+  figures: Array<[string, number]>;
+  heatmapMs: number;
+  funnelMs: number;
+  /** The heatmap's buckets grouped from the raw clicks table, SQL alone. */
+  heatmapBaselineMs: number;
+  /** One full scan of the page views table, SQL alone: the data the funnel reads. */
+  funnelBaselineMs: number;
+  /** What was built: counts, and how long building took in ms. */
+  built: { sessions: number; clicks: number; cells: number; databaseBytes: number; sessionsMs: number; clicksMs: number };
+}
+
+export async function runHeatmapBench(overrides: Partial<BenchOptions> = {}): Promise<HeatmapBenchResult> {
+  options = { ...defaultHeatmapOptions, ...overrides };
+  rand = random(42);
   const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
   const dbPath = join(dir, 'bench.db');
   const db = openDatabase(dbPath);
@@ -232,9 +243,7 @@ async function main(): Promise<void> {
     const clicksMs = performance.now() - started;
     db.pragma('wal_checkpoint(TRUNCATE)');
     const cells = db.prepare('SELECT count(*) FROM heatmap_cells WHERE page_key = ?').pluck().get(PAGE) as number;
-    console.log(`Built ${options.sessions.toLocaleString('en')} sessions in ${(sessionsMs / 1000).toFixed(1)} s and ` +
-      `${options.clicks.toLocaleString('en')} clicks in ${(clicksMs / 1000).toFixed(1)} s ` +
-      `(${cells.toLocaleString('en')} heatmap buckets; database ${(statSync(dbPath).size / 1e6).toFixed(0)} MB).`);
+    const built = { sessions: options.sessions, clicks: options.clicks, cells, databaseBytes: statSync(dbPath).size, sessionsMs, clicksMs };
 
     // The baseline runs in this process and blocks it, so it is timed before the server starts: an idle keep-alive
     // connection would otherwise time out under it.
@@ -242,6 +251,8 @@ async function main(): Promise<void> {
       SELECT selector, CAST(ox * 20 AS INTEGER) AS cx, CAST(oy * 20 AS INTEGER) AS cy, count(*) AS count
       FROM clicks WHERE page_key = ? GROUP BY selector, cx, cy`);
     const baselineMs = await time(() => baseline.all(PAGE));
+    const scan = db.prepare('SELECT count(*), sum(length(url)), max(last_ts) FROM page_views');
+    const funnelBaselineMs = await time(() => scan.get());
 
     const app = createApp({ store: createSqliteStore(db), config: { ...defaultConfig, dbPath, adminToken: BENCH_TOKEN } });
     const server = app.listen(0, '127.0.0.1');
@@ -279,16 +290,31 @@ async function main(): Promise<void> {
       })],
       ['GET /api/metrics (all days)', await time(() => get('/api/metrics'))],
       ['baseline: element buckets grouped from the clicks table (SQL only)', baselineMs],
+      ['baseline: one full scan of page_views (SQL only)', funnelBaselineMs],
     ];
-    const heatmap = figures[0][1];
-    console.log(`\nMedian of ${options.runs} runs:`);
-    for (const [name, ms] of figures) console.log(`  ${name.padEnd(68)} ${ms.toFixed(1).padStart(8)} ms`);
-    console.log(`\nThe whole heatmap route vs the baseline's SQL alone: ${(baselineMs / heatmap).toFixed(1)}x faster.`);
     await new Promise((resolve) => server.close(resolve));
+    const funnelMs = figures.find(([name]) => name.startsWith('POST /api/funnels/query'))![1];
+    return { figures, heatmapMs: figures[0][1], funnelMs, heatmapBaselineMs: baselineMs, funnelBaselineMs, built };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: { clicks: { type: 'string' }, sessions: { type: 'string' }, runs: { type: 'string' } },
+  });
+  const result = await runHeatmapBench({
+    clicks: Number(values.clicks ?? defaultHeatmapOptions.clicks),
+    sessions: Number(values.sessions ?? defaultHeatmapOptions.sessions),
+    runs: Number(values.runs ?? defaultHeatmapOptions.runs),
+  });
+  const { built } = result;
+  console.log(`Built ${built.sessions.toLocaleString('en')} sessions in ${(built.sessionsMs / 1000).toFixed(1)} s and ` +
+    `${built.clicks.toLocaleString('en')} clicks in ${(built.clicksMs / 1000).toFixed(1)} s ` +
+    `(${built.cells.toLocaleString('en')} heatmap buckets; database ${(built.databaseBytes / 1e6).toFixed(0)} MB).`);
+  console.log(`\nMedian of ${options.runs} runs:`);
+  for (const [name, ms] of result.figures) console.log(`  ${name.padEnd(68)} ${ms.toFixed(1).padStart(8)} ms`);
+  console.log(`\nThe whole heatmap route vs the baseline's SQL alone: ${(result.heatmapBaselineMs / result.heatmapMs).toFixed(1)}x faster.`);
+}

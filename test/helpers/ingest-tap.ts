@@ -7,6 +7,8 @@ export interface IngestTap {
   url: string;
   /** Every ingest body that passed through, gunzipped where it was gzip. */
   bodies: string[];
+  /** The size of each of those bodies as it travelled (gzipped or not), in bytes. */
+  wireBytes: number[];
   close(): Promise<void>;
 }
 
@@ -27,11 +29,13 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 export async function startIngestTap(targetUrl: string): Promise<IngestTap> {
   const target = new URL(targetUrl);
   const bodies: string[] = [];
+  const wireBytes: number[] = [];
   const server = createServer(async (req, res) => {
     const body = await readAll(req);
     if (req.method === 'POST' && req.url?.startsWith('/api/ingest')) {
       const gzipped = body[0] === 0x1f && body[1] === 0x8b;
       bodies.push((gzipped ? gunzipSync(body) : body).toString('utf8'));
+      wireBytes.push(body.length);
     }
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
@@ -48,6 +52,7 @@ export async function startIngestTap(targetUrl: string): Promise<IngestTap> {
   return {
     url: `http://127.0.0.1:${port}`,
     bodies,
+    wireBytes,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,7 @@ import { realTimers, type Timers } from './timers.ts';
  * - when it holds `maxEvents` events,
  * - before an event would take its JSON past `maxBytes` (an event larger than that travels alone, never dropped),
  * - when the session changes, so one batch never mixes sessions,
+ * - sooner than `maxAgeMs` when the owner asks with `hurry()` (a batch holding a full snapshot),
  * - and whenever the owner calls `cut()` (page hidden, flush(), stop()).
  * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
  */
@@ -32,6 +33,8 @@ export interface Batcher {
   add(event: unknown, sessionId: string): void;
   /** Hands the buffered events over as one batch; does nothing when the buffer is empty. */
   cut(): void;
+  /** Cuts the buffer within `withinMs` at the latest (an earlier deadline stands); does nothing when it is empty. */
+  hurry(withinMs: number): void;
   /** Drops the age timer; buffered events stay until the next cut(). */
   dispose(): void;
 }
@@ -41,10 +44,17 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
   let bytes = 0;
   let sessionId = '';
   let ageTimer: unknown;
+  let dueAt = 0;
 
   function stopTimer(): void {
     timers.clearTimeout(ageTimer);
     ageTimer = undefined;
+  }
+
+  function cutWithin(ms: number): void {
+    stopTimer();
+    dueAt = timers.now() + ms;
+    ageTimer = timers.setTimeout(cut, ms);
   }
 
   function cut(): void {
@@ -65,13 +75,16 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
       if (events.length > 0 && (eventSessionId !== sessionId || bytes + json.length > config.maxBytes)) cut();
       if (events.length === 0) {
         sessionId = eventSessionId;
-        ageTimer = timers.setTimeout(cut, config.maxAgeMs);
+        cutWithin(config.maxAgeMs);
       }
       events.push(json);
       bytes += json.length;
       if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
     },
     cut,
+    hurry(withinMs) {
+      if (events.length > 0 && timers.now() + withinMs < dueAt) cutWithin(withinMs);
+    },
     dispose: stopTimer,
   };
 }

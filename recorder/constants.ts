@@ -13,6 +13,12 @@ export const RETRY_AFTER_MAX_MS = 300_000;
 /** Browsers allow 64 KiB of keepalive bodies in flight per page; stay safely under it. */
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
 
+/**
+ * A batch holding a full snapshot leaves this soon, gzipped: most pages are left within flushIntervalMs, and what
+ * is still buffered on pagehide must go as plain JSON (there is no time to await gzip), the page's largest event too.
+ */
+export const SNAPSHOT_BATCH_DELAY_MS = 1_000;
+
 /** lastActivityAt is written to localStorage at most this often (mousemove fires far more often). */
 export const ACTIVITY_WRITE_INTERVAL_MS = 5_000;
 /** While this tab looks idle-expired, re-read localStorage at most this often for other tabs' activity. */

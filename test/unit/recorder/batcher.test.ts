@@ -78,4 +78,38 @@ describe('recorder | batcher flush policy', () => {
     vi.advanceTimersByTime(1);
     expect(numbers()).toEqual([[1], [2]]);
   });
+
+  test('hurry(): the buffer leaves within the given time, and later events wait the full interval again', () => {
+    const { batcher, numbers } = setup();
+    batcher.add(event(1), 's');
+    batcher.add(event(2), 's');
+    batcher.hurry(1_000);
+    batcher.add(event(3), 's'); // joins the hurried batch without moving its deadline
+    vi.advanceTimersByTime(999);
+    expect(numbers()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2, 3]]);
+    batcher.add(event(4), 's');
+    vi.advanceTimersByTime(4_999);
+    expect(numbers()).toEqual([[1, 2, 3]]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2, 3], [4]]);
+  });
+
+  test('hurry(): an earlier deadline stands, and an empty buffer stays empty', () => {
+    const { batcher, numbers } = setup();
+    batcher.hurry(1_000);
+    vi.advanceTimersByTime(10_000);
+    expect(numbers()).toEqual([]);
+    batcher.add(event(1), 's');
+    vi.advanceTimersByTime(4_500);
+    batcher.hurry(1_000); // the age timer, due in 500 ms, is sooner
+    vi.advanceTimersByTime(500);
+    expect(numbers()).toEqual([[1]]);
+    batcher.add(event(2), 's');
+    batcher.hurry(1_000);
+    batcher.hurry(3_000); // a later deadline does not postpone the hurried one
+    vi.advanceTimersByTime(1_000);
+    expect(numbers()).toEqual([[1], [2]]);
+  });
 });

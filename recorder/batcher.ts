@@ -5,8 +5,9 @@ import { realTimers, type Timers } from './timers.ts';
  * - when its oldest event has waited `maxAgeMs`,
  * - when it holds `maxEvents` events,
  * - before an event would take its JSON past `maxBytes` (an event larger than that travels alone, never dropped),
+ * - within `soonMs` once it holds `soonBytes` (a full snapshot, a burst of mutations): what is still buffered when
+ *   the page is left must travel as plain JSON, so the bulk should leave gzipped while there is time,
  * - when the session changes, so one batch never mixes sessions,
- * - sooner than `maxAgeMs` when the owner asks with `hurry()` (a batch holding a full snapshot),
  * - and whenever the owner calls `cut()` (page hidden, flush(), stop()).
  * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
  */
@@ -25,6 +26,10 @@ export interface BatcherConfig {
   maxEvents: number;
   /** Uncompressed JSON per batch at most, in bytes. */
   maxBytes: number;
+  /** A buffer holding this much JSON, in bytes, is cut within `soonMs`. */
+  soonBytes: number;
+  /** How soon a buffer past `soonBytes` is cut, in ms. */
+  soonMs: number;
 }
 
 export interface Batcher {
@@ -33,8 +38,6 @@ export interface Batcher {
   add(event: unknown, sessionId: string): void;
   /** Hands the buffered events over as one batch; does nothing when the buffer is empty. */
   cut(): void;
-  /** Cuts the buffer within `withinMs` at the latest (an earlier deadline stands); does nothing when it is empty. */
-  hurry(withinMs: number): void;
   /** Drops the age timer; buffered events stay until the next cut(). */
   dispose(): void;
 }
@@ -80,11 +83,10 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
       events.push(json);
       bytes += json.length;
       if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
+      // An earlier deadline stands: the age timer may already be due sooner than soonMs.
+      else if (bytes >= config.soonBytes && timers.now() + config.soonMs < dueAt) cutWithin(config.soonMs);
     },
     cut,
-    hurry(withinMs) {
-      if (events.length > 0 && timers.now() + withinMs < dueAt) cutWithin(withinMs);
-    },
     dispose: stopTimer,
   };
 }

@@ -1,13 +1,13 @@
 import type { IdentifyPayload } from '../server/protocol.ts';
 import { createBatcher } from './batcher.ts';
-import { SNAPSHOT_BATCH_DELAY_MS } from './constants.ts';
+import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from './constants.ts';
 import { encodeBatch } from './body.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';
 import { createReporter, guard, SightlineError } from './errors.ts';
 import { listen } from './listen.ts';
 import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
-import { createRecording, FULL_SNAPSHOT } from './recording.ts';
+import { createRecording } from './recording.ts';
 import { scrubEvent } from './scrub-event.ts';
 import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
@@ -92,7 +92,13 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
   const transport = createTransport(options, { ...env, report });
   const batcher = createBatcher(
-    { maxAgeMs: options.flushIntervalMs, maxEvents: options.maxBatchEvents, maxBytes: options.maxBatchBytes },
+    {
+      maxAgeMs: options.flushIntervalMs,
+      maxEvents: options.maxBatchEvents,
+      maxBytes: options.maxBatchBytes,
+      soonBytes: BULK_BATCH_BYTES,
+      soonMs: BULK_BATCH_DELAY_MS,
+    },
     (cut) => {
       const header = {
         v: 1 as const,
@@ -116,9 +122,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     onEvent: (event) => {
       scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
-      if (sessions.isExpired(timers.now())) return;
-      batcher.add(event, sessions.session.id);
-      if (event.type === FULL_SNAPSHOT) batcher.hurry(SNAPSHOT_BATCH_DELAY_MS);
+      if (!sessions.isExpired(timers.now())) batcher.add(event, sessions.session.id);
     },
     onSnapshot: () => {
       recording.addCustom('sl:page', enrichment.currentPage());

@@ -14,10 +14,12 @@ export const RETRY_AFTER_MAX_MS = 300_000;
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
 
 /**
- * A batch holding a full snapshot leaves this soon, gzipped: most pages are left within flushIntervalMs, and what
- * is still buffered on pagehide must go as plain JSON (there is no time to await gzip), the page's largest event too.
+ * A buffer holding this much JSON (a full snapshot, a burst of mutations) leaves within BULK_BATCH_DELAY_MS rather
+ * than flushIntervalMs: shoppers leave most pages sooner than that, and what is still buffered on pagehide travels
+ * as plain JSON (there is no time to await gzip). What pagehide sends then stays small.
  */
-export const SNAPSHOT_BATCH_DELAY_MS = 1_000;
+export const BULK_BATCH_BYTES = 16_384;
+export const BULK_BATCH_DELAY_MS = 250;
 
 /** lastActivityAt is written to localStorage at most this often (mousemove fires far more often). */
 export const ACTIVITY_WRITE_INTERVAL_MS = 5_000;

@@ -10,7 +10,7 @@ import type { Privacy } from './privacy.ts';
  */
 
 /** rrweb's EventType.FullSnapshot (RrwebEventType in server/protocol.ts, which the recorder imports as types only). */
-export const FULL_SNAPSHOT = 2;
+const FULL_SNAPSHOT = 2;
 
 export interface RecordingConfig {
   privacy: Privacy;

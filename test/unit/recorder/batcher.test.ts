@@ -5,7 +5,7 @@ const event = (n: number, pad = 0) => ({ type: 3, data: { n, pad: 'x'.repeat(pad
 
 function setup(config: Partial<BatcherConfig> = {}) {
   const cuts: BatchCut[] = [];
-  const batcher = createBatcher({ maxAgeMs: 5_000, maxEvents: 500, maxBytes: 512 * 1024, ...config }, (cut) => cuts.push(cut));
+  const batcher = createBatcher({ maxAgeMs: 5_000, maxEvents: 500, maxBytes: 512 * 1024, soonBytes: 16_384, soonMs: 250, ...config }, (cut) => cuts.push(cut));
   const numbers = () => cuts.map((cut) => cut.events.map((json) => JSON.parse(json).data.n));
   return { batcher, cuts, numbers };
 }
@@ -79,13 +79,13 @@ describe('recorder | batcher flush policy', () => {
     expect(numbers()).toEqual([[1], [2]]);
   });
 
-  test('hurry(): the buffer leaves within the given time, and later events wait the full interval again', () => {
-    const { batcher, numbers } = setup();
+  test('bulk: a buffer past soonBytes leaves within soonMs, and small events afterwards wait the full interval', () => {
+    const { batcher, numbers } = setup({ soonBytes: 1_000, soonMs: 250 });
     batcher.add(event(1), 's');
-    batcher.add(event(2), 's');
-    batcher.hurry(1_000);
-    batcher.add(event(3), 's'); // joins the hurried batch without moving its deadline
-    vi.advanceTimersByTime(999);
+    vi.advanceTimersByTime(1_000);
+    batcher.add(event(2, 1_000), 's'); // a snapshot-sized event
+    batcher.add(event(3), 's'); // joins it without moving the deadline
+    vi.advanceTimersByTime(249);
     expect(numbers()).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(numbers()).toEqual([[1, 2, 3]]);
@@ -96,20 +96,19 @@ describe('recorder | batcher flush policy', () => {
     expect(numbers()).toEqual([[1, 2, 3], [4]]);
   });
 
-  test('hurry(): an earlier deadline stands, and an empty buffer stays empty', () => {
-    const { batcher, numbers } = setup();
-    batcher.hurry(1_000);
-    vi.advanceTimersByTime(10_000);
-    expect(numbers()).toEqual([]);
+  test('bulk: an earlier deadline stands, whether the age timer or an earlier bulk set it', () => {
+    const { batcher, numbers } = setup({ soonBytes: 1_000, soonMs: 250 });
     batcher.add(event(1), 's');
-    vi.advanceTimersByTime(4_500);
-    batcher.hurry(1_000); // the age timer, due in 500 ms, is sooner
-    vi.advanceTimersByTime(500);
-    expect(numbers()).toEqual([[1]]);
-    batcher.add(event(2), 's');
-    batcher.hurry(1_000);
-    batcher.hurry(3_000); // a later deadline does not postpone the hurried one
-    vi.advanceTimersByTime(1_000);
-    expect(numbers()).toEqual([[1], [2]]);
+    vi.advanceTimersByTime(4_900);
+    batcher.add(event(2, 1_000), 's'); // the age timer, due in 100 ms, is sooner than 250 ms
+    vi.advanceTimersByTime(100);
+    expect(numbers()).toEqual([[1, 2]]);
+    batcher.add(event(3, 1_000), 's');
+    vi.advanceTimersByTime(200);
+    batcher.add(event(4, 1_000), 's'); // does not push the deadline 250 ms further
+    vi.advanceTimersByTime(49);
+    expect(numbers()).toEqual([[1, 2]]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2], [3, 4]]);
   });
 });

@@ -75,6 +75,16 @@ describe('recorder | delivery in the browser', () => {
     expect(customEvents(harness, 'sl:track')).toEqual([{ name: 'leaving', props: { step: 'cart' } }]);
   });
 
+  test('a navigation sends what is buffered at once, gzipped, rather than plain on pagehide', async () => {
+    const page = await openRecording({ 'data-flush-interval-ms': '60000' });
+    await page.evaluate(() => window.Sightline!.track('before-navigation', {}));
+    expect(harness.received).toEqual([]);
+    // Same-document, so the page stays to be watched; a link or a form fires the same `navigate` event first.
+    await page.evaluate(() => history.pushState(null, '', '#next'));
+    await waitFor('the batch cut on navigate', () => customEvents(harness, 'sl:track').length > 0);
+    expect(harness.received.map((r) => r.gzipped)).toEqual([true]);
+  });
+
   test('while the server answers 503 nothing is lost or renumbered, and it all arrives once it is back', async () => {
     harness.ingestStatus = 503;
     const page = await openRecording({ 'data-flush-interval-ms': '200' });

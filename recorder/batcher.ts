@@ -8,7 +8,7 @@ import { realTimers, type Timers } from './timers.ts';
  * - within `soonMs` once it holds `soonBytes` (a full snapshot, a burst of mutations): what is still buffered when
  *   the page is left must travel as plain JSON, so the bulk should leave gzipped while there is time,
  * - when the session changes, so one batch never mixes sessions,
- * - and whenever the owner calls `cut()` (page hidden, flush(), stop()).
+ * - and whenever the owner calls `cut()` (page hidden, a navigation starting, flush(), stop()).
  * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
  */
 export interface BatchCut {

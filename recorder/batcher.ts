@@ -1,3 +1,4 @@
+import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from './constants.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 /**
@@ -5,8 +6,8 @@ import { realTimers, type Timers } from './timers.ts';
  * - when its oldest event has waited `maxAgeMs`,
  * - when it holds `maxEvents` events,
  * - before an event would take its JSON past `maxBytes` (an event larger than that travels alone, never dropped),
- * - within `soonMs` once it holds `soonBytes` (a full snapshot, a burst of mutations): what is still buffered when
- *   the page is left must travel as plain JSON, so the bulk should leave gzipped while there is time,
+ * - within BULK_BATCH_DELAY_MS once it holds BULK_BATCH_BYTES (a full snapshot, a burst of mutations): what is still
+ *   buffered when the page is left must travel as plain JSON, so the bulk should leave gzipped while there is time,
  * - when the session changes, so one batch never mixes sessions,
  * - and whenever the owner calls `cut()` (page hidden, a navigation starting, flush(), stop()).
  * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
@@ -26,10 +27,6 @@ export interface BatcherConfig {
   maxEvents: number;
   /** Uncompressed JSON per batch at most, in bytes. */
   maxBytes: number;
-  /** A buffer holding this much JSON, in bytes, is cut within `soonMs`. */
-  soonBytes: number;
-  /** How soon a buffer past `soonBytes` is cut, in ms. */
-  soonMs: number;
 }
 
 export interface Batcher {
@@ -83,8 +80,8 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
       events.push(json);
       bytes += json.length;
       if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
-      // An earlier deadline stands: the age timer may already be due sooner than soonMs.
-      else if (bytes >= config.soonBytes && timers.now() + config.soonMs < dueAt) cutWithin(config.soonMs);
+      // An earlier deadline stands: the age timer may already be due sooner.
+      else if (bytes >= BULK_BATCH_BYTES && timers.now() + BULK_BATCH_DELAY_MS < dueAt) cutWithin(BULK_BATCH_DELAY_MS);
     },
     cut,
     dispose: stopTimer,

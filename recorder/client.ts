@@ -1,6 +1,5 @@
 import type { IdentifyPayload } from '../server/protocol.ts';
 import { createBatcher } from './batcher.ts';
-import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from './constants.ts';
 import { encodeBatch } from './body.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';
 import { createReporter, guard, SightlineError } from './errors.ts';
@@ -92,13 +91,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
   const transport = createTransport(options, { ...env, report });
   const batcher = createBatcher(
-    {
-      maxAgeMs: options.flushIntervalMs,
-      maxEvents: options.maxBatchEvents,
-      maxBytes: options.maxBatchBytes,
-      soonBytes: BULK_BATCH_BYTES,
-      soonMs: BULK_BATCH_DELAY_MS,
-    },
+    { maxAgeMs: options.flushIntervalMs, maxEvents: options.maxBatchEvents, maxBytes: options.maxBatchBytes },
     (cut) => {
       const header = {
         v: 1 as const,
@@ -159,9 +152,8 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     void transport.flush();
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
-  // to gzip what is buffered, which pagehide would have to send plain.
-  const navigation = (win as { navigation?: EventTarget }).navigation;
-  if (navigation) on(navigation, ['navigate'], batcher.cut);
+  // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
+  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], batcher.cut);
   on(win, ['pagehide'], () => {
     batcher.cut();
     transport.sendOnExit();

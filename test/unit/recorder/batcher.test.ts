@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createBatcher, type BatchCut, type BatcherConfig } from '../../../recorder/batcher.ts';
+import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from '../../../recorder/constants.ts';
 
 const event = (n: number, pad = 0) => ({ type: 3, data: { n, pad: 'x'.repeat(pad) }, timestamp: n });
 
 function setup(config: Partial<BatcherConfig> = {}) {
   const cuts: BatchCut[] = [];
-  const batcher = createBatcher({ maxAgeMs: 5_000, maxEvents: 500, maxBytes: 512 * 1024, soonBytes: 16_384, soonMs: 250, ...config }, (cut) => cuts.push(cut));
+  const batcher = createBatcher({ maxAgeMs: 5_000, maxEvents: 500, maxBytes: 512 * 1024, ...config }, (cut) => cuts.push(cut));
   const numbers = () => cuts.map((cut) => cut.events.map((json) => JSON.parse(json).data.n));
   return { batcher, cuts, numbers };
 }
@@ -50,7 +51,7 @@ describe('recorder | batcher flush policy', () => {
   test('an event larger than maxBatchBytes travels alone instead of being dropped', () => {
     const { batcher, numbers } = setup({ maxBytes: 200 });
     batcher.add(event(1), 's');
-    batcher.add(event(2, 1_000), 's');
+    batcher.add(event(2, BULK_BATCH_BYTES), 's');
     batcher.add(event(3), 's');
     batcher.cut();
     expect(numbers()).toEqual([[1], [2], [3]]);
@@ -79,13 +80,13 @@ describe('recorder | batcher flush policy', () => {
     expect(numbers()).toEqual([[1], [2]]);
   });
 
-  test('bulk: a buffer past soonBytes leaves within soonMs, and small events afterwards wait the full interval', () => {
-    const { batcher, numbers } = setup({ soonBytes: 1_000, soonMs: 250 });
+  test('bulk: a buffer past BULK_BATCH_BYTES leaves within BULK_BATCH_DELAY_MS, and small events afterwards wait the full interval', () => {
+    const { batcher, numbers } = setup();
     batcher.add(event(1), 's');
     vi.advanceTimersByTime(1_000);
-    batcher.add(event(2, 1_000), 's'); // a snapshot-sized event
+    batcher.add(event(2, BULK_BATCH_BYTES), 's'); // a snapshot-sized event
     batcher.add(event(3), 's'); // joins it without moving the deadline
-    vi.advanceTimersByTime(249);
+    vi.advanceTimersByTime(BULK_BATCH_DELAY_MS - 1);
     expect(numbers()).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(numbers()).toEqual([[1, 2, 3]]);
@@ -97,15 +98,15 @@ describe('recorder | batcher flush policy', () => {
   });
 
   test('bulk: an earlier deadline stands, whether the age timer or an earlier bulk set it', () => {
-    const { batcher, numbers } = setup({ soonBytes: 1_000, soonMs: 250 });
+    const { batcher, numbers } = setup();
     batcher.add(event(1), 's');
     vi.advanceTimersByTime(4_900);
-    batcher.add(event(2, 1_000), 's'); // the age timer, due in 100 ms, is sooner than 250 ms
+    batcher.add(event(2, BULK_BATCH_BYTES), 's'); // the age timer, due in 100 ms, is sooner
     vi.advanceTimersByTime(100);
     expect(numbers()).toEqual([[1, 2]]);
-    batcher.add(event(3, 1_000), 's');
-    vi.advanceTimersByTime(200);
-    batcher.add(event(4, 1_000), 's'); // does not push the deadline 250 ms further
+    batcher.add(event(3, BULK_BATCH_BYTES), 's');
+    vi.advanceTimersByTime(BULK_BATCH_DELAY_MS - 50);
+    batcher.add(event(4, BULK_BATCH_BYTES), 's'); // does not push the deadline further
     vi.advanceTimersByTime(49);
     expect(numbers()).toEqual([[1, 2]]);
     vi.advanceTimersByTime(1);

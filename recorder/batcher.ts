@@ -1,3 +1,4 @@
+import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from './constants.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 /**
@@ -5,8 +6,10 @@ import { realTimers, type Timers } from './timers.ts';
  * - when its oldest event has waited `maxAgeMs`,
  * - when it holds `maxEvents` events,
  * - before an event would take its JSON past `maxBytes` (an event larger than that travels alone, never dropped),
+ * - within BULK_BATCH_DELAY_MS once it holds BULK_BATCH_BYTES (a full snapshot, a burst of mutations): what is still
+ *   buffered when the page is left must travel as plain JSON, so the bulk should leave gzipped while there is time,
  * - when the session changes, so one batch never mixes sessions,
- * - and whenever the owner calls `cut()` (page hidden, flush(), stop()).
+ * - and whenever the owner calls `cut()` (page hidden, a navigation starting, flush(), stop()).
  * Events are serialized once, on arrival: that measures their size and is the body's text at the same time.
  */
 export interface BatchCut {
@@ -41,10 +44,17 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
   let bytes = 0;
   let sessionId = '';
   let ageTimer: unknown;
+  let dueAt = 0;
 
   function stopTimer(): void {
     timers.clearTimeout(ageTimer);
     ageTimer = undefined;
+  }
+
+  function cutWithin(ms: number): void {
+    stopTimer();
+    dueAt = timers.now() + ms;
+    ageTimer = timers.setTimeout(cut, ms);
   }
 
   function cut(): void {
@@ -65,11 +75,13 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
       if (events.length > 0 && (eventSessionId !== sessionId || bytes + json.length > config.maxBytes)) cut();
       if (events.length === 0) {
         sessionId = eventSessionId;
-        ageTimer = timers.setTimeout(cut, config.maxAgeMs);
+        cutWithin(config.maxAgeMs);
       }
       events.push(json);
       bytes += json.length;
       if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
+      // An earlier deadline stands: the age timer may already be due sooner.
+      else if (bytes >= BULK_BATCH_BYTES && timers.now() + BULK_BATCH_DELAY_MS < dueAt) cutWithin(BULK_BATCH_DELAY_MS);
     },
     cut,
     dispose: stopTimer,

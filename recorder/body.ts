@@ -12,10 +12,11 @@ export function canGzip(): boolean {
 
 /** Gzips text with the browser's CompressionStream (also in Node 18+); the server sniffs the gzip magic bytes. */
 export async function gzip(text: string): Promise<Uint8Array> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  // From bytes, not a Blob: a Blob copies the text into the browser's blob store on the page's main thread.
+  const stream = new Response(utf8(text)).body!.pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-export function utf8(text: string): Uint8Array {
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(text);
 }

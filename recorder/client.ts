@@ -151,6 +151,9 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     batcher.cut();
     void transport.flush();
   });
+  // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
+  // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
+  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], batcher.cut);
   on(win, ['pagehide'], () => {
     batcher.cut();
     transport.sendOnExit();

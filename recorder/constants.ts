@@ -13,6 +13,14 @@ export const RETRY_AFTER_MAX_MS = 300_000;
 /** Browsers allow 64 KiB of keepalive bodies in flight per page; stay safely under it. */
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
 
+/**
+ * A buffer holding this much JSON (a full snapshot, a burst of mutations) leaves within BULK_BATCH_DELAY_MS rather
+ * than flushIntervalMs: shoppers leave most pages sooner than that, and what is still buffered on pagehide travels
+ * as plain JSON (there is no time to await gzip). What pagehide sends then stays small.
+ */
+export const BULK_BATCH_BYTES = 16_384;
+export const BULK_BATCH_DELAY_MS = 250;
+
 /** lastActivityAt is written to localStorage at most this often (mousemove fires far more often). */
 export const ACTIVITY_WRITE_INTERVAL_MS = 5_000;
 /** While this tab looks idle-expired, re-read localStorage at most this often for other tabs' activity. */

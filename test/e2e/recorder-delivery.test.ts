@@ -63,11 +63,26 @@ describe('recorder | delivery in the browser', () => {
 
   test('leaving the page sends what is still buffered (keepalive on pagehide)', async () => {
     const page = await openRecording({ 'data-flush-interval-ms': '60000' });
+    expect(harness.received).toEqual([]); // a small page's events wait out the flush interval
+    // Bulk (a large page's snapshot, a big change) does not: it leaves gzipped at once, not plain on pagehide.
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'lorem '.repeat(5_000) })));
+    await waitFor('the bulky batch', () => harness.received.length > 0);
+    expect(harness.received.map((r) => r.gzipped)).toEqual([true]);
     await page.evaluate(() => window.Sightline!.track('leaving', { step: 'cart' }));
-    expect(harness.received).toEqual([]);
+    expect(customEvents(harness, 'sl:track')).toEqual([]);
     await page.goto(harness.pageUrl('recorder-privacy.html', {}), { waitUntil: 'domcontentloaded' });
     await waitFor('the batch sent on pagehide', () => customEvents(harness, 'sl:track').length > 0);
     expect(customEvents(harness, 'sl:track')).toEqual([{ name: 'leaving', props: { step: 'cart' } }]);
+  });
+
+  test('a navigation sends what is buffered at once, gzipped, rather than plain on pagehide', async () => {
+    const page = await openRecording({ 'data-flush-interval-ms': '60000' });
+    await page.evaluate(() => window.Sightline!.track('before-navigation', {}));
+    expect(harness.received).toEqual([]);
+    // Same-document, so the page stays to be watched; a link or a form fires the same `navigate` event first.
+    await page.evaluate(() => history.pushState(null, '', '#next'));
+    await waitFor('the batch cut on navigate', () => customEvents(harness, 'sl:track').length > 0);
+    expect(harness.received.map((r) => r.gzipped)).toEqual([true]);
   });
 
   test('while the server answers 503 nothing is lost or renumbered, and it all arrives once it is back', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createBatcher, type BatchCut, type BatcherConfig } from '../../../recorder/batcher.ts';
+import { BULK_BATCH_BYTES, BULK_BATCH_DELAY_MS } from '../../../recorder/constants.ts';
 
 const event = (n: number, pad = 0) => ({ type: 3, data: { n, pad: 'x'.repeat(pad) }, timestamp: n });
 
@@ -50,7 +51,7 @@ describe('recorder | batcher flush policy', () => {
   test('an event larger than maxBatchBytes travels alone instead of being dropped', () => {
     const { batcher, numbers } = setup({ maxBytes: 200 });
     batcher.add(event(1), 's');
-    batcher.add(event(2, 1_000), 's');
+    batcher.add(event(2, BULK_BATCH_BYTES), 's');
     batcher.add(event(3), 's');
     batcher.cut();
     expect(numbers()).toEqual([[1], [2], [3]]);
@@ -77,5 +78,38 @@ describe('recorder | batcher flush policy', () => {
     expect(numbers()).toEqual([[1]]);
     vi.advanceTimersByTime(1);
     expect(numbers()).toEqual([[1], [2]]);
+  });
+
+  test('bulk: a buffer past BULK_BATCH_BYTES leaves within BULK_BATCH_DELAY_MS, and small events afterwards wait the full interval', () => {
+    const { batcher, numbers } = setup();
+    batcher.add(event(1), 's');
+    vi.advanceTimersByTime(1_000);
+    batcher.add(event(2, BULK_BATCH_BYTES), 's'); // a snapshot-sized event
+    batcher.add(event(3), 's'); // joins it without moving the deadline
+    vi.advanceTimersByTime(BULK_BATCH_DELAY_MS - 1);
+    expect(numbers()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2, 3]]);
+    batcher.add(event(4), 's');
+    vi.advanceTimersByTime(4_999);
+    expect(numbers()).toEqual([[1, 2, 3]]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2, 3], [4]]);
+  });
+
+  test('bulk: an earlier deadline stands, whether the age timer or an earlier bulk set it', () => {
+    const { batcher, numbers } = setup();
+    batcher.add(event(1), 's');
+    vi.advanceTimersByTime(4_900);
+    batcher.add(event(2, BULK_BATCH_BYTES), 's'); // the age timer, due in 100 ms, is sooner
+    vi.advanceTimersByTime(100);
+    expect(numbers()).toEqual([[1, 2]]);
+    batcher.add(event(3, BULK_BATCH_BYTES), 's');
+    vi.advanceTimersByTime(BULK_BATCH_DELAY_MS - 50);
+    batcher.add(event(4, BULK_BATCH_BYTES), 's'); // does not push the deadline further
+    vi.advanceTimersByTime(49);
+    expect(numbers()).toEqual([[1, 2]]);
+    vi.advanceTimersByTime(1);
+    expect(numbers()).toEqual([[1, 2], [3, 4]]);
   });
 });

@@ -177,7 +177,8 @@ export function createSqliteStore(db: Database): Store {
       if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
       if (derive) {
         const { projectId, sessionId, windowId, seq, events } = chunk;
-        derived.write({ projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs }, derive);
+        const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
+        derived.write(stored, derive);
       }
       return 'stored' as const;
     },

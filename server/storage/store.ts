@@ -53,6 +53,11 @@ export interface ReplayLinkQuery {
 }
 
 const gzipAsync = promisify(gzip);
+/**
+ * zlib level of stored chunks. On recorder JSON, level 3 costs about a quarter less CPU than the default 6 for 7 %
+ * more bytes (the bench's 10-minute shopper: 134 KB against 125 KB of 751 KB raw; 75 µs against 104 µs a chunk).
+ */
+export const STORED_CHUNK_GZIP_LEVEL = 3;
 const gunzipAsync = promisify(gunzip);
 
 export interface EventsQuery {
@@ -202,7 +207,7 @@ export function createSqliteStore(db: Database): Store {
     async saveChunk(chunk, summarize, derive) {
       const json = JSON.stringify(chunk.events);
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
-      const eventsGz = await gzipAsync(json);
+      const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
       return saveInTransaction.immediate(chunk, eventsGz, Buffer.byteLength(json), summarize, derive);
     },
 

@@ -18,6 +18,7 @@ import { createDerivedWriter } from './derived-writes.ts';
 import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
 import { createFunnelTimelineQueries, type FunnelLabelQuery } from './funnel-timelines.ts';
 import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
@@ -141,6 +142,7 @@ export function createSqliteStore(db: Database): Store {
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const chunkWrites = createGroupCommit(db);
 
   const saveInTransaction = db.transaction(
     (
@@ -208,7 +210,7 @@ export function createSqliteStore(db: Database): Store {
       const json = JSON.stringify(chunk.events);
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
-      return saveInTransaction.immediate(chunk, eventsGz, Buffer.byteLength(json), summarize, derive);
+      return chunkWrites.run(() => saveInTransaction(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
     },
 
     async listSessions(filter) {

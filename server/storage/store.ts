@@ -168,25 +168,28 @@ export function createSqliteStore(db: Database): Store {
       });
       // A re-sent batch: the first copy already updated the session, so nothing else may change.
       if (!inserted) return 'duplicate' as const;
-      sessions.apply(
-        {
-          id: chunk.sessionId,
-          projectId: chunk.projectId,
-          browser: chunk.browser,
-          os: chunk.os,
-          now: chunk.receivedAt,
-          delta,
-        },
-        chunk.windowId,
-      );
-      customEvents.insertAll(chunk.sessionId, chunk.windowId, delta.customEvents);
-      // A backend may report an order before the shopper's first batch arrives.
-      if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
-      if (derive) {
-        const { projectId, sessionId, windowId, seq, events } = chunk;
-        const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
-        derived.write(stored, derive);
-      }
+      // One repack of the session's funnel timeline for the whole chunk, however many views and tracked events it adds.
+      funnelTimelines.repackOnceAfter(chunk.sessionId, () => {
+        sessions.apply(
+          {
+            id: chunk.sessionId,
+            projectId: chunk.projectId,
+            browser: chunk.browser,
+            os: chunk.os,
+            now: chunk.receivedAt,
+            delta,
+          },
+          chunk.windowId,
+        );
+        customEvents.insertAll(chunk.sessionId, chunk.windowId, delta.customEvents);
+        // A backend may report an order before the shopper's first batch arrives.
+        if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
+        if (derive) {
+          const { projectId, sessionId, windowId, seq, events } = chunk;
+          const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
+          derived.write(stored, derive);
+        }
+      });
       return 'stored' as const;
     },
   );

@@ -5,6 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import { dayOf } from '../analytics/heatmap-grid.ts';
 import type { RecordedEvent } from '../protocol.ts';
+import { ChunkEventCache } from './chunk-event-cache.ts';
 import { createChunkQueries } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import type { Database } from './db.ts';
@@ -26,6 +27,9 @@ export interface StoredChunkInfo {
   events: RecordedEvent[];
   firstTs: number;
   lastTs: number;
+  /** The events as stored, compressed, and their JSON's length in bytes: the chunk is cached as the next batches' context. */
+  eventsGz: Buffer;
+  rawBytes: number;
 }
 
 export function createDerivedWriter(db: Database) {
@@ -38,6 +42,7 @@ export function createDerivedWriter(db: Database) {
   const carries = createWindowCarryQueries(db);
   const sessionMoves = createSessionMoveQueries(db);
   const outbox = createOutboxQueries(db);
+  const decoded = new ChunkEventCache();
 
   function writeRows(chunk: StoredChunkInfo, derived: DerivedChunk, stored: StoredCarry | undefined, tally: CellTally) {
     const { projectId, sessionId, windowId } = chunk;
@@ -80,9 +85,16 @@ export function createDerivedWriter(db: Database) {
 
   /** The window's events of every stored chunk with an event time in [from, to], the new chunk's from memory. */
   function contextEvents(chunk: StoredChunkInfo, from: number, to: number): RecordedEvent[] {
+    const { sessionId, windowId } = chunk;
     const events: RecordedEvent[] = [];
-    for (const { seq, eventsGz } of chunks.overlapping(chunk.sessionId, chunk.windowId, from, to)) {
-      const part = seq === chunk.seq ? chunk.events : (JSON.parse(gunzipSync(eventsGz).toString('utf8')) as RecordedEvent[]);
+    for (const { seq, eventsGz } of chunks.overlapping(sessionId, windowId, from, to)) {
+      let part = seq === chunk.seq ? chunk.events : decoded.get(sessionId, windowId, seq, eventsGz);
+      if (!part) {
+        const json = gunzipSync(eventsGz);
+        const parsed = JSON.parse(json.toString('utf8')) as RecordedEvent[];
+        decoded.put(sessionId, windowId, seq, { eventsGz, events: parsed, rawBytes: json.byteLength });
+        part = parsed;
+      }
       for (const event of part) events.push(event);
     }
     return events;
@@ -135,6 +147,10 @@ export function createDerivedWriter(db: Database) {
       writeRows(chunk, derivation.rows(stored?.carry ?? null), stored, tally);
       refreshSignals(chunk, derivation, stored?.carry.lastTs ?? null, tally);
       heatmaps.apply(tally);
+      // The events as received equal the stored JSON parsed again: they were parsed from JSON, and sanitizing only
+      // replaces or removes values.
+      const { sessionId, windowId, seq, events, eventsGz, rawBytes } = chunk;
+      decoded.put(sessionId, windowId, seq, { eventsGz, events, rawBytes });
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Reads the packed funnel timelines (migration 6 keeps them with triggers) for the funnel query and the session
+ * Reads the packed funnel timelines (migrations 10 and 11 keep them with triggers) for the funnel query and the session
  * list's funnel filter. Everything crosses from SQLite in one row: the per-session overhead of returning rows would
  * cost more than the funnel itself.
  */
@@ -61,7 +61,26 @@ export function createFunnelTimelineQueries(db: Database) {
     };
   });
 
+  const defer = db.prepare<[string]>('INSERT INTO funnel_refresh_deferred (session_id) VALUES (?)');
+  const refreshDirty = db.prepare<[string]>(
+    'INSERT INTO funnel_timeline_refresh SELECT session_id FROM funnel_refresh_deferred WHERE session_id = ? AND dirty',
+  );
+  const undefer = db.prepare<[string]>('DELETE FROM funnel_refresh_deferred WHERE session_id = ?');
+
   return {
+    /**
+     * Runs `write` (inside the caller's transaction) with the session's timeline repacked once after it, not after
+     * each page view or tracked event it writes (migration 11). Should `write` throw, the caller's transaction
+     * rolls the deferral back with everything else.
+     */
+    repackOnceAfter<T>(sessionId: string, write: () => T): T {
+      defer.run(sessionId);
+      const result = write();
+      refreshDirty.run(sessionId);
+      undefer.run(sessionId);
+      return result;
+    },
+
     /** The packed timelines of the sessions in range, with the labels the steps can match. */
     read(range: SessionRange, query: FunnelLabelQuery): PackedTimelines {
       return read(range, query);

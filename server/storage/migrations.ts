@@ -592,4 +592,40 @@ export const migrations: readonly string[] = [
   INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, count(*) FROM funnel_entry_sources GROUP BY kind, text;
   INSERT INTO funnel_timeline_refresh SELECT DISTINCT session_id FROM funnel_entry_sources;
   `,
+
+  // 11: ingest repacks a session's funnel timeline once per chunk, not once per page view or tracked event it stores
+  // (each repack reads the whole session's timeline, so a chunk of n entries cost n repacks). While a session id is
+  // in funnel_refresh_deferred, the row triggers of migration 10 still count labels but only mark the session dirty;
+  // the writer that put it there repacks a dirty session and removes the row in the same transaction
+  // (server/storage/funnel-timelines.ts). Other writers never defer, so their rows are repacked as before.
+  `
+  CREATE TABLE funnel_refresh_deferred (
+    session_id TEXT PRIMARY KEY,
+    dirty INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+
+  DROP TRIGGER funnel_page_view_inserted;
+  CREATE TRIGGER funnel_page_view_inserted AFTER INSERT ON page_views WHEN NEW.url <> '' BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, 1 FROM funnel_entry_sources WHERE kind = 0 AND id = NEW.id
+      ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    UPDATE funnel_refresh_deferred SET dirty = 1 WHERE session_id = NEW.session_id;
+    INSERT INTO funnel_timeline_refresh SELECT NEW.session_id
+      WHERE NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = NEW.session_id);
+  END;
+  DROP TRIGGER funnel_page_view_renamed;
+  CREATE TRIGGER funnel_page_view_renamed AFTER UPDATE OF url ON page_views WHEN OLD.url <> NEW.url BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, 1 FROM funnel_entry_sources WHERE kind = 0 AND id = NEW.id
+      ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    UPDATE funnel_refresh_deferred SET dirty = 1 WHERE session_id = NEW.session_id;
+    INSERT INTO funnel_timeline_refresh SELECT NEW.session_id
+      WHERE NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = NEW.session_id);
+  END;
+  DROP TRIGGER funnel_event_inserted;
+  CREATE TRIGGER funnel_event_inserted AFTER INSERT ON custom_events WHEN NEW.tag = 'sl:track' BEGIN
+    INSERT INTO funnel_labels (kind, text, uses) VALUES (1, NEW.name, 1) ON CONFLICT (kind, text) DO UPDATE SET uses = uses + 1;
+    UPDATE funnel_refresh_deferred SET dirty = 1 WHERE session_id = NEW.session_id;
+    INSERT INTO funnel_timeline_refresh SELECT NEW.session_id
+      WHERE NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = NEW.session_id);
+  END;
+  `,
 ];

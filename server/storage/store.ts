@@ -18,6 +18,7 @@ import { createDerivedWriter } from './derived-writes.ts';
 import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
 import { createFunnelTimelineQueries, type FunnelLabelQuery } from './funnel-timelines.ts';
 import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
@@ -53,6 +54,11 @@ export interface ReplayLinkQuery {
 }
 
 const gzipAsync = promisify(gzip);
+/**
+ * zlib level of stored chunks. On recorder JSON, level 3 costs about a quarter less CPU than the default 6 for 7 %
+ * more bytes (the bench's 10-minute shopper: 134 KB against 125 KB of 751 KB raw; 75 µs against 104 µs a chunk).
+ */
+const STORED_CHUNK_GZIP_LEVEL = 3;
 const gunzipAsync = promisify(gunzip);
 
 export interface EventsQuery {
@@ -136,31 +142,34 @@ export function createSqliteStore(db: Database): Store {
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const chunkWrites = createGroupCommit(db);
 
-  const saveInTransaction = db.transaction(
-    (
-      chunk: ChunkWrite,
-      eventsGz: Buffer,
-      rawBytes: number,
-      summarize: (carry: SessionCarry) => SessionDelta,
-      derive: ChunkDerivation | undefined,
-    ) => {
-      const existing = sessions.carry(chunk.sessionId);
-      if (existing && existing.projectId !== chunk.projectId) return 'project_mismatch' as const;
-      const delta = summarize({ lastInputTs: existing?.lastInputTs ?? null });
-      const inserted = chunks.insert({
-        sessionId: chunk.sessionId,
-        windowId: chunk.windowId,
-        seq: chunk.seq,
-        firstTs: delta.firstTs,
-        lastTs: delta.lastTs,
-        eventCount: chunk.events.length,
-        rawBytes,
-        eventsGz,
-        receivedAt: chunk.receivedAt,
-      });
-      // A re-sent batch: the first copy already updated the session, so nothing else may change.
-      if (!inserted) return 'duplicate' as const;
+  // Runs in its own savepoint of a group commit (group-commit.ts), so a batch that throws leaves nothing behind.
+  function saveChunkRows(
+    chunk: ChunkWrite,
+    eventsGz: Buffer,
+    rawBytes: number,
+    summarize: (carry: SessionCarry) => SessionDelta,
+    derive: ChunkDerivation | undefined,
+  ): ChunkOutcome {
+    const existing = sessions.carry(chunk.sessionId);
+    if (existing && existing.projectId !== chunk.projectId) return 'project_mismatch';
+    const delta = summarize({ lastInputTs: existing?.lastInputTs ?? null });
+    const inserted = chunks.insert({
+      sessionId: chunk.sessionId,
+      windowId: chunk.windowId,
+      seq: chunk.seq,
+      firstTs: delta.firstTs,
+      lastTs: delta.lastTs,
+      eventCount: chunk.events.length,
+      rawBytes,
+      eventsGz,
+      receivedAt: chunk.receivedAt,
+    });
+    // A re-sent batch: the first copy already updated the session, so nothing else may change.
+    if (!inserted) return 'duplicate';
+    // One repack of the session's funnel timeline for the whole chunk, however many views and tracked events it adds.
+    funnelTimelines.repackOnceAfter(chunk.sessionId, () => {
       sessions.apply(
         {
           id: chunk.sessionId,
@@ -177,11 +186,12 @@ export function createSqliteStore(db: Database): Store {
       if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
       if (derive) {
         const { projectId, sessionId, windowId, seq, events } = chunk;
-        derived.write({ projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs }, derive);
+        const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
+        derived.write(stored, derive);
       }
-      return 'stored' as const;
-    },
-  );
+    });
+    return 'stored';
+  }
 
   return {
     ...createSqliteDataStore(db),
@@ -201,8 +211,8 @@ export function createSqliteStore(db: Database): Store {
     async saveChunk(chunk, summarize, derive) {
       const json = JSON.stringify(chunk.events);
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
-      const eventsGz = await gzipAsync(json);
-      return saveInTransaction.immediate(chunk, eventsGz, Buffer.byteLength(json), summarize, derive);
+      const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
+      return chunkWrites.run(() => saveChunkRows(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
     },
 
     async listSessions(filter) {

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, test } from 'vitest';
 import { matchesPagePattern } from '../../../../server/analytics/page-key.ts';
 import { openDatabase, type Database } from '../../../../server/storage/db.ts';
+import { createFunnelTimelineQueries } from '../../../../server/storage/funnel-timelines.ts';
 import { migrations } from '../../../../server/storage/migrations.ts';
 import { EVENT_NAMES, PATHS, pick, randomInt, seededRandom } from '../../../helpers/random-funnels.ts';
 
@@ -90,6 +91,44 @@ describe('storage | funnel timelines', () => {
     expect(expected.timelines.length).toBeGreaterThan(30);
     expect(expected.timelines.find((timeline) => timeline.session_id === 's0')).toMatchObject({ started_at: 1_600_000_000_000, device: 'mobile' });
     expect(readBack(backfilled)).toEqual(expected);
+  });
+
+  test('writes repacked once per chunk leave the same timelines and labels as row by row', () => {
+    /** Chunks of random sessions: views, tracked and other events, a view named in a later chunk, empty chunks. */
+    const writeChunks = (db: Database, chunk: (sessionId: string, write: () => void) => void) => {
+      const write = writer(db);
+      const random = seededRandom(11);
+      for (let index = 0; index < 30; index++) {
+        const id = `s${index}`;
+        const start = 1_700_000_000_000 + randomInt(random, 0, 100) * 1000;
+        write.session(id, start);
+        let unnamed: number | null = null;
+        for (let seq = randomInt(random, 1, 4); seq > 0; seq--) {
+          chunk(id, () => {
+            if (unnamed !== null) write.rename(unnamed, `https://shop.test${pick(random, PATHS)}`);
+            unnamed = null;
+            for (let entry = randomInt(random, 0, 6); entry > 0; entry--) {
+              const ts = start + randomInt(random, 0, 10) * 500;
+              const choice = random();
+              if (choice < 0.5) write.view(id, ts, `https://shop.test${pick(random, PATHS)}`);
+              else if (choice < 0.8) write.event(id, ts, pick(random, EVENT_NAMES));
+              else if (choice < 0.9) write.event(id, ts, 'ignored', 'sl:identify');
+              else unnamed = write.view(id, ts, '');
+            }
+          });
+        }
+      }
+    };
+    const rowByRow = openDatabase(':memory:');
+    writeChunks(rowByRow, (_sessionId, write) => rowByRow.transaction(write)());
+    const perChunk = openDatabase(':memory:');
+    const timelines = createFunnelTimelineQueries(perChunk);
+    writeChunks(perChunk, (sessionId, write) => perChunk.transaction(() => timelines.repackOnceAfter(sessionId, write))());
+
+    const expected = readBack(rowByRow);
+    expect(expected.timelines.length).toBeGreaterThan(20);
+    expect(readBack(perChunk)).toEqual(expected);
+    expect(perChunk.prepare('SELECT count(*) FROM funnel_refresh_deferred').pluck().get()).toBe(0);
   });
 
   test('entries are in time order, page views before tracked events at equal times, then as stored', () => {

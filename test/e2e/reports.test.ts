@@ -168,4 +168,29 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     expect(await distinctColours(page, await page.screenshot({ path: 'test-results/metrics.png', fullPage: true }))).toBeGreaterThan(20);
     await page.close();
   }, 60_000);
+
+  test.each([
+    ['#/forms', 'forms', '/api/forms'],
+    ['#/metrics', 'metrics', '/api/metrics'],
+  ])('%s: a failed load shows the error, and Retry loads it again', async (hash, testid, route) => {
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await server.signIn(page.context());
+    let refused = 0;
+    await page.route(`**${route}*`, async (request) => {
+      if (refused++ === 0) {
+        await request.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Down for a moment' } }) });
+      } else {
+        await request.continue();
+      }
+    });
+    await page.goto(`${server.url}/${hash}`, { waitUntil: 'domcontentloaded' });
+    const section = page.locator(`[data-testid="${testid}"]`);
+    await page.locator(`[data-testid="${testid}"][data-state="error"]`).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId(`${testid}-error`).innerText()).toContain('Down for a moment');
+    await page.getByTestId('retry').click();
+    await page.locator(`[data-testid="${testid}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+    expect(refused).toBe(2);
+    expect(await section.getAttribute('data-state')).toBe('ready');
+    await page.close();
+  }, 60_000);
 });

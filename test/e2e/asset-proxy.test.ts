@@ -12,28 +12,23 @@ import { ingest, makeBatch, newId } from '../api/support.ts';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
-import { el, text } from '../helpers/snapshot-nodes.ts';
+import { documentOf, el, text } from '../helpers/snapshot-nodes.ts';
 
 const T0 = Date.now() - 60_000;
 /** How long after the page has rebuilt the test waits for any late asset request before counting, ms. */
 const SETTLE_MS = 1_500;
 
 function productPage(assetHost: string): RecordedEvent[] {
-  const document = {
-    type: 0,
-    id: 1,
-    childNodes: [
-      { type: 1, name: 'html', publicId: '', systemId: '', id: 2 },
-      el(3, 'html', {}, [
-        el(4, 'head', {}, [el(5, 'link', { rel: 'stylesheet', href: `${assetHost}/site.css` })]),
-        el(6, 'body', { style: 'margin:0' }, [
-          el(7, 'img', { id: 'shirt', src: `${assetHost}/shirt.png`, width: '120', height: '120' }),
-          el(8, 'div', { class: 'banner' }),
-          el(9, 'p', {}, [text(10, 'Blue shirt')]),
-        ]),
+  const document = documentOf(
+    el(3, 'html', {}, [
+      el(4, 'head', {}, [el(5, 'link', { rel: 'stylesheet', href: `${assetHost}/site.css` })]),
+      el(6, 'body', { style: 'margin:0' }, [
+        el(7, 'img', { id: 'shirt', src: `${assetHost}/shirt.png`, width: '120', height: '120' }),
+        el(8, 'div', { class: 'banner' }),
+        el(9, 'p', {}, [text(10, 'Blue shirt')]),
       ]),
-    ],
-  };
+    ]),
+  );
   return [
     { type: 4, data: { href: 'https://shop.example/product/blue-shirt', width: 1024, height: 768 }, timestamp: T0 },
     { type: 2, data: { node: document, initialOffset: { left: 0, top: 0 } }, timestamp: T0 + 10 },

@@ -12,7 +12,7 @@ import { ingest, makeBatch, newId } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
+import { documentOf, el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const CORPUS_STREAM = 'rrweb-fixtures/input.json';
 const PAGE_KEY = '/csp-page';
@@ -20,20 +20,15 @@ const T0 = Date.now() - 60_000;
 
 /** A product page whose picture lives on `imageUrl`, with one click on its button (for the heatmap). */
 function pageWithForeignImage(imageUrl: string): RecordedEvent[] {
-  const document = {
-    type: 0,
-    id: 1,
-    childNodes: [
-      { type: 1, name: 'html', publicId: '', systemId: '', id: 2 },
-      el(3, 'html', {}, [
-        el(4, 'head'),
-        el(5, 'body', { style: 'margin:0' }, [
-          el(6, 'img', { src: imageUrl, width: '200', height: '100' }),
-          el(7, 'button', { id: 'buy', style: 'width:200px;height:60px' }, [text(8, 'Buy')]),
-        ]),
+  const document = documentOf(
+    el(3, 'html', {}, [
+      el(4, 'head'),
+      el(5, 'body', { style: 'margin:0' }, [
+        el(6, 'img', { src: imageUrl, width: '200', height: '100' }),
+        el(7, 'button', { id: 'buy', style: 'width:200px;height:60px' }, [text(8, 'Buy')]),
       ]),
-    ],
-  };
+    ]),
+  );
   const click = { selector: '#buy', tag: 'button', ox: 0.5, oy: 0.5, x: 100, y: 130, vw: 1280, vh: 800, dw: 1280, dh: 800 };
   return [
     { type: 4, data: { href: `https://shop.example${PAGE_KEY}`, width: 1280, height: 800 }, timestamp: T0 },

@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../server/protocol.ts';
 import { ingest, makeBatch, newId, readAllEvents } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
+import { documentOf, el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const MARKER = 'PWNED-MARKER';
 const T0 = 1_700_000_000_000;
@@ -22,31 +22,26 @@ const svg = (node: Node): Node => ({ ...node, isSVG: true });
 /** The forged recording; `hit(tag)` is a URL on the test host naming the payload that called it. */
 function forgedRecording(hit: (tag: string) => string): RecordedEvent[] {
   const run = (tag: string) => `alert('${MARKER}');console.log('${MARKER} ${tag}');fetch('${hit(tag)}')`;
-  const document = {
-    type: 0,
-    id: 1,
-    childNodes: [
-      { type: 1, name: 'html', publicId: '', systemId: '', id: 2 },
-      el(3, 'html', {}, [
-        el(4, 'head', {}, [
-          el(5, 'meta', { 'http-equiv': 'refresh', content: `1;url=${hit('meta-refresh')}` }),
-          el(6, 'base', { href: hit('base') }),
-          el(7, 'script', {}, [text(8, run('head-script'))]),
-          el(9, 'script', { src: hit('script-src') }),
-        ]),
-        el(10, 'body', { onload: run('body-onload') }, [
-          el(11, 'a', { id: 'pay', href: `javascript:${run('javascript-href')}` }, [text(12, 'Pay now')]),
-          el(13, 'img', { src: '/no-such-image.png', onerror: run('img-onerror') }),
-          el(14, 'iframe', { srcdoc: `<script>${run('iframe-srcdoc')}</script>` }),
-          el(15, 'iframe', { src: `data:text/html,<script>${run('iframe-data-url')}</script>` }),
-          el(16, 'form', { action: `javascript:${run('form-action')}` }, [el(17, 'button', { formaction: `javascript:${run('formaction')}` })]),
-          svg(el(18, 'svg', {}, [svg(el(19, 'script', {}, [text(20, run('svg-script'))])), svg(el(21, 'a', { 'xlink:href': `javascript:${run('xlink')}` }))])),
-          el(22, 'div', { style: `background:url("javascript:${run('css-url')}")`, onmouseover: run('onmouseover') }, [text(23, 'Hover me')]),
-          el(24, 'p', {}, [text(25, 'Harmless text')]),
-        ]),
+  const document = documentOf(
+    el(3, 'html', {}, [
+      el(4, 'head', {}, [
+        el(5, 'meta', { 'http-equiv': 'refresh', content: `1;url=${hit('meta-refresh')}` }),
+        el(6, 'base', { href: hit('base') }),
+        el(7, 'script', {}, [text(8, run('head-script'))]),
+        el(9, 'script', { src: hit('script-src') }),
       ]),
-    ],
-  };
+      el(10, 'body', { onload: run('body-onload') }, [
+        el(11, 'a', { id: 'pay', href: `javascript:${run('javascript-href')}` }, [text(12, 'Pay now')]),
+        el(13, 'img', { src: '/no-such-image.png', onerror: run('img-onerror') }),
+        el(14, 'iframe', { srcdoc: `<script>${run('iframe-srcdoc')}</script>` }),
+        el(15, 'iframe', { src: `data:text/html,<script>${run('iframe-data-url')}</script>` }),
+        el(16, 'form', { action: `javascript:${run('form-action')}` }, [el(17, 'button', { formaction: `javascript:${run('formaction')}` })]),
+        svg(el(18, 'svg', {}, [svg(el(19, 'script', {}, [text(20, run('svg-script'))])), svg(el(21, 'a', { 'xlink:href': `javascript:${run('xlink')}` }))])),
+        el(22, 'div', { style: `background:url("javascript:${run('css-url')}")`, onmouseover: run('onmouseover') }, [text(23, 'Hover me')]),
+        el(24, 'p', {}, [text(25, 'Harmless text')]),
+      ]),
+    ]),
+  );
   return [
     { type: 4, data: { href: 'https://shop.example/checkout', width: 1024, height: 768 }, timestamp: T0 },
     { type: 2, data: { node: document, initialOffset: { left: 0, top: 0 } }, timestamp: T0 + 10 },

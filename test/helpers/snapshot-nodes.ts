@@ -1,4 +1,7 @@
-/** Hand-built rrweb snapshot nodes for tests that forge recordings (serialized node types 2 element, 3 text). */
+/**
+ * Hand-built rrweb snapshot nodes for tests that forge recordings (serialized node types 0 document, 1 doctype,
+ * 2 element, 3 text).
+ */
 
 export type SnapshotNode = Record<string, unknown>;
 
@@ -14,4 +17,11 @@ export const text = (id: number, textContent: string, extra: SnapshotNode = {}):
   textContent,
   id,
   ...extra,
+});
+
+/** A standards-mode document (id 1, its doctype id 2) holding `html`, as a full snapshot's `node`. */
+export const documentOf = (html: SnapshotNode): SnapshotNode => ({
+  type: 0,
+  id: 1,
+  childNodes: [{ type: 1, name: 'html', publicId: '', systemId: '', id: 2 }, html],
 });

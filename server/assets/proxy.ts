@@ -6,8 +6,8 @@
  */
 import type { AssetProxyConfig } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
-import type { OutboundPolicy } from '../outbound/policy.ts';
 import { sanitizeCss } from '../ingest/sanitize.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { AssetStore, CachedAsset, ProjectAssetPolicy } from '../storage/asset-store.ts';
 import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';
 import { CSS_TYPE } from './content-types.ts';

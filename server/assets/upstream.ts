@@ -6,7 +6,7 @@
  */
 import { HttpError } from '../http/errors.ts';
 import { OutboundRefused, type OutboundPolicy } from '../outbound/policy.ts';
-import type { OutboundResponse } from '../outbound/request.ts';
+import { failureDetail, type OutboundResponse } from '../outbound/request.ts';
 import { parseAssetUrl } from './asset-urls.ts';
 import { decideType, sniffType } from './content-types.ts';
 
@@ -117,9 +117,7 @@ export async function fetchAsset(url: URL, isAllowed: (url: URL) => boolean, out
     if (error instanceof HttpError) throw error;
     if (error instanceof OutboundRefused) throw refusalError(error);
     if (deadline.signal.aborted) throw new HttpError(504, 'asset_timeout', `${url.href} did not answer within ${limits.timeoutMs} ms`);
-    // A system error's code (ECONNREFUSED, ECONNRESET) only: only public hosts are ever connected to, but the message would repeat address and port.
-    const reason = (error as { code?: unknown } | null)?.code ?? (error instanceof Error ? error.message : String(error));
-    throw upstreamError('asset_unreachable', `${url.href} could not be fetched: ${String(reason)}`);
+    throw upstreamError('asset_unreachable', `${url.href} could not be fetched: ${failureDetail(error)}`);
   } finally {
     clearTimeout(timer);
     // Whatever is still open (a body left unread on an error path) is closed with the exchange.

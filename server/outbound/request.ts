@@ -48,6 +48,15 @@ function pinnedLookup(addresses: readonly PinnedAddress[]): LookupFunction {
   };
 }
 
+/**
+ * What to log about a request that got no answer: a system error's code (ECONNREFUSED, ECONNRESET), else its
+ * message. Not the message of a system error, which repeats the address and port.
+ */
+export function failureDetail(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return String(code ?? (error instanceof Error ? error.message : error));
+}
+
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -13,6 +13,7 @@
  */
 import type { WebhookConfig } from '../config.ts';
 import { OutboundRefused, type OutboundPolicy } from '../outbound/policy.ts';
+import { failureDetail } from '../outbound/request.ts';
 import type { ClaimedDelivery, WebhookStore } from '../storage/webhook-store.ts';
 import { nextAttemptAt } from './backoff.ts';
 import { webhookBody } from './payload.ts';
@@ -54,10 +55,7 @@ function failureReason(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   if (error instanceof Error && error.name === 'AbortError') return 'cut short: the server was stopping';
   if (error instanceof OutboundRefused) return `not sent, ${error.code}: ${error.message}`.slice(0, 500);
-  // A system error's code (ECONNREFUSED) says enough; its message would repeat the address and port.
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = code ?? (error instanceof Error ? error.message : String(error));
-  return `request failed: ${String(detail)}`.slice(0, 500);
+  return `request failed: ${failureDetail(error)}`.slice(0, 500);
 }
 
 export function createWebhookDispatcher(store: WebhookStore, options: DispatcherOptions): WebhookDispatcher {

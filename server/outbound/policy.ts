@@ -6,7 +6,7 @@
  * caller that follows one asks the policy again for the next URL.
  */
 import { lookup } from 'node:dns/promises';
-import { addressKind, parseIp, type AddressKind } from './addresses.ts';
+import { addressKind, parseIp, type AddressKind, type IpAddress } from './addresses.ts';
 import { allowsAddress, allowsHost, normalHostName, parseAllowList } from './allow-list.ts';
 import { sendPinned, type OutboundRequestInit, type OutboundResponse, type PinnedAddress } from './request.ts';
 
@@ -98,17 +98,12 @@ export function createOutboundPolicy({ allow = [], resolve = systemResolver, res
     const name = normalHostName(host);
     const literal = parseIp(host) !== undefined;
     const answers = literal ? [host] : LOOPBACK_NAME.test(name) ? LOOPBACK_ADDRESSES : await resolveWithin(resolve, host, resolveTimeoutMs, signal);
-    const addresses: PinnedAddress[] = [];
-    for (const answer of answers) {
-      const ip = parseIp(answer);
-      if (!ip) throw unresolvable(host);
-      addresses.push({ address: answer, family: ip.version });
-    }
-    if (addresses.length === 0) throw unresolvable(host);
+    const ips = answers.map((answer) => parseIp(answer));
+    if (ips.length === 0 || ips.some((ip) => ip === undefined)) throw unresolvable(host);
+    const addresses: PinnedAddress[] = answers.map((address, index) => ({ address, family: ips[index]!.version }));
     if (!literal && allowsHost(allowList, name)) return { url, addresses };
     // Every address must pass: a connection may go to any of them, so one public answer cannot vouch for the rest.
-    for (const { address } of addresses) {
-      const ip = parseIp(address)!;
+    for (const ip of ips as IpAddress[]) {
       const kind = addressKind(ip);
       if (kind !== 'public' && !allowsAddress(allowList, ip)) {
         const message = `"${host}" is or resolves to an internal address (loopback, private, link-local, shared, multicast or reserved); Sightline connects only to public addresses unless SIGHTLINE_OUTBOUND_ALLOW lists the host`;

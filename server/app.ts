@@ -15,10 +15,23 @@ import { errorMiddleware, notFound } from './http/errors.ts';
 import { rateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticRouter } from './http/static.ts';
+import { createOutboundPolicy, type OutboundPolicy } from './outbound/policy.ts';
 import type { Store } from './storage/store.ts';
 
-/** The whole HTTP application over a store; `main.ts` listens with it, tests mount it over an in-memory database. */
-export function createApp({ store, config }: { store: Store; config: Config }): express.Express {
+/**
+ * The whole HTTP application over a store; `main.ts` listens with it, tests mount it over an in-memory database.
+ * `outbound` is the policy every request to a configured URL goes through; it defaults to one over `config.outbound`
+ * (tests pass their own, with a resolver that knows their made-up host names).
+ */
+export function createApp({
+  store,
+  config,
+  outbound = createOutboundPolicy(config.outbound),
+}: {
+  store: Store;
+  config: Config;
+  outbound?: OutboundPolicy;
+}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(), rateLimits(config));
@@ -32,8 +45,8 @@ export function createApp({ store, config }: { store: Store; config: Config }): 
   app.use(settingsRouter({ store }));
   app.use(dataRouter({ store, config }));
   app.use(projectsRouter({ store }));
-  app.use(assetsRouter({ store, config }));
-  app.use(webhooksRouter({ store }));
+  app.use(assetsRouter({ store, config, outbound }));
+  app.use(webhooksRouter({ store, outbound }));
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

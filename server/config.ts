@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllowList } from './outbound/allow-list.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -71,6 +72,18 @@ export interface Config {
   sessionCloseSweepMs: number;
   /** Webhook delivery from the outbox. */
   webhooks: WebhookConfig;
+  /** Requests the server makes to configured URLs (webhooks, the asset proxy); see server/outbound/policy.ts. */
+  outbound: OutboundConfig;
+}
+
+/** What outbound requests may reach besides public addresses. */
+export interface OutboundConfig {
+  /**
+   * Host names (`hooks.internal`), wildcards (`*.corp.example`), addresses (`10.0.0.5`) and CIDR blocks
+   * (`10.0.0.0/8`, `fd00::/8`) that may be reached though they are loopback, private, link-local or otherwise not
+   * public (env SIGHTLINE_OUTBOUND_ALLOW, comma-separated). Defaults to none: only public addresses.
+   */
+  allow: string[];
 }
 
 /** Limits of the asset proxy; every upstream fetch and the cache stay inside them. */
@@ -161,6 +174,7 @@ export const defaultConfig: Config = {
     retryWindowMs: 24 * 60 * 60 * 1000,
     logRetentionMs: 30 * 24 * 60 * 60 * 1000,
   },
+  outbound: { allow: [] },
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -208,6 +222,16 @@ function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   return webhooks;
 }
 
+function loadOutboundConfig(env: NodeJS.ProcessEnv): OutboundConfig {
+  const allow = (env.SIGHTLINE_OUTBOUND_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  try {
+    parseAllowList(allow);
+  } catch (error) {
+    throw new Error(`SIGHTLINE_OUTBOUND_ALLOW: ${(error as Error).message}`);
+  }
+  return { allow };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...defaultConfig,
@@ -234,5 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: positiveInt(env, 'SIGHTLINE_SESSION_IDLE_MS', defaultConfig.sessionIdleMs),
     sessionCloseSweepMs: positiveInt(env, 'SIGHTLINE_SESSION_CLOSE_SWEEP_MS', defaultConfig.sessionCloseSweepMs),
     webhooks: loadWebhookConfig(env),
+    outbound: loadOutboundConfig(env),
   };
 }

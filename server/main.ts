@@ -1,6 +1,7 @@
 import { createApp } from './app.ts';
 import { resolveAdminToken } from './auth/admin-token.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
+import { createOutboundPolicy } from './outbound/policy.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { openDatabase } from './storage/db.ts';
 import { createSqliteStore } from './storage/store.ts';
@@ -8,7 +9,17 @@ import { createWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { resolvePublicUrl } from './webhooks/payload.ts';
 import { startSessionCloser } from './webhooks/session-closer.ts';
 
-const config = loadConfig();
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // One line naming the variable, not a stack trace: the operator's typo is not a crash in Sightline.
+    console.error(`Sightline could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 const db = openDatabase(config.dbPath);
 const store = createSqliteStore(db);
 const admin = await resolveAdminToken(config.adminToken ?? undefined, store);
@@ -17,14 +28,16 @@ config.adminToken = admin.token;
 if (admin.source === 'generated') {
   console.log(`Admin token (shown once): ${admin.token}\nKeep it: the viewer asks for it. Set SIGHTLINE_ADMIN_TOKEN to choose your own.`);
 }
-const app = createApp({ store, config });
+// One policy for every request the server makes to a configured URL: webhook deliveries and the asset proxy.
+const outbound = createOutboundPolicy(config.outbound);
+const app = createApp({ store, config, outbound });
 const stopSweeper = startRetentionSweeper(store, config.retentionSweepMs);
 const stopCloser = startSessionCloser(store, {
   idleMs: config.sessionIdleMs,
   intervalMs: config.sessionCloseSweepMs,
   logRetentionMs: config.webhooks.logRetentionMs,
 });
-const webhooks = createWebhookDispatcher(store, { ...config.webhooks, publicUrl: resolvePublicUrl(config) });
+const webhooks = createWebhookDispatcher(store, { ...config.webhooks, publicUrl: resolvePublicUrl(config), outbound });
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {

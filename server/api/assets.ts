@@ -7,8 +7,10 @@ import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { Project } from '../storage/model.ts';
 import type { ProjectAssetPolicy, Store } from '../storage/store.ts';
+import { requireReachable } from './outbound-check.ts';
 import { MAX_ALLOWED_ORIGINS, origin } from './projects.ts';
 import type { AssetSettingsResponse } from './types.ts';
 
@@ -50,9 +52,9 @@ async function settingsOf(store: Store, project: Project): Promise<AssetSettings
   return { project: projectKey, mode, origins, projectOrigins };
 }
 
-export function assetsRouter({ store, config }: { store: Store; config: Config }): Router {
+export function assetsRouter({ store, config, outbound }: { store: Store; config: Config; outbound: OutboundPolicy }): Router {
   const router = Router();
-  const proxy = createAssetProxy({ store, limits: config.assetProxy });
+  const proxy = createAssetProxy({ store, limits: config.assetProxy, outbound });
   const headers = assetHeaders(config.assetProxy.cacheTtlMs);
 
   router.get('/api/assets', async (req, res) => {
@@ -73,7 +75,11 @@ export function assetsRouter({ store, config }: { store: Store; config: Config }
     parseOrThrow(settingsQuery, req.query, 'invalid_query');
     const { mode, origins } = parseOrThrow(settingsBody, req.body, 'invalid_body');
     const project = await requestProject(req, store);
-    await store.setAssetPolicy(project.id, { mode, origins: [...new Set(origins)] });
+    const unique = [...new Set(origins)];
+    // Project (ingest) origins are not checked here: `http://localhost:3000` is a fair ingest origin while a store is
+    // developed. The proxy fetches from them too, so the policy refuses an internal one at fetch time.
+    await requireReachable(outbound, unique.map((text, index) => ({ field: `origins[${index}]`, url: new URL(text) })));
+    await store.setAssetPolicy(project.id, { mode, origins: unique });
     res.json(await settingsOf(store, project));
   });
 

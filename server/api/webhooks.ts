@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { Store } from '../storage/store.ts';
 import type { Webhook } from '../storage/webhook-store.ts';
 import { webhookEventTypes } from '../webhooks/events.ts';
+import { requireReachable } from './outbound-check.ts';
 import type { DeliveryLog, WebhookCreated, WebhookInfo, WebhookList, WebhookTestQueued } from './webhook-types.ts';
 
 /** Webhooks per project at most: each event is one delivery per subscribed webhook. */
@@ -54,7 +56,7 @@ function newSecret(): string {
  * Webhook subscriptions of the request's project: GET/POST /api/webhooks, DELETE /api/webhooks/:id,
  * POST /api/webhooks/:id/test and GET /api/webhooks/:id/deliveries.
  */
-export function webhooksRouter({ store }: { store: Store }): Router {
+export function webhooksRouter({ store, outbound }: { store: Store; outbound: OutboundPolicy }): Router {
   const router = Router();
 
   /** The webhook the path names, of the request's project; 404 otherwise (another project's is not shown either). */
@@ -78,6 +80,7 @@ export function webhooksRouter({ store }: { store: Store }): Router {
     if ((await store.countWebhooks(project.id)) >= MAX_WEBHOOKS) {
       throw new HttpError(409, 'too_many_webhooks', `A project may have ${MAX_WEBHOOKS} webhooks; delete one first`);
     }
+    await requireReachable(outbound, [{ field: 'url', url: new URL(url) }]);
     const secret = newSecret();
     const webhook = await store.createWebhook({ projectId: project.id, url, events, secret, createdAt: Date.now() });
     const body: WebhookCreated = { webhook: info(webhook), secret };

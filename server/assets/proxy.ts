@@ -7,6 +7,7 @@
 import type { AssetProxyConfig } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { sanitizeCss } from '../ingest/sanitize.ts';
+import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { AssetStore, CachedAsset, ProjectAssetPolicy } from '../storage/asset-store.ts';
 import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';
 import { CSS_TYPE } from './content-types.ts';
@@ -19,17 +20,20 @@ export interface AssetAnswer {
 }
 
 export interface AssetProxy {
-  /** The asset for the project, or an HttpError: 403 when the policy refuses it, 502/504 when the upstream fails. */
+  /** The asset for the project, or an HttpError: 403 when the project's or the outbound policy refuses it, 502/504 when the upstream fails. */
   serve(policy: ProjectAssetPolicy, url: URL): Promise<AssetAnswer>;
 }
 
 export function createAssetProxy({
   store,
   limits,
+  outbound,
   now = Date.now,
 }: {
   store: AssetStore;
   limits: AssetProxyConfig;
+  /** Every upstream request goes through it, each redirect hop included. */
+  outbound: OutboundPolicy;
   /** Clock for cache freshness, ms since epoch. Defaults to Date.now. */
   now?: () => number;
 }): AssetProxy {
@@ -37,7 +41,7 @@ export function createAssetProxy({
   const inFlight = new Map<string, Promise<CachedAsset>>();
 
   async function fetchAndCache(url: URL, allowed: ReadonlySet<string>): Promise<CachedAsset> {
-    const fetched = await fetchAsset(url, (candidate) => allowed.has(candidate.origin), limits);
+    const fetched = await fetchAsset(url, (candidate) => allowed.has(candidate.origin), outbound, limits);
     const fetchedAt = now();
     const asset: CachedAsset = { url: url.href, ...fetched, fetchedAt };
     try {

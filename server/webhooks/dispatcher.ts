@@ -1,7 +1,9 @@
 /**
  * The webhook dispatcher: claims due deliveries from the outbox with a lease, POSTs each signed event, and records
  * the answer. 2xx is delivered; anything else (another status, a redirect, a network error, no answer within the
- * timeout) is retried with exponential backoff and jitter until the retry window after the event has passed.
+ * timeout, a host the outbound policy refuses) is retried with exponential backoff and jitter until the retry window
+ * after the event has passed. Every request goes through the outbound policy, which resolves and judges the
+ * receiver's host again at each attempt: a receiver whose DNS has moved inward since it was added gets nothing.
  *
  * What "never delivered twice after a restart" means over HTTP: a delivery recorded as delivered is never sent
  * again, by this process or any later one. An HTTP sender cannot know whether a request it never got the answer
@@ -10,6 +12,8 @@
  * a receiver that skips event ids it has already handled processes every event exactly once.
  */
 import type { WebhookConfig } from '../config.ts';
+import { OutboundRefused, type OutboundPolicy } from '../outbound/policy.ts';
+import { failureDetail } from '../outbound/request.ts';
 import type { ClaimedDelivery, WebhookStore } from '../storage/webhook-store.ts';
 import { nextAttemptAt } from './backoff.ts';
 import { webhookBody } from './payload.ts';
@@ -18,8 +22,8 @@ import { signatureHeader } from './signing.ts';
 export interface DispatcherOptions extends WebhookConfig {
   /** Base URL of replay links in payloads (see resolvePublicUrl). */
   publicUrl: string;
-  /** The fetch to send with. Defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /** The only way requests leave: resolves, judges and pins each receiver's address. Required. */
+  outbound: OutboundPolicy;
   /** Clock, ms since epoch. Defaults to Date.now. */
   now?: () => number;
   /** Jitter's randomness, [0, 1). Defaults to Math.random. */
@@ -50,13 +54,11 @@ function deliveryHeaders(delivery: ClaimedDelivery, body: string, nowMs: number)
 function failureReason(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   if (error instanceof Error && error.name === 'AbortError') return 'cut short: the server was stopping';
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return `request failed: ${String(detail)}`.slice(0, 500);
+  if (error instanceof OutboundRefused) return `not sent, ${error.code}: ${error.message}`.slice(0, 500);
+  return `request failed: ${failureDetail(error)}`.slice(0, 500);
 }
 
 export function createWebhookDispatcher(store: WebhookStore, options: DispatcherOptions): WebhookDispatcher {
-  const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const inFlight = new Set<Promise<void>>();
@@ -67,16 +69,16 @@ export function createWebhookDispatcher(store: WebhookStore, options: Dispatcher
     let httpStatus: number | null = null;
     let error: string | null = null;
     try {
-      const response = await send(delivery.url, {
+      // No redirect is followed (the policy never does): the receiver is the URL the admin gave, and 3xx counts as
+      // not delivered, so a receiver cannot bounce the signed request to an address nobody checked.
+      const response = await options.outbound.request(new URL(delivery.url), {
         method: 'POST',
         headers: deliveryHeaders(delivery, body, now()),
         body,
-        // A redirect is not followed: the receiver is the URL the admin gave, and 3xx counts as not delivered.
-        redirect: 'manual',
         signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(options.timeoutMs)]),
       });
       httpStatus = response.status;
-      await response.body?.cancel().catch(() => {});
+      response.body.destroy();
     } catch (failure) {
       error = failureReason(failure, options.timeoutMs);
     }

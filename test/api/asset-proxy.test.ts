@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError } from './support.ts';
 
@@ -65,7 +66,7 @@ describe('GET /api/assets', () => {
       }
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     });
-    server = await startTestServer({ assetProxy: LIMITS });
+    server = await startTestServer({ assetProxy: LIMITS, ...ALLOW_LOCAL_RECEIVERS });
     server.db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop-2', 'Second shop', 0)").run();
     expect((await setPolicy('proxy', [cdn.url])).status).toBe(200);
   });

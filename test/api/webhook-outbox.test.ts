@@ -9,6 +9,7 @@ import { defaultConfig } from '../../server/config.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
 import { createWebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
@@ -37,7 +38,7 @@ async function deliveryCount(server: TestServer, webhookId: number): Promise<num
 
 /** Delivers everything due and returns the payloads the receiver got, in arrival order. */
 async function deliverAll(server: TestServer, receiver: WebhookReceiver): Promise<WebhookPayload[]> {
-  const dispatcher = createWebhookDispatcher(server.store, { ...defaultConfig.webhooks, publicUrl: 'https://sightline.test' });
+  const dispatcher = createWebhookDispatcher(server.store, { ...defaultConfig.webhooks, publicUrl: 'https://sightline.test', outbound: server.outbound });
   while ((await dispatcher.runOnce()) > 0);
   const payloads = receiver.requests.map((request) => JSON.parse(request.body) as WebhookPayload);
   receiver.requests.length = 0;
@@ -56,7 +57,7 @@ describe('outbox | rage and error clicks found at ingest', () => {
   let clicks: WebhookCreated;
   let carts: WebhookCreated;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
     receiver = await startWebhookReceiver();
     clicks = await createWebhook(server, receiver.url, ['rage_click', 'error_click']);
     carts = await createWebhook(server, receiver.url, ['cart_abandoned']);
@@ -136,7 +137,7 @@ describe('outbox | cart_abandoned and form_abandoned when an idle session is clo
   const paidOnServer = { sessionId: newId(), windowId: newId() };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
     receiver = await startWebhookReceiver();
     hook = await createWebhook(server, receiver.url, ['cart_abandoned', 'form_abandoned']);
 

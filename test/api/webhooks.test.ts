@@ -8,6 +8,7 @@ import { defaultConfig } from '../../server/config.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../server/webhooks/dispatcher.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
 import { findFreePort } from '../helpers/child-server.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { expectApiError } from './support.ts';
@@ -49,6 +50,7 @@ function dispatcherFor(server: TestServer, overrides: Partial<DispatcherOptions>
     timeoutMs: 2000,
     leaseMs: 5000,
     publicUrl: server.url,
+    outbound: server.outbound,
     ...overrides,
   });
 }
@@ -108,7 +110,7 @@ describe('webhook delivery to a real receiver', () => {
   let server: TestServer;
   let receiver: WebhookReceiver;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
     receiver = await startWebhookReceiver();
   });
   // Each test starts with no webhook, so no delivery left pending by one is claimed by the next.

@@ -11,6 +11,7 @@ import type { RecordedEvent } from '../../server/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { documentOf, el, text } from '../helpers/snapshot-nodes.ts';
 
@@ -53,7 +54,7 @@ describe('e2e | recorded assets: blocked, or served through the proxy', () => {
       }
       res.writeHead(404).end();
     });
-    server = await startTestServer();
+    server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
     await ingest(server.url, makeBatch(productPage(assetHost.url), { sessionId }));
     browser = await launchChromium();
   }, 60_000);

@@ -9,6 +9,7 @@ import { defaultConfig } from '../../server/config.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -21,9 +22,9 @@ describe('e2e | viewer webhooks panel', () => {
   let pageErrors: Error[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
     receiver = await startWebhookReceiver();
-    dispatcher = createWebhookDispatcher(server.store, { ...defaultConfig.webhooks, pollMs: 100, publicUrl: server.url });
+    dispatcher = createWebhookDispatcher(server.store, { ...defaultConfig.webhooks, pollMs: 100, publicUrl: server.url, outbound: server.outbound });
     dispatcher.start();
     browser = await launchChromium();
   });

@@ -14,6 +14,7 @@ import { verifySignature } from '../../server/webhooks/signing.ts';
 import { makeBatch, newId, postBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
+import { ALLOW_LOCAL_RECEIVERS_ENV } from '../helpers/outbound.ts';
 import { adminFetch } from '../helpers/server.ts';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -30,6 +31,7 @@ const env = {
   // Short, so the restarted server retries the cut attempts a few seconds after it starts.
   SIGHTLINE_WEBHOOK_LEASE_MS: '6000',
   SIGHTLINE_PUBLIC_URL: 'https://sightline.test',
+  ...ALLOW_LOCAL_RECEIVERS_ENV,
 };
 
 interface DeliveryRow {

@@ -11,6 +11,7 @@ export const PIXEL_PNG = Buffer.from(
 export interface AssetHost {
   /** Origin without a trailing slash, e.g. http://127.0.0.1:40123. */
   url: string;
+  port: number;
   /** Path and query of every request received, in order. */
   hits: string[];
   /** How many requests named this path (query included). */
@@ -18,15 +19,17 @@ export interface AssetHost {
   close(): Promise<void>;
 }
 
-export async function startAssetHost(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<AssetHost> {
+/** `host`: the address to listen on; `::` takes every local address, IPv4 and IPv6. Defaults to 127.0.0.1. */
+export async function startAssetHost(handle: (req: IncomingMessage, res: ServerResponse) => void, host = '127.0.0.1'): Promise<AssetHost> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? '');
     handle(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    port: (server.address() as AddressInfo).port,
     hits,
     count: (path) => hits.filter((hit) => hit === path).length,
     close: () =>

@@ -2,8 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
+import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
 import { openDatabase, type Database } from '../../server/storage/db.ts';
 import { createSqliteStore, type Store } from '../../server/storage/store.ts';
+import { testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
@@ -23,6 +25,8 @@ export interface TestServer {
   store: Store;
   db: Database;
   config: Config;
+  /** The app's outbound policy (config.outbound and the resolver), for dispatchers a test starts over this server. */
+  outbound: OutboundPolicy;
   /** `{ Authorization: 'Bearer <admin token>' }` for this server's API. */
   authHeaders: Record<string, string>;
   /**
@@ -33,12 +37,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public. */
+  resolveHost?: Resolver;
+}
+
 /**
  * Starts the real app over an in-memory database (or `overrides.dbPath`), with the default config plus
  * `overrides`, on a free port unless `overrides.port` names one (to restart a server where it was); the
  * environment is ignored so tests behave the same everywhere.
  */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, { resolveHost = testResolver() }: TestServerOptions = {}): Promise<TestServer> {
   const config: Config = {
     ...defaultConfig,
     dbPath: ':memory:',
@@ -49,7 +58,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
   const db = openDatabase(config.dbPath);
   const store = createSqliteStore(db);
-  const app = createApp({ store, config });
+  const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost });
+  const app = createApp({ store, config, outbound });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -60,6 +70,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     store,
     db,
     config: { ...config, port },
+    outbound,
     authHeaders: { Authorization: `Bearer ${config.adminToken ?? ''}` },
     async signIn(context, token = config.adminToken ?? undefined) {
       const response = await context.request.post(`${url}/api/login`, { data: { token } });

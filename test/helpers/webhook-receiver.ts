@@ -23,6 +23,7 @@ export type Answer = number | 'hold';
 export interface WebhookReceiver {
   /** `http://127.0.0.1:<port>/hook`. */
   url: string;
+  port: number;
   requests: ReceivedRequest[];
   /** Requests held open right now. */
   held(): number;
@@ -36,7 +37,15 @@ function header(req: IncomingMessage, name: string): string {
   return Array.isArray(value) ? value.join(',') : (value ?? '');
 }
 
-export async function startWebhookReceiver(answer: (request: ReceivedRequest) => Answer = () => 200): Promise<WebhookReceiver> {
+export interface ReceiverOptions {
+  /** Address to listen on; `::` takes every local address, IPv4 and IPv6 (to prove a refused spelling got nothing). Defaults to 127.0.0.1. */
+  host?: string;
+}
+
+export async function startWebhookReceiver(
+  answer: (request: ReceivedRequest) => Answer = () => 200,
+  { host = '127.0.0.1' }: ReceiverOptions = {},
+): Promise<WebhookReceiver> {
   let respond = answer;
   const requests: ReceivedRequest[] = [];
   const holding = new Set<ServerResponse>();
@@ -62,10 +71,11 @@ export async function startWebhookReceiver(answer: (request: ReceivedRequest) =>
       res.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hook`,
+    port,
     requests,
     held: () => holding.size,
     answerWith(next) {

@@ -52,6 +52,7 @@ describe('config', () => {
         retryWindowMs: 24 * 60 * 60 * 1000,
         logRetentionMs: 30 * 24 * 60 * 60 * 1000,
       },
+      outbound: { allow: [] },
     });
   });
 
@@ -93,6 +94,15 @@ describe('config', () => {
     expect(config.webhooks).toMatchObject({ pollMs: 50, timeoutMs: 2000, leaseMs: 3000 });
     expect(() => loadConfig({ SIGHTLINE_WEBHOOK_LEASE_MS: '10000' })).toThrow(/LEASE/);
     expect(() => loadConfig({ SIGHTLINE_PUBLIC_URL: 'ftp://x' })).toThrow(/SIGHTLINE_PUBLIC_URL/);
+  });
+
+  test('reads the outbound allow-list: comma-separated, blanks ignored', () => {
+    const config = loadConfig({ SIGHTLINE_OUTBOUND_ALLOW: ' hooks.internal, 10.0.0.0/8,,*.corp.example , fd00::/8,' });
+    expect(config.outbound).toEqual({ allow: ['hooks.internal', '10.0.0.0/8', '*.corp.example', 'fd00::/8'] });
+  });
+
+  test.each(['10.0.0.0/33', 'http://hooks.internal', '10.0.0.1/8', 'hooks internal', '*'])('refuses SIGHTLINE_OUTBOUND_ALLOW=%s, naming the variable', (value) => {
+    expect(() => loadConfig({ SIGHTLINE_OUTBOUND_ALLOW: value })).toThrow(/^SIGHTLINE_OUTBOUND_ALLOW: .*not a host name/);
   });
 
   test.each(['eighty', '-1', '1.5'])('refuses PORT=%s', (port) => {

@@ -79,6 +79,7 @@ describe('e2e | viewer projects panel', () => {
     expect(await me(firstToken).then((response) => response.json())).toEqual({
       signedIn: true,
       scope: 'project',
+      role: 'read',
       projects: [{ key: 'outdoor', name: 'Outdoor shop' }],
     } satisfies MeResponse);
     const outdoor = card(page, 'outdoor');

@@ -46,7 +46,7 @@ function toProject(row: ProjectRow): Project {
     retentionDays: row.retention_days,
     allowedOrigins: parseStringList(row.allowed_origins),
     serverKeyHash: row.server_key_hash,
-    tokenRoles: roles.filter((role) => (role === 'read' ? row.has_read_token : row.has_manage_token) === 1),
+    tokenRoles: roles.filter((role) => row[`has_${role}_token` as const] === 1),
   };
 }
 

@@ -12,7 +12,9 @@ import { webhooksRouter } from './api/webhooks.ts';
 import type { Config } from './config.ts';
 import { requireLogin } from './http/auth.ts';
 import { errorMiddleware, notFound } from './http/errors.ts';
+import { LoginLimiter } from './http/login-limit.ts';
 import { rateLimits } from './http/rate-limit.ts';
+import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticRouter } from './http/static.ts';
 import { createOutboundPolicy, type OutboundPolicy } from './outbound/policy.ts';
@@ -35,9 +37,10 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders(), rateLimits(config));
+  const limiter = new LoginLimiter(config);
   // Before every router: a route added later is protected without having to remember it.
-  app.use(requireLogin({ store, config }));
-  app.use(authRouter({ store, config }));
+  app.use(requireLogin({ store, config, limiter }), requireSameOrigin(config));
+  app.use(authRouter({ store, config, limiter }));
   app.use(ingestRouter({ store, config }));
   app.use(serverEventsRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));

@@ -56,15 +56,19 @@ export interface Config {
   eventsRatePerKey: RateRule;
   /** POST /api/ingest per client address; a shopper's recorder sends about one batch every few seconds. Defaults to 20/s, burst 100. */
   ingestRatePerAddress: RateRule;
-  /** POST /api/login per client address, against guessing the admin token. Defaults to 5 per minute, burst 5. */
+  /** Failed token checks (POST /api/login, or a Bearer token no credential matches) per client address, loopback included, against guessing the admin token; IPv6 counts per /64. Defaults to 5 per minute, burst 5. */
   loginRatePerAddress: RateRule;
+  /** Failed token checks across all addresses that have not presented a valid token lately; once spent, only those addresses may try (server/http/login-limit.ts). Defaults to 10 per minute, burst 20. */
+  loginFailureBudget: RateRule;
+  /** How long an address that presented a valid token stays exempt from loginFailureBudget, in ms. Defaults to 30 days, a sign-in's life. */
+  loginKnownAddressMs: number;
   /** Most rate-limit buckets kept per rule; idle ones are forgotten first, so a flood of addresses cannot grow memory. Defaults to 100000. */
   rateLimitMaxBuckets: number;
-  /** Client addresses no per-address limit applies to: behind a local proxy without trustProxy every shopper looks like 127.0.0.1, and one shared bucket would throttle them all. Per-key limits still apply. Defaults to the loopback addresses. */
+  /** Client addresses the per-address ingest limit does not apply to: behind a local proxy without trustProxy every shopper looks like 127.0.0.1, and one shared bucket would throttle them all. Per-key limits still apply, and sign-in limits apply to every address. Defaults to the loopback addresses. */
   rateLimitExemptAddresses: string[];
   /** The asset proxy (GET /api/assets) that serves recorded images, fonts and styles to replays. */
   assetProxy: AssetProxyConfig;
-  /** Base URL shoppers' replays are opened at, for the replay links in webhook payloads (env SIGHTLINE_PUBLIC_URL). Defaults to null: http://localhost:<port>. */
+  /** Base URL the viewer is opened at (env SIGHTLINE_PUBLIC_URL): for the replay links in webhook payloads, and an origin the same-origin guard accepts besides the request's own. Defaults to null: http://localhost:<port> for the links, the request's own origin only for the guard. */
   publicUrl: string | null;
   /** A session that received no batch for this long is closed, and cart_abandoned and form_abandoned are judged, in ms (env SIGHTLINE_SESSION_IDLE_MS). Defaults to 30 min, the recorder's idleTimeoutMs. */
   sessionIdleMs: number;
@@ -152,6 +156,8 @@ export const defaultConfig: Config = {
   eventsRatePerKey: { ratePerSecond: 100, burst: 1000 },
   ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
   loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
+  loginFailureBudget: { ratePerSecond: 10 / 60, burst: 20 },
+  loginKnownAddressMs: 30 * 24 * 60 * 60 * 1000,
   rateLimitMaxBuckets: 100_000,
   rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
   assetProxy: {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseAssetUrl } from '../assets/asset-urls.ts';
 import { createAssetProxy } from '../assets/proxy.ts';
 import type { Config } from '../config.ts';
+import { requireManage } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -71,7 +72,7 @@ export function assetsRouter({ store, config, outbound }: { store: Store; config
     res.json(await settingsOf(store, await requestProject(req, store)));
   });
 
-  router.put('/api/settings/assets', express.json({ limit: '32kb' }), async (req, res) => {
+  router.put('/api/settings/assets', requireManage, express.json({ limit: '32kb' }), async (req, res) => {
     parseOrThrow(settingsQuery, req.query, 'invalid_query');
     const { mode, origins } = parseOrThrow(settingsBody, req.body, 'invalid_body');
     const project = await requestProject(req, store);

@@ -8,9 +8,8 @@ import {
   SESSION_TTL_MS,
   setSessionCookie,
 } from '../auth/login-session.ts';
-import type { Config } from '../config.ts';
-import { tokenCredential } from '../http/auth.ts';
-import { requestCredential, setRequestCredential, type Credential } from '../http/credential.ts';
+import { checkToken, type AuthContext } from '../http/auth.ts';
+import { requestCredential, roleOf, setRequestCredential, type Credential, type ProjectRole } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -21,6 +20,8 @@ export interface MeResponse {
   signedIn: true;
   /** `admin`: every project, and managing them; `project`: one project's data, through its viewer token. */
   scope: Credential['scope'];
+  /** `manage`: may also change settings and delete data (the admin, and a project's manage token); `read`: not. */
+  role: ProjectRole;
   /** The projects this sign-in sees, oldest first; the first is the one routes act on without `?project=`. */
   projects: Array<{ key: string; name: string }>;
 }
@@ -29,30 +30,33 @@ const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
 
 async function meResponse(req: Request, store: AccessStore): Promise<MeResponse> {
   const projects = await visibleProjects(req, store);
+  const credential = requestCredential(req);
   return {
     signedIn: true,
-    scope: requestCredential(req).scope,
+    scope: credential.scope,
+    role: roleOf(credential),
     projects: projects.map(({ key, name }) => ({ key, name })),
   };
 }
 
 /** POST /api/login, POST /api/logout and GET /api/me: the viewer's sign-in with the admin or a viewer token. */
-export function authRouter({ store, config }: { store: AccessStore; config: Pick<Config, 'adminToken' | 'requireLogin'> }) {
+export function authRouter(context: AuthContext & { store: AccessStore }) {
+  const { store } = context;
   const router = Router();
 
   router.post('/api/login', express.json({ limit: '2kb' }), async (req, res) => {
     const { token } = parseOrThrow(loginBody, req.body, 'invalid_body');
-    const credential = await tokenCredential(token, { store, config });
+    const credential = await checkToken(req, res, token, context);
     if (!credential) {
       throw new HttpError(401, 'invalid_token', 'That is neither the admin token nor a project viewer token');
     }
     const id = newSessionId();
     const now = Date.now();
-    // The sign-in keeps the token's scope; rotating a viewer token ends the sign-ins made with the old one.
-    const projectId = credential.scope === 'project' ? credential.projectId : null;
-    await store.createLoginSession(sessionIdHash(id), now, now + SESSION_TTL_MS, projectId);
+    // The sign-in keeps the token's scope and role; rotating a viewer token ends the sign-ins made with the old one.
+    const owner = credential.scope === 'project' ? { projectId: credential.projectId, role: credential.role } : null;
+    await store.createLoginSession(sessionIdHash(id), now, now + SESSION_TTL_MS, owner);
     setSessionCookie(req, res, id);
-    setRequestCredential(req, credential);
+    setRequestCredential(req, credential, 'cookie');
     res.json(await meResponse(req, store));
   });
 

@@ -5,6 +5,7 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { requireManage } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -79,17 +80,18 @@ async function streamExport(store: Store, session: SessionSummary, pageSize: num
 export function dataRouter({ store, config }: { store: Store; config: Config }): Router {
   const router = Router();
 
-  router.delete('/api/sessions/:id', async (req, res) => {
+  router.delete('/api/sessions/:id', requireManage, async (req, res) => {
     const project = await requestProject(req, store);
-    if (!(await store.deleteSession(project.id, req.params.id))) {
-      throw new HttpError(404, 'session_not_found', `No session with id "${req.params.id}"`);
+    const sessionId = String(req.params.id);
+    if (!(await store.deleteSession(project.id, sessionId))) {
+      throw new HttpError(404, 'session_not_found', `No session with id "${sessionId}"`);
     }
     res.status(204).end();
   });
 
-  router.delete('/api/users/:userId', async (req, res) => {
+  router.delete('/api/users/:userId', requireManage, async (req, res) => {
     const project = await requestProject(req, store);
-    const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(project.id, req.params.userId) };
+    const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(project.id, String(req.params.userId)) };
     res.json(body);
   });
 
@@ -113,7 +115,7 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
     res.json(body);
   });
 
-  router.put('/api/settings/retention', express.json({ limit: '1kb' }), async (req, res) => {
+  router.put('/api/settings/retention', requireManage, express.json({ limit: '1kb' }), async (req, res) => {
     const project = await requestProject(req, store);
     const { days } = parseOrThrow(retentionBody, req.body, 'invalid_body');
     if (!(await store.setRetentionDays(project.key, days))) throw unknownProject(project.key);

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { generateViewerToken, viewerTokenHash } from '../auth/viewer-token.ts';
-import { requireAdmin } from '../http/credential.ts';
+import { requireAdmin, requireManage, type ProjectRole } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { unknownProject, visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -19,6 +19,8 @@ export interface ProjectInfo {
   retentionDays: number | null;
   /** Whether a server key for POST /api/events has been made; the key itself is never shown again. */
   hasServerKey: boolean;
+  /** The roles the project has a viewer token for (`read`, `manage`); the tokens themselves are never shown again. */
+  tokenRoles: ProjectRole[];
 }
 
 export interface ProjectList {
@@ -28,7 +30,9 @@ export interface ProjectList {
 /** POST /api/projects and POST /api/projects/:key/viewer-token: the project and its new viewer token, shown once. */
 export interface ProjectCredentials {
   project: ProjectInfo;
-  /** Signs in to the viewer and the read and delete API of this project only. Only its hash is stored. */
+  /** What the token may do in its project: `read`, or also `manage` its settings and delete its data. */
+  role: ProjectRole;
+  /** Signs in to the viewer and the API of this project only, with `role`. Only its hash is stored. */
   viewerToken: string;
 }
 
@@ -65,20 +69,23 @@ const projectKey = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'expected letters, digits, "-" or "_"');
-const createBody = z.strictObject({ name: z.string().trim().min(1).max(200), key: projectKey.optional() });
+/** A new token is read-only unless asked otherwise: least privilege by default. */
+const role = z.enum(['read', 'manage']).default('read');
+const createBody = z.strictObject({ name: z.string().trim().min(1).max(200), key: projectKey.optional(), role });
+const rotateBody = z.strictObject({ role });
 
 /** A generated ingest key: 72 random bits, URL-safe; public, so it needs to be unique, not secret. */
 function generateProjectKey(): string {
   return generateViewerToken().slice(0, 12);
 }
 
-function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays, serverKeyHash }: Project): ProjectInfo {
-  return { key, name, createdAt, allowedOrigins, retentionDays, hasServerKey: serverKeyHash !== null };
+function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays, serverKeyHash, tokenRoles }: Project): ProjectInfo {
+  return { key, name, createdAt, allowedOrigins, retentionDays, hasServerKey: serverKeyHash !== null, tokenRoles };
 }
 
 /**
  * GET /api/projects (the projects the caller sees), and for the admin: POST /api/projects, POST
- * /api/projects/:key/viewer-token and PUT /api/projects/:key/origins (which a viewer token may do for its own).
+ * /api/projects/:key/viewer-token and PUT /api/projects/:key/origins (which a manage token may do for its own).
  */
 export function projectsRouter({ store }: { store: AccessStore }): Router {
   const router = Router();
@@ -90,28 +97,30 @@ export function projectsRouter({ store }: { store: AccessStore }): Router {
 
   router.post('/api/projects', express.json({ limit: '2kb' }), async (req, res) => {
     requireAdmin(req);
-    const { name, key = generateProjectKey() } = parseOrThrow(createBody, req.body, 'invalid_body');
+    const { name, key = generateProjectKey(), role } = parseOrThrow(createBody, req.body, 'invalid_body');
     const viewerToken = generateViewerToken();
     const tokenHash = viewerTokenHash(viewerToken);
-    const project = await store.createProject({ key, name, createdAt: Date.now(), viewerTokenHash: tokenHash });
+    const project = await store.createProject({ key, name, createdAt: Date.now(), role, tokenHash });
     if (!project) throw new HttpError(409, 'project_exists', `A project already has the key "${key}"`);
-    const body: ProjectCredentials = { project: projectInfo(project), viewerToken };
+    const body: ProjectCredentials = { project: projectInfo(project), role, viewerToken };
     res.status(201).json(body);
   });
 
-  router.post('/api/projects/:key/viewer-token', async (req, res) => {
+  // No body, or `{ role }`: the token of that role is replaced, the other role's stays.
+  router.post('/api/projects/:key/viewer-token', express.json({ limit: '1kb' }), async (req, res) => {
     requireAdmin(req);
     const key = String(req.params.key);
+    const { role } = parseOrThrow(rotateBody, req.body ?? {}, 'invalid_body');
     const viewerToken = generateViewerToken();
-    if (!(await store.rotateViewerToken(key, viewerTokenHash(viewerToken)))) throw unknownProject(key);
+    if (!(await store.rotateProjectToken(key, role, viewerTokenHash(viewerToken)))) throw unknownProject(key);
     const project = (await store.listProjects()).find((candidate) => candidate.key === key)!;
-    const body: ProjectCredentials = { project: projectInfo(project), viewerToken };
+    const body: ProjectCredentials = { project: projectInfo(project), role, viewerToken };
     res.json(body);
   });
 
-  router.put('/api/projects/:key/origins', express.json({ limit: '32kb' }), async (req, res) => {
+  router.put('/api/projects/:key/origins', requireManage, express.json({ limit: '32kb' }), async (req, res) => {
     const key = String(req.params.key);
-    // A viewer token may change its own project's origins; another project's, existing or not, is the admin's.
+    // A manage token may change its own project's origins; another project's, existing or not, is the admin's.
     if (!(await visibleProjects(req, store)).some((project) => project.key === key)) requireAdmin(req);
     const { origins } = parseOrThrow(originsBody, req.body, 'invalid_body');
     const unique = [...new Set(origins)];

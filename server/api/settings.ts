@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { requireManage } from '../http/credential.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
@@ -35,7 +36,7 @@ export function settingsRouter({ store }: { store: Store }): Router {
     res.json(body);
   });
 
-  router.put('/api/settings/page-patterns', express.json({ limit: MAX_BODY }), async (req, res) => {
+  router.put('/api/settings/page-patterns', requireManage, express.json({ limit: MAX_BODY }), async (req, res) => {
     const project = await requestProject(req, store);
     const { patterns } = parseOrThrow(patternsBody, req.body, 'invalid_body');
     const saved = await store.setPagePatterns(project.key, patterns);

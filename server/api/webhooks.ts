@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { requireManage } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -74,7 +75,7 @@ export function webhooksRouter({ store, outbound }: { store: Store; outbound: Ou
     res.json(body);
   });
 
-  router.post('/api/webhooks', express.json({ limit: '16kb' }), async (req, res) => {
+  router.post('/api/webhooks', requireManage, express.json({ limit: '16kb' }), async (req, res) => {
     const project = await requestProject(req, store);
     const { url, events } = parseOrThrow(createBody, req.body, 'invalid_body');
     if ((await store.countWebhooks(project.id)) >= MAX_WEBHOOKS) {
@@ -87,13 +88,13 @@ export function webhooksRouter({ store, outbound }: { store: Store; outbound: Ou
     res.status(201).json(body);
   });
 
-  router.delete('/api/webhooks/:id', async (req, res) => {
+  router.delete('/api/webhooks/:id', requireManage, async (req, res) => {
     const webhook = await namedWebhook(req);
     await store.deleteWebhook(webhook.projectId, webhook.id);
     res.status(204).end();
   });
 
-  router.post('/api/webhooks/:id/test', async (req, res) => {
+  router.post('/api/webhooks/:id/test', requireManage, async (req, res) => {
     const webhook = await namedWebhook(req);
     const draft = { type: 'test' as const, sessionId: null, moment: null, data: { message: 'A test event from Sightline', webhookId: webhook.id } };
     const body: WebhookTestQueued = { eventId: await store.enqueueWebhookEvent(webhook.id, webhook.projectId, draft, Date.now()) };

@@ -30,7 +30,8 @@ export function readSessionCookie(req: Request): string | undefined {
 }
 
 function cookieOptions(req: Request) {
-  // Strict: the cookie never rides on a request another site starts, which rules out cross-site request forgery.
+  // Strict: the cookie never rides on a request another site starts. Another origin of the same site (a sibling
+  // subdomain, another port) still gets it sent: the same-origin guard (server/http/same-origin.ts) stops those.
   return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure: req.secure };
 }
 

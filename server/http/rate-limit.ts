@@ -75,54 +75,37 @@ export function clientAddress(req: Request, trustProxy: boolean): string {
   return last || req.socket.remoteAddress || 'unknown';
 }
 
+/** A Retry-After value: whole seconds, rounded up so a client that obeys it is let in. */
+export function retryAfter(retryAfterMs: number): string {
+  return String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+}
+
 /**
- * 429 `rate_limited`, with Retry-After in whole seconds rounded up so a client that obeys it is let in.
- * Ingest is called cross-origin and we answer before its CORS middleware: without these two headers the recorder
- * could read neither the status nor Retry-After (not a CORS-safelisted response header).
+ * 429 `rate_limited`, with Retry-After. Ingest is called cross-origin and we answer before its CORS middleware:
+ * without these two headers the recorder could read neither the status nor Retry-After (not a CORS-safelisted
+ * response header).
  */
 export function refuse(res: Parameters<RequestHandler>[1], retryAfterMs: number, what: string): HttpError {
-  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  res.setHeader('Retry-After', retryAfter(retryAfterMs));
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
   return new HttpError(429, 'rate_limited', `Too many requests ${what}; retry later`);
 }
 
-type RateLimitConfig = Pick<
-  Config,
-  | 'trustProxy'
-  | 'ingestRatePerAddress'
-  | 'loginRatePerAddress'
-  | 'rateLimitMaxBuckets'
-  | 'rateLimitExemptAddresses'
->;
+type RateLimitConfig = Pick<Config, 'trustProxy' | 'ingestRatePerAddress' | 'rateLimitMaxBuckets' | 'rateLimitExemptAddresses'>;
 
 /**
- * Rate limits on POST /api/ingest per client address and on POST /api/login (failed attempts per address, against
- * guessing the token). Mount before the routes; `now` is injectable for tests. The per-key ingest limit lives in
- * the ingest route, which learns the key from the body it decodes anyway.
+ * The rate limit on POST /api/ingest per client address. Mount before the routes; `now` is injectable for tests.
+ * The per-key ingest limit lives in the ingest route, which learns the key from the body it decodes anyway; the
+ * limits on guessing tokens are in login-limit.ts, where tokens are checked.
  */
 export function rateLimits(config: RateLimitConfig, now: () => number = Date.now): RequestHandler {
-  const max = config.rateLimitMaxBuckets;
-  const ingestByAddress = new BucketTable(config.ingestRatePerAddress, now, max);
-  const loginByAddress = new BucketTable(config.loginRatePerAddress, now, max);
-
+  const ingestByAddress = new BucketTable(config.ingestRatePerAddress, now, config.rateLimitMaxBuckets);
   const exempt = new Set(config.rateLimitExemptAddresses);
   return (req, res, next) => {
-    if (req.method !== 'POST') return next();
+    if (req.method !== 'POST' || req.path !== '/api/ingest') return next();
     const address = clientAddress(req, config.trustProxy);
-    const limitAddress = !exempt.has(address);
-    if (req.path === '/api/login') {
-      if (!limitAddress) return next();
-      // Taken up front so parallel guesses all count; a successful sign-in gives its token back, so only
-      // failures are limited and an admin opening many tabs is never locked out.
-      const taken = loginByAddress.take(address);
-      if (!taken.allowed) return next(refuse(res, taken.retryAfterMs, 'from this address'));
-      res.once('finish', () => {
-        if (res.statusCode < 400) loginByAddress.refund(address);
-      });
-      return next();
-    }
-    if (req.path !== '/api/ingest' || !limitAddress) return next();
+    if (exempt.has(address)) return next();
     const byAddress = ingestByAddress.take(address);
     return byAddress.allowed ? next() : next(refuse(res, byAddress.retryAfterMs, 'from this address'));
   };

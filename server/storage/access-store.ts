@@ -1,28 +1,37 @@
 /** The part of the Store behind access control: server settings, projects and their viewer tokens, viewer sign-ins. */
 import type { Database } from './db.ts';
-import type { Project } from './model.ts';
+import type { Project, ProjectRole } from './model.ts';
 import { createProjectQueries } from './projects.ts';
+
+/** Whose a sign-in is: the project and role of the viewer token it was made with, or null for the admin. */
+export type LoginOwner = { projectId: number; role: ProjectRole } | null;
 
 /** A live sign-in: whose it is. */
 export interface LoginSession {
-  /** The project a viewer token signed in to; null for the admin. */
-  projectId: number | null;
+  owner: LoginOwner;
 }
 
-/** A project to create, with the hash of its first viewer token. */
+/** A project to create, with the role and hash of its first viewer token. */
 export interface ProjectWrite {
   key: string;
   name: string;
   createdAt: number;
-  viewerTokenHash: string;
+  role: ProjectRole;
+  tokenHash: string;
+}
+
+/** A project found by one of its viewer tokens, and that token's role. */
+export interface ProjectToken {
+  project: Project;
+  role: ProjectRole;
 }
 
 export interface AccessStore {
   /** A server setting such as the generated admin token, or undefined when never set. */
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
-  /** Records a sign-in by the hash of its cookie value, valid until `expiresAt` (ms since epoch); null project: admin. */
-  createLoginSession(idHash: string, createdAt: number, expiresAt: number, projectId: number | null): Promise<void>;
+  /** Records a sign-in by the hash of its cookie value, valid until `expiresAt` (ms since epoch). */
+  createLoginSession(idHash: string, createdAt: number, expiresAt: number, owner: LoginOwner): Promise<void>;
   /** The sign-in with this hash when it exists and has not expired at `now`. */
   findLoginSession(idHash: string, now: number): Promise<LoginSession | undefined>;
   /** Ends one sign-in; also drops every expired one, so the table never grows without bound. */
@@ -31,13 +40,13 @@ export interface AccessStore {
   listProjects(): Promise<Project[]>;
   /** Creates a project; undefined when its key is taken. */
   createProject(project: ProjectWrite): Promise<Project | undefined>;
-  /** The project whose viewer token has this SHA-256 hash (hex). */
-  findProjectByViewerToken(tokenHash: string): Promise<Project | undefined>;
+  /** The project one of whose viewer tokens has this SHA-256 hash (hex), with that token's role. */
+  findProjectByToken(tokenHash: string): Promise<ProjectToken | undefined>;
   /**
-   * Replaces the project's viewer token hash and ends every sign-in made with the old token, in one transaction;
-   * false when no project has the key.
+   * Replaces the project's viewer token of `role` (or makes its first) and ends every sign-in made with the old one,
+   * in one transaction; the other role's token and sign-ins stay. False when no project has the key.
    */
-  rotateViewerToken(projectKey: string, tokenHash: string): Promise<boolean>;
+  rotateProjectToken(projectKey: string, role: ProjectRole, tokenHash: string): Promise<boolean>;
   /** Replaces the project's allowed origins; false when no project has the key. */
   setAllowedOrigins(projectKey: string, origins: readonly string[]): Promise<boolean>;
 }
@@ -48,19 +57,19 @@ export function createSqliteAccessStore(db: Database): AccessStore {
   const writeSetting = db.prepare<[string, string]>(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   );
-  const insertLogin = db.prepare<[string, number, number, number | null]>(
-    'INSERT INTO login_sessions (id_hash, created_at, expires_at, project_id) VALUES (?, ?, ?, ?)',
+  const insertLogin = db.prepare<[string, number, number, number | null, ProjectRole]>(
+    'INSERT INTO login_sessions (id_hash, created_at, expires_at, project_id, role) VALUES (?, ?, ?, ?, ?)',
   );
-  const validLogin = db.prepare<[string, number], { project_id: number | null }>(
-    'SELECT project_id FROM login_sessions WHERE id_hash = ? AND expires_at > ?',
+  const validLogin = db.prepare<[string, number], { project_id: number | null; role: ProjectRole }>(
+    'SELECT project_id, role FROM login_sessions WHERE id_hash = ? AND expires_at > ?',
   );
   const deleteLogin = db.prepare<[string, number]>('DELETE FROM login_sessions WHERE id_hash = ? OR expires_at <= ?');
-  const deleteProjectLogins = db.prepare<[string]>(
-    'DELETE FROM login_sessions WHERE project_id = (SELECT id FROM projects WHERE key = ?)',
+  const deleteRoleLogins = db.prepare<[string, ProjectRole]>(
+    'DELETE FROM login_sessions WHERE project_id = (SELECT id FROM projects WHERE key = ?) AND role = ?',
   );
-  const rotate = db.transaction((projectKey: string, tokenHash: string): boolean => {
-    if (!projects.setViewerTokenHash(projectKey, tokenHash)) return false;
-    deleteProjectLogins.run(projectKey);
+  const rotate = db.transaction((projectKey: string, role: ProjectRole, tokenHash: string): boolean => {
+    if (!projects.setTokenHash(projectKey, role, tokenHash)) return false;
+    deleteRoleLogins.run(projectKey, role);
     return true;
   });
 
@@ -73,13 +82,15 @@ export function createSqliteAccessStore(db: Database): AccessStore {
       writeSetting.run(key, value);
     },
 
-    async createLoginSession(idHash, createdAt, expiresAt, projectId) {
-      insertLogin.run(idHash, createdAt, expiresAt, projectId);
+    async createLoginSession(idHash, createdAt, expiresAt, owner) {
+      // The admin's row keeps the column's default role, which nothing reads.
+      insertLogin.run(idHash, createdAt, expiresAt, owner?.projectId ?? null, owner?.role ?? 'read');
     },
 
     async findLoginSession(idHash, now) {
       const row = validLogin.get(idHash, now);
-      return row && { projectId: row.project_id };
+      if (!row) return undefined;
+      return { owner: row.project_id === null ? null : { projectId: row.project_id, role: row.role } };
     },
 
     async deleteLoginSession(idHash, now) {
@@ -94,12 +105,12 @@ export function createSqliteAccessStore(db: Database): AccessStore {
       return projects.create(project);
     },
 
-    async findProjectByViewerToken(tokenHash) {
-      return projects.findByViewerTokenHash(tokenHash);
+    async findProjectByToken(tokenHash) {
+      return projects.findByTokenHash(tokenHash);
     },
 
-    async rotateViewerToken(projectKey, tokenHash) {
-      return rotate.immediate(projectKey, tokenHash);
+    async rotateProjectToken(projectKey, role, tokenHash) {
+      return rotate.immediate(projectKey, role, tokenHash);
     },
 
     async setAllowedOrigins(projectKey, origins) {

@@ -628,4 +628,13 @@ export const migrations: readonly string[] = [
       WHERE NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = NEW.session_id);
   END;
   `,
+
+  // 12: roles. A project has up to two viewer tokens: read-only (viewer_token_hash, every token made before this
+  // migration, which so becomes read-only) and manage (manage_token_hash: may also change the project's settings and
+  // delete its data). A sign-in keeps the role of the token it was made with; the admin's (project_id NULL) ignores it.
+  `
+  ALTER TABLE projects ADD COLUMN manage_token_hash TEXT;
+  CREATE UNIQUE INDEX projects_manage_token_hash ON projects (manage_token_hash) WHERE manage_token_hash IS NOT NULL;
+  ALTER TABLE login_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'read' CHECK (role IN ('read', 'manage'));
+  `,
 ];

@@ -2,6 +2,12 @@
 import type { DeviceClass } from '../api/types.ts';
 import type { RecordedEvent, SlTagName } from '../protocol.ts';
 
+/**
+ * What a project's viewer token may do: `read` its data (sessions, reports, settings), or also `manage` the project:
+ * change its settings and webhooks and delete its data.
+ */
+export type ProjectRole = 'read' | 'manage';
+
 export interface Project {
   id: number;
   /** Public ingest key, sent by the recorder as `project`. */
@@ -16,6 +22,8 @@ export interface Project {
   allowedOrigins: string[];
   /** SHA-256 (hex) of the secret key its backend sends to POST /api/events; null before one is made. */
   serverKeyHash: string | null;
+  /** The roles the project has a viewer token for, `read` first; only their hashes are stored. */
+  tokenRoles: ProjectRole[];
 }
 
 /** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */

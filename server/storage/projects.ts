@@ -1,5 +1,5 @@
 import type { Database } from './db.ts';
-import type { Project } from './model.ts';
+import type { Project, ProjectRole } from './model.ts';
 
 interface ProjectRow {
   id: number;
@@ -10,7 +10,13 @@ interface ProjectRow {
   retention_days: number | null;
   allowed_origins: string;
   server_key_hash: string | null;
+  has_read_token: 0 | 1;
+  has_manage_token: 0 | 1;
 }
+
+/** A viewer token's column per role; a token is found by its hash in either. */
+const tokenColumns: Record<ProjectRole, string> = { read: 'viewer_token_hash', manage: 'manage_token_hash' };
+const roles = Object.keys(tokenColumns) as ProjectRole[];
 
 /** A project's retention, for the sweeper. */
 export interface RetentionPolicy {
@@ -40,11 +46,15 @@ function toProject(row: ProjectRow): Project {
     retentionDays: row.retention_days,
     allowedOrigins: parseStringList(row.allowed_origins),
     serverKeyHash: row.server_key_hash,
+    tokenRoles: roles.filter((role) => row[`has_${role}_token` as const] === 1),
   };
 }
 
 export function createProjectQueries(db: Database) {
-  const columns = 'id, key, name, created_at, page_patterns, retention_days, allowed_origins, server_key_hash';
+  const columns = [
+    'id, key, name, created_at, page_patterns, retention_days, allowed_origins, server_key_hash',
+    'viewer_token_hash IS NOT NULL AS has_read_token, manage_token_hash IS NOT NULL AS has_manage_token',
+  ].join(', ');
   const byKey = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE key = ?`);
   const all = db.prepare<[], ProjectRow>(`SELECT ${columns} FROM projects ORDER BY id`);
   const updateOrigins = db.prepare<[string, string]>('UPDATE projects SET allowed_origins = ? WHERE key = ?');
@@ -54,11 +64,18 @@ export function createProjectQueries(db: Database) {
   );
   const updatePatterns = db.prepare<[string, string]>('UPDATE projects SET page_patterns = ? WHERE key = ?');
   const updateServerKey = db.prepare<[string, string]>('UPDATE projects SET server_key_hash = ? WHERE key = ?');
-  const byViewerToken = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE viewer_token_hash = ?`);
-  const insert = db.prepare<[string, string, number, string]>(
-    'INSERT INTO projects (key, name, created_at, viewer_token_hash) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+  // One statement per role and column, each served by that column's unique index.
+  const perRole = <T>(make: (column: string) => T): Record<ProjectRole, T> => ({
+    read: make(tokenColumns.read),
+    manage: make(tokenColumns.manage),
+  });
+  const byToken = perRole((column) => db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE ${column} = ?`));
+  const insert = perRole((column) =>
+    db.prepare<[string, string, number, string]>(
+      `INSERT INTO projects (key, name, created_at, ${column}) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+    ),
   );
-  const updateViewerToken = db.prepare<[string, string]>('UPDATE projects SET viewer_token_hash = ? WHERE key = ?');
+  const updateToken = perRole((column) => db.prepare<[string, string]>(`UPDATE projects SET ${column} = ? WHERE key = ?`));
   function findByKey(key: string): Project | undefined {
     const row = byKey.get(key);
     return row && toProject(row);
@@ -66,19 +83,22 @@ export function createProjectQueries(db: Database) {
 
   return {
     findByKey,
-    /** The project whose viewer token hashes to this, if any. */
-    findByViewerTokenHash(tokenHash: string): Project | undefined {
-      const row = byViewerToken.get(tokenHash);
-      return row && toProject(row);
+    /** The project one of whose viewer tokens hashes to this, with that token's role, if any. */
+    findByTokenHash(tokenHash: string): { project: Project; role: ProjectRole } | undefined {
+      for (const role of roles) {
+        const row = byToken[role].get(tokenHash);
+        if (row) return { project: toProject(row), role };
+      }
+      return undefined;
     },
-    /** A new project with its viewer token's hash; undefined when the key is taken. */
-    create(project: { key: string; name: string; createdAt: number; viewerTokenHash: string }): Project | undefined {
-      const { key, name, createdAt, viewerTokenHash } = project;
-      return insert.run(key, name, createdAt, viewerTokenHash).changes > 0 ? findByKey(key) : undefined;
+    /** A new project with the hash of its first viewer token, of `role`; undefined when the key is taken. */
+    create(project: { key: string; name: string; createdAt: number; role: ProjectRole; tokenHash: string }): Project | undefined {
+      const { key, name, createdAt, role, tokenHash } = project;
+      return insert[role].run(key, name, createdAt, tokenHash).changes > 0 ? findByKey(key) : undefined;
     },
-    /** False when no project has the key. */
-    setViewerTokenHash(key: string, tokenHash: string): boolean {
-      return updateViewerToken.run(tokenHash, key).changes > 0;
+    /** Replaces the project's viewer token of `role`; false when no project has the key. */
+    setTokenHash(key: string, role: ProjectRole, tokenHash: string): boolean {
+      return updateToken[role].run(tokenHash, key).changes > 0;
     },
     /** Every project, oldest first. */
     list(): Project[] {

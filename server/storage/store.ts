@@ -32,7 +32,7 @@ import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts'
 export type { SessionFilter } from './sessions.ts';
 export type { AssetMode, AssetStore, CachedAsset, ProjectAssetPolicy } from './asset-store.ts';
 export type { ServerEventStore, ServerEventsOutcome, ServerEventWrite } from './server-events.ts';
-export type { AccessStore, LoginSession, ProjectWrite } from './access-store.ts';
+export type { AccessStore, LoginOwner, LoginSession, ProjectToken, ProjectWrite } from './access-store.ts';
 export type { DataStore, DeletionKind, DeletionLogEntry, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelLabelQuery } from './funnel-timelines.ts';

@@ -122,23 +122,89 @@ describe('POST /api/ingest rate limits', () => {
   });
 });
 
-describe('POST /api/login rate limit', () => {
-  const login = (url: string, token: string, address = '203.0.113.9') =>
+describe('token guessing limits', () => {
+  const login = (url: string, token: string, address?: string) =>
     fetch(`${url}/api/login`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': address },
+      headers: { 'Content-Type': 'application/json', ...(address ? { 'X-Forwarded-For': address } : {}) },
       body: JSON.stringify({ token }),
     });
+  const me = (url: string, token: string, address?: string) =>
+    fetch(`${url}/api/me`, { headers: { Authorization: `Bearer ${token}`, ...(address ? { 'X-Forwarded-For': address } : {}) } });
 
   test('failed attempts per address are limited; successful sign-ins do not count', async () => {
     const { url, config } = await start({ trustProxy: true, loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 2 } });
     const token = config.adminToken!;
-    for (let i = 0; i < 3; i++) expect((await login(url, token)).status).toBe(200);
-    for (let i = 0; i < 2; i++) await expectApiError(await login(url, 'guess'), 401, 'invalid_token');
+    for (let i = 0; i < 3; i++) expect((await login(url, token, '203.0.113.9')).status).toBe(200);
+    for (let i = 0; i < 2; i++) await expectApiError(await login(url, 'guess', '203.0.113.9'), 401, 'invalid_token');
     // Now even the right token waits: the guesser cannot tell a hit from a refusal.
-    const refused = await login(url, token);
+    const refused = await login(url, token, '203.0.113.9');
     expect(refused.headers.get('retry-after')).toBe('12');
     await expectApiError(refused, 429, 'rate_limited');
     expect((await login(url, token, '203.0.113.10')).status).toBe(200);
+  });
+
+  test('loopback is limited too: behind a local proxy without SIGHTLINE_TRUST_PROXY, guesses do not go unlimited', async () => {
+    // The defaults, loopback in rateLimitExemptAddresses included: that list is for ingest only.
+    const { url, config } = await start({ loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 3 } });
+    expect(config.rateLimitExemptAddresses).toContain('127.0.0.1');
+    for (let i = 0; i < 3; i++) await expectApiError(await login(url, `guess-${i}`), 401, 'invalid_token');
+    for (const token of ['guess-3', config.adminToken!]) {
+      const refused = await login(url, token);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(12);
+      await expectApiError(refused, 429, 'rate_limited');
+    }
+    // A forged X-Forwarded-For buys no fresh bucket when no proxy is trusted.
+    await expectApiError(await login(url, config.adminToken!, '198.51.100.77'), 429, 'rate_limited');
+  });
+
+  test('a Bearer token on any route is a guess like a sign-in, counted in the same budget', async () => {
+    const { url, config } = await start({ trustProxy: true, loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 3 } });
+    const token = config.adminToken!;
+    expect((await me(url, token, '203.0.113.20')).status).toBe(200);
+    await expectApiError(await me(url, 'guess-1', '203.0.113.20'), 401, 'login_required');
+    await expectApiError(await fetch(`${url}/api/nothing`, { headers: { Authorization: 'Bearer guess-2', 'X-Forwarded-For': '203.0.113.20' } }), 401, 'login_required');
+    await expectApiError(await login(url, 'guess-3', '203.0.113.20'), 401, 'invalid_token');
+    await expectApiError(await me(url, token, '203.0.113.20'), 429, 'rate_limited');
+    await expectApiError(await login(url, token, '203.0.113.20'), 429, 'rate_limited');
+    expect((await me(url, token, '203.0.113.21')).status).toBe(200);
+  });
+
+  test('IPv6 addresses count per /64 and an IPv4-mapped address as its IPv4 address', async () => {
+    const { url } = await start({ trustProxy: true, loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 2 } });
+    await expectApiError(await login(url, 'guess', '2001:db8:1:2::1'), 401, 'invalid_token');
+    await expectApiError(await login(url, 'guess', '2001:DB8:1:2:ffff:ffff:ffff:9'), 401, 'invalid_token');
+    await expectApiError(await login(url, 'guess', '2001:db8:1:2:0:0:0:77'), 429, 'rate_limited');
+    await expectApiError(await login(url, 'guess', '2001:db8:1:3::1'), 401, 'invalid_token');
+    await expectApiError(await login(url, 'guess', '203.0.113.30'), 401, 'invalid_token');
+    await expectApiError(await login(url, 'guess', '::ffff:203.0.113.30'), 401, 'invalid_token');
+    await expectApiError(await login(url, 'guess', '203.0.113.30'), 429, 'rate_limited');
+  });
+
+  test('the global failure budget: spent by guesses from many addresses, it stops new addresses, not known ones', async () => {
+    const { url, config } = await start({
+      trustProxy: true,
+      loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
+      // One failure back every 5 s: slow enough that the refusals below come before any refill even on a busy
+      // machine; the refill itself is test/unit/server/http/login-limit.test.ts's, on a fake clock.
+      loginFailureBudget: { ratePerSecond: 1 / 5, burst: 3 },
+    });
+    const token = config.adminToken!;
+    // The admin signed in from here before the attack.
+    expect((await login(url, token, '192.0.2.1')).status).toBe(200);
+    for (let i = 0; i < 3; i++) await expectApiError(await login(url, 'guess', `198.51.100.${i}`), 401, 'invalid_token');
+
+    // Spent: a fresh address is refused before its token is looked at, the right one included.
+    for (const attempt of [() => login(url, 'guess', '198.51.100.50'), () => login(url, token, '198.51.100.51'), () => me(url, token, '198.51.100.52')]) {
+      const refused = await attempt();
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(5);
+      await expectApiError(refused, 429, 'login_budget_exhausted');
+    }
+    // The known address is still let in, and its guesses are still answered (and limited) per address only.
+    expect((await login(url, token, '192.0.2.1')).status).toBe(200);
+    await expectApiError(await login(url, 'typo', '192.0.2.1'), 401, 'invalid_token');
+    expect((await me(url, token, '192.0.2.1')).status).toBe(200);
   });
 });

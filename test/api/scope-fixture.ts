@@ -24,7 +24,9 @@ export const SHARED_USER = 'shared-user';
 export interface ShopProject {
   key: string;
   name: string;
+  /** Its read-only viewer token and its manage token. */
   viewerToken: string;
+  manageToken: string;
   /** Visible sessions, oldest first. */
   sessions: string[];
   /** Its own button, form and page: they appear in no other project's data. */
@@ -99,8 +101,15 @@ export async function createShop(
     }),
     201,
   );
+  const manage = await json<ProjectCredentials>(
+    await adminFetch(`${server.url}/api/projects/${shop.key}/viewer-token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ role: 'manage' }),
+    }),
+  );
   const patterns = [`/${shop.key}/*`];
-  const base = { ...shop, viewerToken: created.viewerToken, patterns };
+  const base = { ...shop, viewerToken: created.viewerToken, manageToken: manage.viewerToken, patterns };
   const sessions: string[] = [];
   for (let index = 0; index < visits; index++) {
     const start = firstStart + index * 120_000;

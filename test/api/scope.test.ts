@@ -196,7 +196,8 @@ async function readAsA(item: ScopedRead, path: string, headers: Record<string, s
 
 const credentialsOfA = () => [
   ['bearer token', { Authorization: `Bearer ${a.viewerToken}` }],
-  ['sign-in cookie', { Cookie: cookieA }],
+  // From the viewer's own page, as a browser sends it, so POST /api/funnels/query passes the same-origin guard.
+  ['sign-in cookie', { Cookie: cookieA, Origin: server.url }],
 ] as const;
 
 beforeAll(async () => {
@@ -208,7 +209,7 @@ beforeAll(async () => {
     body: JSON.stringify({ token: a.viewerToken }),
   });
   expect(login.status).toBe(200);
-  expect((await login.json()) as MeResponse).toEqual({ signedIn: true, scope: 'project', projects: [{ key: 'shop-a', name: 'Shop A' }] });
+  expect((await login.json()) as MeResponse).toEqual({ signedIn: true, scope: 'project', role: 'read', projects: [{ key: 'shop-a', name: 'Shop A' }] });
   cookieA = login.headers.get('set-cookie')!.split(';')[0]!;
 });
 
@@ -253,7 +254,7 @@ describe('project scope | reads', () => {
   test('GET /api/me and GET /api/projects list only the own project for a viewer token, every project for the admin', async () => {
     for (const [, headers] of credentialsOfA()) {
       const me = (await (await fetch(`${server.url}/api/me`, { headers })).json()) as MeResponse;
-      expect(me).toEqual({ signedIn: true, scope: 'project', projects: [{ key: 'shop-a', name: 'Shop A' }] });
+      expect(me).toEqual({ signedIn: true, scope: 'project', role: 'read', projects: [{ key: 'shop-a', name: 'Shop A' }] });
       const list = (await (await fetch(`${server.url}/api/projects`, { headers })).json()) as ProjectList;
       expect(list.projects.map((project) => project.key)).toEqual(['shop-a']);
     }
@@ -269,8 +270,9 @@ describe('project scope | reads', () => {
   });
 });
 
+// With A's manage token: a read-only token may change none of this (test/api/roles.test.ts).
 describe('project scope | deletes and settings', () => {
-  const bearerA = () => ({ Authorization: `Bearer ${a.viewerToken}` });
+  const bearerA = () => ({ Authorization: `Bearer ${a.manageToken}` });
   const asA = (method: string, path: string, body?: unknown) =>
     fetch(`${server.url}${path}`, {
       method,
@@ -278,13 +280,13 @@ describe('project scope | deletes and settings', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  test("A's viewer token cannot delete B's session: 404 as an unknown id, and the session stays", async () => {
+  test("A's manage token cannot delete B's session: 404 as an unknown id, and the session stays", async () => {
     await expectApiError(await asA('DELETE', `/api/sessions/${b.sessions[0]}`), 404, 'session_not_found');
     await expectApiError(await asA('DELETE', `/api/sessions/${b.sessions[0]}?project=shop-b`), 404, 'unknown_project');
     expect((await adminCall(server, 'GET', `/api/sessions/${b.sessions[0]}`, 'shop-b')).status).toBe(200);
   });
 
-  test("A's viewer token deletes a user only in A: B's session of the same user stays", async () => {
+  test("A's manage token deletes a user only in A: B's session of the same user stays", async () => {
     await expectApiError(await asA('DELETE', `/api/users/${SHARED_USER}?project=shop-b`), 404, 'unknown_project');
     expect(await (await asA('DELETE', `/api/users/${SHARED_USER}`)).json()).toEqual({ deletedSessions: 1 });
     const inB = await (await adminCall(server, 'GET', `/api/sessions?userId=${SHARED_USER}`, 'shop-b')).json();
@@ -293,7 +295,7 @@ describe('project scope | deletes and settings', () => {
     expect(log.deletions).toHaveLength(1);
   });
 
-  test("A's viewer token cannot delete B's funnel, and changes only A's settings", async () => {
+  test("A's manage token cannot delete B's funnel, and changes only A's settings", async () => {
     await expectApiError(await asA('DELETE', `/api/funnels/${b.funnel.id}`), 404, 'funnel_not_found');
     expect((await (await adminCall(server, 'GET', '/api/funnels', 'shop-b')).json()).funnels).toHaveLength(1);
 
@@ -303,7 +305,7 @@ describe('project scope | deletes and settings', () => {
     expect(await (await adminCall(server, 'GET', '/api/settings/retention', 'shop-a')).json()).toEqual({ days: 7 });
   });
 
-  test("A's viewer token saves funnels into A only", async () => {
+  test("A's manage token saves funnels into A only", async () => {
     const saved = await (await asA('POST', '/api/funnels', { name: 'Own', steps: [{ type: 'page', pattern: '/' }] })).json();
     const inA = await (await adminCall(server, 'GET', '/api/funnels', 'shop-a')).json();
     const inB = await (await adminCall(server, 'GET', '/api/funnels', 'shop-b')).json();

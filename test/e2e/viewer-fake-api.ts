@@ -231,7 +231,7 @@ export class FakeApi {
     const notFound = (what: string) => ({ status: 404, body: { error: { code: 'session_not_found', message: what } } });
     // The viewer asks who is signed in before it shows a page; this fake is always signed in.
     if (url.pathname === '/api/me') {
-      const me: MeResponse = { signedIn: true, scope: 'admin', projects: [{ key: 'demo', name: 'Demo store' }] };
+      const me: MeResponse = { signedIn: true, scope: 'admin', role: 'manage', projects: [{ key: 'demo', name: 'Demo store' }] };
       return { status: 200, body: me };
     }
     if (url.pathname === '/api/sessions') {

@@ -1,8 +1,9 @@
 /**
  * The projects panel on the Settings page, in real Chromium over the real server: the admin creates a project and
- * gets its viewer token once, replaces it and the server key (after confirming), and sets allowed origins; each
- * credential shown is checked against the API it opens. The recorder tag copied from the panel records a store page.
- * A viewer token's sign-in sees its own project only, without admin buttons. Also the refusals and the error state.
+ * gets its viewer token once, replaces it, makes a manage token and replaces the server key (after confirming), and
+ * sets allowed origins; each credential shown is checked against the API it opens. The recorder tag copied from the
+ * panel records a store page. A manage token's sign-in sees its own project only, without admin buttons (read-only
+ * sign-ins are test/e2e/viewer-roles.test.ts's). Also the refusals and the error state.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,6 +80,7 @@ describe('e2e | viewer projects panel', () => {
     expect(await me(firstToken).then((response) => response.json())).toEqual({
       signedIn: true,
       scope: 'project',
+      role: 'read',
       projects: [{ key: 'outdoor', name: 'Outdoor shop' }],
     } satisfies MeResponse);
     const outdoor = card(page, 'outdoor');
@@ -101,6 +103,17 @@ describe('e2e | viewer projects panel', () => {
     expect(secondToken).not.toBe(firstToken);
     expect((await me(firstToken)).status).toBe(401);
     expect(((await (await me(secondToken)).json()) as MeResponse).projects).toEqual([{ key: 'outdoor', name: 'Outdoor shop' }]);
+    await page.getByTestId('viewer-token-done').click();
+
+    // The first manage token replaces nothing, so it needs no confirmation; the read-only token stays.
+    expect(await outdoor.getByTestId('project-token-state').innerText()).toBe('read-only token');
+    await outdoor.getByTestId('manage-token-new').click();
+    await outdoor.getByTestId('manage-token').waitFor();
+    const manageToken = await copyShownOnce(page, 'manage-token');
+    expect(((await (await me(manageToken)).json()) as MeResponse).role).toBe('manage');
+    expect(((await (await me(secondToken)).json()) as MeResponse).role).toBe('read');
+    expect(await outdoor.getByTestId('project-token-state').innerText()).toBe('read-only and manage tokens');
+    expect(await outdoor.getByTestId('manage-token-new').innerText()).toBe('New manage token…');
 
     // The first server key replaces nothing, so it needs no confirmation.
     expect(await outdoor.getByTestId('project-server-key-state').innerText()).toBe('no server key');
@@ -130,7 +143,7 @@ describe('e2e | viewer projects panel', () => {
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.locator('[data-testid="projects-panel"][data-state="ready"]').waitFor();
     const html = await page.content();
-    for (const secret of [firstToken, secondToken, firstKey, secondKey]) expect(html).not.toContain(secret);
+    for (const secret of [firstToken, secondToken, manageToken, firstKey, secondKey]) expect(html).not.toContain(secret);
     expect(await card(page, 'outdoor').getByTestId('project-origins-input').inputValue()).toBe('https://outdoor.example\nhttps://www.outdoor.example');
   });
 
@@ -158,17 +171,17 @@ describe('e2e | viewer projects panel', () => {
     expect(await listed('has space')).toBeUndefined();
   });
 
-  test("a viewer token's sign-in sees its own project only, without admin buttons, and may set its origins", async () => {
+  test("a manage token's sign-in sees its own project only, without admin buttons, and may set its origins", async () => {
     const response = await adminFetch(`${server.url}/api/projects`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Garden shop', key: 'garden' }),
+      body: JSON.stringify({ name: 'Garden shop', key: 'garden', role: 'manage' }),
     });
     const { viewerToken } = (await response.json()) as ProjectCredentials;
     const page = await openSettings(viewerToken);
 
     expect(await page.locator('[data-testid="project"]').evaluateAll((cards) => cards.map((item) => item.getAttribute('data-key')))).toEqual(['garden']);
-    for (const testid of ['project-form', 'project-access', 'viewer-token-new', 'server-key-new']) {
+    for (const testid of ['project-form', 'project-access', 'viewer-token-new', 'manage-token-new', 'server-key-new', 'settings-read-only']) {
       expect(await page.getByTestId(testid).count(), testid).toBe(0);
     }
     const garden = card(page, 'garden');

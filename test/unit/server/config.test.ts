@@ -30,6 +30,8 @@ describe('config', () => {
       eventsRatePerKey: { ratePerSecond: 100, burst: 1000 },
       ingestRatePerAddress: { ratePerSecond: 20, burst: 100 },
       loginRatePerAddress: { ratePerSecond: 5 / 60, burst: 5 },
+      loginFailureBudget: { ratePerSecond: 10 / 60, burst: 20 },
+      loginKnownAddressMs: 30 * 24 * 60 * 60 * 1000,
       rateLimitMaxBuckets: 100_000,
       rateLimitExemptAddresses: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
       assetProxy: {

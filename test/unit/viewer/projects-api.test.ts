@@ -7,6 +7,8 @@ import {
   retentionText,
   rotateViewerToken,
   saveAllowedOrigins,
+  saveRetention,
+  tokenText,
 } from '../../../viewer/src/lib/projects-api.ts';
 
 describe('viewer | projects panel words', () => {
@@ -31,9 +33,18 @@ describe('viewer | projects panel words', () => {
     expect(retentionText(days)).toBe(text);
   });
 
+  test.each([
+    [[], 'no viewer token'],
+    [['read'], 'read-only token'],
+    [['manage'], 'manage token'],
+    [['read', 'manage'], 'read-only and manage tokens'],
+  ] as const)('tokens %j read "%s"', (roles, text) => {
+    expect(tokenText([...roles])).toBe(text);
+  });
+
   test('a blank key is left out of a new project, so the server generates one; a key is trimmed', () => {
-    expect(newProjectBody('Outdoor shop', '  ')).toEqual({ name: 'Outdoor shop' });
-    expect(newProjectBody('Outdoor shop', ' outdoor ')).toEqual({ name: 'Outdoor shop', key: 'outdoor' });
+    expect(newProjectBody('Outdoor shop', '  ', 'read')).toEqual({ name: 'Outdoor shop', role: 'read' });
+    expect(newProjectBody('Outdoor shop', ' outdoor ', 'manage')).toEqual({ name: 'Outdoor shop', key: 'outdoor', role: 'manage' });
   });
 });
 
@@ -53,15 +64,17 @@ describe('viewer | projects API client', () => {
 
   test('each call goes to its route with its method and body, the key escaped in the path', async () => {
     const requests = recordRequests();
-    await createProject('Outdoor shop', '');
-    await rotateViewerToken('out door');
+    await createProject('Outdoor shop', '', 'read');
+    await rotateViewerToken('out door', 'manage');
     await createServerKey('outdoor');
     await saveAllowedOrigins('outdoor', ['https://shop.example']);
+    await saveRetention('out door', 30);
     expect(requests).toEqual([
-      { url: '/api/projects', method: 'POST', body: { name: 'Outdoor shop' } },
-      { url: '/api/projects/out%20door/viewer-token', method: 'POST', body: undefined },
+      { url: '/api/projects', method: 'POST', body: { name: 'Outdoor shop', role: 'read' } },
+      { url: '/api/projects/out%20door/viewer-token', method: 'POST', body: { role: 'manage' } },
       { url: '/api/projects/outdoor/server-key', method: 'POST', body: undefined },
       { url: '/api/projects/outdoor/origins', method: 'PUT', body: { origins: ['https://shop.example'] } },
+      { url: '/api/settings/retention?project=out+door', method: 'PUT', body: { days: 30 } },
     ]);
   });
 
@@ -69,6 +82,6 @@ describe('viewer | projects API client', () => {
     vi.stubGlobal('fetch', async () =>
       new Response(JSON.stringify({ error: { code: 'project_exists', message: 'A project already has the key "demo"' } }), { status: 409 }),
     );
-    await expect(createProject('Again', 'demo')).rejects.toMatchObject({ code: 'project_exists', status: 409, message: 'A project already has the key "demo"' });
+    await expect(createProject('Again', 'demo', 'read')).rejects.toMatchObject({ code: 'project_exists', status: 409, message: 'A project already has the key "demo"' });
   });
 });

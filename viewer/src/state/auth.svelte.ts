@@ -11,6 +11,8 @@ class AuthState {
   problem = $state('');
   /** `admin` with the admin token, `project` with a project's viewer token. */
   scope = $state<MeResponse['scope']>('admin');
+  /** `manage` for the admin and a manage token: settings and deletes are shown only to those who can use them. */
+  role = $state<MeResponse['role']>('read');
   /** The projects the sign-in sees, oldest first; the first is shown when the URL names none. */
   projects = $state.raw<MeResponse['projects']>([]);
 
@@ -34,8 +36,14 @@ class AuthState {
   /** Records what the server said about a sign-in (GET /api/me or POST /api/login). */
   signedIn(me: MeResponse): void {
     this.scope = me.scope;
+    this.role = me.role;
     this.projects = me.projects;
     this.status = 'signedIn';
+  }
+
+  /** Whether this sign-in may change settings and delete data. */
+  get canManage(): boolean {
+    return this.role === 'manage';
   }
 
   async signOut(): Promise<void> {

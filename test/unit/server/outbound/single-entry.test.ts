@@ -18,8 +18,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** A call to fetch, or a value import (not `import type`) of a module that can open a connection or resolve a name. */
-const OUTBOUND_CODE = [/\bfetch\s*\(/, /^import\s+(?!type\s)[^;]*from\s+'node:(?:http|https|http2|net|tls|dns|dgram)(?:\/promises)?'/m, /\brequire\s*\(/];
+/**
+ * A call to fetch, or a value import (not `import type`) of a module that can open a connection or resolve a name.
+ * node:net's address predicates (`isIP`, `isIPv4`, `isIPv6`) only read a string, so importing just those is fine.
+ */
+const OUTBOUND_CODE = [
+  /\bfetch\s*\(/,
+  /^import\s+(?!type\s)(?!\{\s*(?:isIP(?:v4|v6)?\s*,?\s*)+\}\s*from\s+'node:net')[^;]*from\s+'node:(?:http|https|http2|net|tls|dns|dgram)(?:\/promises)?'/m,
+  /\brequire\s*\(/,
+];
 
 describe('outbound | one entry point', () => {
   test('no server module outside server/outbound/ sends requests or resolves names itself', () => {
@@ -34,5 +41,7 @@ describe('outbound | one entry point', () => {
     const sample = "import { request } from 'node:https';\nconst answer = await fetch(url);";
     expect(OUTBOUND_CODE.filter((pattern) => pattern.test(sample))).toHaveLength(2);
     expect(OUTBOUND_CODE.some((pattern) => pattern.test("import type { IncomingMessage } from 'node:http';"))).toBe(false);
+    expect(OUTBOUND_CODE.some((pattern) => pattern.test("import { isIP, isIPv6 } from 'node:net';"))).toBe(false);
+    expect(OUTBOUND_CODE.some((pattern) => pattern.test("import { isIPv6, connect } from 'node:net';"))).toBe(true);
   });
 });

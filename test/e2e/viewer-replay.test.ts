@@ -219,6 +219,35 @@ describe('viewer | replay', () => {
     expect(await currentTime(other)).toBeLessThan(t + PLAYBACK_SLACK_MS);
   });
 
+  test('a link with t opens there; a new t seeks the open player in place, another session loads anew', async () => {
+    await openReplay(page, '#/sessions/s-counter?t=30000');
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(30_000);
+    expect(await currentTime()).toBeLessThan(30_000 + PLAYBACK_SLACK_MS);
+    await allEventsLoaded();
+    // Tag the player's iframe: a replay built anew would come with a new, untagged one.
+    await page.evaluate(() => ((document.querySelector('[data-testid="player"] iframe') as HTMLElement).dataset.tag = 'first'));
+    const requestsBefore = api.requests.length;
+
+    for (const t of [10_000, 50_000]) {
+      // As a link from another page or a pasted URL would: only the hash changes.
+      await page.evaluate((hash) => (location.hash = hash), `#/sessions/s-counter?t=${t}`);
+      await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(t);
+      expect(await currentTime()).toBeLessThan(t + PLAYBACK_SLACK_MS);
+      await expect.poll(() => replayedCounter()).toBeGreaterThanOrEqual(t / 1000 - 2);
+    }
+    expect(api.requests.slice(requestsBefore)).toEqual([]);
+    expect(await page.locator('[data-testid="player"] iframe[data-tag="first"]').count()).toBe(1);
+    expect(await page.getByTestId('replay').getAttribute('data-state')).toBe('ready');
+
+    // Another session is another replay: its own detail and events, a new player.
+    await page.evaluate(() => (location.hash = '#/sessions/s-tabs?t=5000'));
+    await page.locator('[data-testid="player"] iframe:not([data-tag])').waitFor();
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(5_000);
+    const later = api.requests.slice(requestsBefore).map((request) => request.path);
+    expect(later).toContain('/api/sessions/s-tabs');
+    expect(later).toContain('/api/sessions/s-tabs/events');
+  });
+
   test('switches between the tabs of a multi-window session', async () => {
     await openReplay(page, '#/sessions/s-tabs');
     const tabs = page.getByTestId('window-tab');

@@ -5,7 +5,7 @@ import { documentOf, el, text } from '../../helpers/snapshot-nodes.ts';
 const blockedBox = { class: 'support-chat', rr_width: '320px', rr_height: '120px' };
 
 describe('viewer | blocked element placeholders', () => {
-  test('marks blocked elements of a full snapshot with their tag; replaced elements become a div', () => {
+  test('marks blocked elements of a full snapshot with their tag; replaced elements but iframes become a div', () => {
     const events = [
       {
         type: 2,
@@ -17,6 +17,8 @@ describe('viewer | blocked element placeholders', () => {
                 el(6, 'img', { class: 'hero', rr_width: '600px', rr_height: '400px' }),
                 { ...el(7, 'svg', { rr_width: '24px', rr_height: '24px' }), isSVG: true },
                 el(8, 'p', { class: 'rr-note' }, [text(9, 'Free shipping')]),
+                // rrweb attaches a blocked iframe's document to it all the same: it must stay an iframe.
+                el(10, 'iframe', { class: 'rr-block', rr_width: '0px', rr_height: '0px' }),
               ]),
             ]),
           ),
@@ -35,6 +37,7 @@ describe('viewer | blocked element placeholders', () => {
       ['div', 'img', false],
       ['div', 'svg', false],
       ['p', null, false],
+      ['iframe', 'iframe', false],
     ]);
     // The recorded size stays: rrweb sizes the placeholder from these.
     expect(body.childNodes[1].attributes).toMatchObject({ class: 'hero', rr_width: '600px', rr_height: '400px' });

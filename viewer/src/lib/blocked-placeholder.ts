@@ -13,9 +13,10 @@ export const BLOCKED_LABEL = 'Hidden for privacy';
 
 /**
  * Tags whose content the browser draws itself, so a ::before label would never show on them: their placeholders
- * are replayed as a div of the same class and size instead.
+ * are replayed as a div of the same class and size instead. Not iframe: rrweb records a blocked iframe's document
+ * all the same and attaches it to the element, which must stay an iframe for that.
  */
-const REPLACED_TAGS = new Set(['img', 'video', 'audio', 'canvas', 'iframe', 'embed', 'object', 'svg', 'input', 'textarea', 'select']);
+const REPLACED_TAGS = new Set(['img', 'video', 'audio', 'canvas', 'embed', 'object', 'svg', 'input', 'textarea', 'select']);
 
 /** rrweb's serialized element node, as far as the marking needs it. */
 interface SerializedNode {

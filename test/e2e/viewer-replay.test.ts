@@ -94,10 +94,13 @@ describe('viewer | replay', () => {
     expect(sandbox).not.toContain('allow-scripts');
     expect(await replayedCounter()).toBeGreaterThanOrEqual(0);
 
-    // The corpus recording is 1600×900; the frame keeps that shape at whatever width the page gives it.
-    const box = await page.locator('[data-testid="player"] .rr-player__frame').boundingBox();
+    // The corpus recording is 1600×900; scaled into the frame, it keeps that shape at whatever width the page gives.
+    const box = await page.locator('[data-testid="player"] .replayer-wrapper').boundingBox();
     expect(box!.width).toBeGreaterThan(400);
     expect(box!.width / box!.height).toBeCloseTo(1600 / 900, 1);
+    const frame = (await page.locator('[data-testid="player"] .rr-player__frame').boundingBox())!;
+    expect(box!.x).toBeGreaterThanOrEqual(frame.x);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(frame.x + frame.width + 1);
 
     const meta = await page.getByTestId('session-meta').innerText();
     for (const fact of ['1:06', 'Desktop', 'Chrome 120 on Linux', '1600 × 900', 'user-42']) expect(meta).toContain(fact);

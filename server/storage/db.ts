@@ -2,27 +2,62 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations.ts';
+import { DatabaseOpenError, fileFailure, folderFailure } from './open-failure.ts';
 
 export type Database = BetterSqlite3.Database;
+export { DatabaseOpenError } from './open-failure.ts';
 
-/** Opens (creating if needed) a Sightline database and brings its schema up to date. */
+/**
+ * Opens (creating if needed) a Sightline database and brings its schema up to date. Every failure to do so is a
+ * DatabaseOpenError whose reason names the cause (a file where a folder should be, no permission, not a database,
+ * a newer schema), so start-up can print one line instead of SQLite's "unable to open database file".
+ */
 export function openDatabase(path: string): Database {
   const inMemory = path === ':memory:' || path === '';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const db = new BetterSqlite3(path);
+  if (inMemory) return prepare(new BetterSqlite3(path), false);
+  const folder = dirname(path);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new DatabaseOpenError(path, folderFailure(folder, (error as NodeJS.ErrnoException).code), { cause: error });
+  }
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(path);
+    return prepare(db, true);
+  } catch (error) {
+    db?.close();
+    if (error instanceof DatabaseOpenError) throw error;
+    throw new DatabaseOpenError(path, fileFailure(path, error), { cause: error });
+  }
+}
+
+function prepare(db: Database, onDisk: boolean): Database {
+  // Checked before anything writes: a file Sightline cannot use is left exactly as it was.
+  const version = schemaVersion(db);
   // WAL lets the read API run while ingest writes; NORMAL is durable across crashes of the process in WAL mode.
-  if (!inMemory) db.pragma('journal_mode = WAL');
+  if (onDisk) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  migrate(db, version);
   return db;
 }
 
-function migrate(db: Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(`Database schema version ${current} is newer than this Sightline (${migrations.length})`);
+/** The schema version, after reading the whole schema: SQLite parses it lazily, so a damaged one fails here. */
+function schemaVersion(db: Database): number {
+  db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new DatabaseOpenError(
+      db.name,
+      `was written by a newer Sightline (schema version ${version}; this one knows up to ${migrations.length}); ` +
+        'upgrade Sightline or point it at another file',
+    );
   }
+  return version;
+}
+
+function migrate(db: Database, current: number): void {
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version]!);

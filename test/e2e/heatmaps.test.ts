@@ -162,6 +162,7 @@ describe('e2e | heatmaps page on the demo store', () => {
     const frame = viewer.locator('[data-testid="snapshot-frame"] iframe');
     expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
     expect(await viewer.locator('[data-testid="heatmap-background"]').textContent()).toContain('1440×900');
+    expect(await viewer.locator('[data-testid="heatmap-background"]').innerText()).toMatch(/\d [AP]M · replay that visit$/);
     expect(await viewer.locator('[data-testid="heatmap-summary"]').textContent()).toBe('5 clicks on 2 elements');
     const scale = Number(await viewer.locator('[data-testid="snapshot-frame"]').getAttribute('data-scale'));
     expect(scale).toBeGreaterThan(0.2);

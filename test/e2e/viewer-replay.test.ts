@@ -94,10 +94,13 @@ describe('viewer | replay', () => {
     expect(sandbox).not.toContain('allow-scripts');
     expect(await replayedCounter()).toBeGreaterThanOrEqual(0);
 
-    // The corpus recording is 1600×900; the frame keeps that shape at whatever width the page gives it.
-    const box = await page.locator('[data-testid="player"] .rr-player__frame').boundingBox();
+    // The corpus recording is 1600×900; scaled into the frame, it keeps that shape at whatever width the page gives.
+    const box = await page.locator('[data-testid="player"] .replayer-wrapper').boundingBox();
     expect(box!.width).toBeGreaterThan(400);
     expect(box!.width / box!.height).toBeCloseTo(1600 / 900, 1);
+    const frame = (await page.locator('[data-testid="player"] .rr-player__frame').boundingBox())!;
+    expect(box!.x).toBeGreaterThanOrEqual(frame.x);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(frame.x + frame.width + 1);
 
     const meta = await page.getByTestId('session-meta').innerText();
     for (const fact of ['1:06', 'Desktop', 'Chrome 120 on Linux', '1600 × 900', 'user-42']) expect(meta).toContain(fact);
@@ -217,6 +220,35 @@ describe('viewer | replay', () => {
     release();
     await expect.poll(() => currentTime(other)).toBeGreaterThanOrEqual(t);
     expect(await currentTime(other)).toBeLessThan(t + PLAYBACK_SLACK_MS);
+  });
+
+  test('a link with t opens there; a new t seeks the open player in place, another session loads anew', async () => {
+    await openReplay(page, '#/sessions/s-counter?t=30000');
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(30_000);
+    expect(await currentTime()).toBeLessThan(30_000 + PLAYBACK_SLACK_MS);
+    await allEventsLoaded();
+    // Tag the player's iframe: a replay built anew would come with a new, untagged one.
+    await page.evaluate(() => ((document.querySelector('[data-testid="player"] iframe') as HTMLElement).dataset.tag = 'first'));
+    const requestsBefore = api.requests.length;
+
+    for (const t of [10_000, 50_000]) {
+      // As a link from another page or a pasted URL would: only the hash changes.
+      await page.evaluate((hash) => (location.hash = hash), `#/sessions/s-counter?t=${t}`);
+      await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(t);
+      expect(await currentTime()).toBeLessThan(t + PLAYBACK_SLACK_MS);
+      await expect.poll(() => replayedCounter()).toBeGreaterThanOrEqual(t / 1000 - 2);
+    }
+    expect(api.requests.slice(requestsBefore)).toEqual([]);
+    expect(await page.locator('[data-testid="player"] iframe[data-tag="first"]').count()).toBe(1);
+    expect(await page.getByTestId('replay').getAttribute('data-state')).toBe('ready');
+
+    // Another session is another replay: its own detail and events, a new player.
+    await page.evaluate(() => (location.hash = '#/sessions/s-tabs?t=5000'));
+    await page.locator('[data-testid="player"] iframe:not([data-tag])').waitFor();
+    await expect.poll(() => currentTime()).toBeGreaterThanOrEqual(5_000);
+    const later = api.requests.slice(requestsBefore).map((request) => request.path);
+    expect(later).toContain('/api/sessions/s-tabs');
+    expect(later).toContain('/api/sessions/s-tabs/events');
   });
 
   test('switches between the tabs of a multi-window session', async () => {

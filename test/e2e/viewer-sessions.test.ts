@@ -224,8 +224,12 @@ describe('viewer | sessions list', () => {
     const empty = page.getByTestId('sessions-empty');
     await empty.waitFor();
     expect(await empty.innerText()).toContain('No sessions recorded yet');
-    expect(await empty.innerText()).toContain('/recorder.js');
+    // The tag of the project shown (the fake's only one is `demo`), ready to paste.
+    expect(await empty.locator('pre').innerText()).toBe(`<script src="${api.url}/recorder.js" data-project="demo" async></script>`);
     expect(await empty.locator('a[href="/demo/"]').count()).toBe(1);
+    expect(await page.getByTestId('demo-traffic-hint').innerText()).toMatch(
+      new RegExp(`run SIGHTLINE_URL=${api.url.replace(/\./g, '\\.')} npm run demo:traffic .*Chromium.*about 3 minutes`),
+    );
     expect(await page.getByTestId('session-row').count()).toBe(0);
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/viewer-sessions-empty.png' });

@@ -38,6 +38,9 @@ describe('e2e | viewer sign-in', () => {
     await page.getByTestId('sign-in').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('sessions').count()).toBe(0);
     expect(await page.getByTestId('sign-out').count()).toBe(0);
+    // Nowhere to go before signing in: no navigation, no menu button.
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await page.getByTestId('menu-toggle').count()).toBe(0);
     expect(await page.title()).toBe('Sign in · Sightline');
 
     await page.getByTestId('sign-in-token').fill('not-the-token');
@@ -50,6 +53,7 @@ describe('e2e | viewer sign-in', () => {
     await page.getByTestId('sign-in-submit').click();
     await page.locator(`[data-testid="session-row"][data-session-id="${sessionId}"]`).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('sign-in').count()).toBe(0);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(true);
     // The cookie is HttpOnly: the page's own scripts cannot read it.
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const [cookie] = await context.cookies(server.url);

@@ -2,6 +2,7 @@
 import type { MeResponse } from '../../../server/api/auth.ts';
 import { ApiError, onLoginRequired } from '../lib/api.ts';
 import { signOut, whoAmI } from '../lib/auth-api.ts';
+import { currentProject } from '../lib/project-param.ts';
 
 export type AuthStatus = 'checking' | 'signedIn' | 'signedOut' | 'unreachable';
 
@@ -15,6 +16,14 @@ class AuthState {
   role = $state<MeResponse['role']>('read');
   /** The projects the sign-in sees, oldest first; the first is shown when the URL names none. */
   projects = $state.raw<MeResponse['projects']>([]);
+
+  /**
+   * Key of the project the viewer shows: the one the page URL names, else the first the sign-in sees ('' before
+   * sign-in). The URL's query only changes with a full reload, so this is fixed for the page's life.
+   */
+  get shownProject(): string {
+    return currentProject() ?? this.projects[0]?.key ?? '';
+  }
 
   constructor() {
     onLoginRequired(() => (this.status = 'signedOut'));

@@ -56,7 +56,8 @@ class AssetRewriter {
   constructor(private readonly map: MapUrl) {}
 
   event(event: RecordedEvent): RecordedEvent {
-    const data = asFields(event.data);
+    // asFields(event) too: an imported or hand-edited chunk may hold anything.
+    const data = asFields(asFields(event)?.data);
     if (!data) return event;
     let next: Fields = data;
     if (event.type === RrwebEventType.FullSnapshot) {

@@ -628,4 +628,14 @@ export const migrations: readonly string[] = [
       WHERE NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = NEW.session_id);
   END;
   `,
+
+  // 12: the deletion log keeps a keyed hash of whom a session or user deletion was about, not the id: an erased user's
+  // id must not outlive their data. The installation's key is generated here (server/storage/deletion-subject.ts
+  // registers both functions), and every line logged before is hashed. Retention lines keep their project's key.
+  `
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('deletion_subject_key', sightline_new_key());
+  UPDATE deletion_log
+    SET subject = sightline_subject_hash((SELECT value FROM settings WHERE key = 'deletion_subject_key'), subject)
+    WHERE kind IN ('session', 'user');
+  `,
 ];

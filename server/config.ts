@@ -24,6 +24,18 @@ export interface Config {
   maxSessionMs: number;
   /** Most events stored for one session (env SIGHTLINE_MAX_SESSION_EVENTS); more answers 400 session_too_long. Defaults to 2000000. */
   maxSessionEvents: number;
+  /**
+   * How long before its request arrived an event may have happened, in ms (env SIGHTLINE_MAX_PAST_SKEW_MS), for
+   * recorder batches and POST /api/events; older answers 400 timestamp_out_of_range. A recorder retries a batch for
+   * as long as its tab lives (a phone offline for a day, a laptop shut over a long weekend), so this is days, far
+   * beyond the longest session. Defaults to 7 days.
+   */
+  maxPastSkewMs: number;
+  /**
+   * How far after its request arrived an event may lie, in ms (env SIGHTLINE_MAX_FUTURE_SKEW_MS): room for a
+   * device clock running fast; later answers 400 timestamp_out_of_range. Defaults to 5 min.
+   */
+  maxFutureSkewMs: number;
   /** Events per page of the events API; pages hold whole chunks, so a few more. Defaults to 2000. */
   eventsPageSize: number;
   /** Gaps between user inputs longer than this do not count as active time, in ms. Defaults to 5000. */
@@ -143,6 +155,9 @@ export const defaultConfig: Config = {
   maxNestingDepth: 512,
   maxSessionMs: 12 * 60 * 60 * 1000,
   maxSessionEvents: 2_000_000,
+  maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
+  // Kerberos's default tolerance: phones and laptops set their clocks from the network, rarely further off.
+  maxFutureSkewMs: 5 * 60 * 1000,
   eventsPageSize: 2000,
   activityGapMs: 5000,
   distDir: join(repoRoot, 'dist'),
@@ -247,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxInflatedBytes: positiveInt(env, 'SIGHTLINE_MAX_INFLATED_BYTES', defaultConfig.maxInflatedBytes),
     maxSessionMs: positiveInt(env, 'SIGHTLINE_MAX_SESSION_MS', defaultConfig.maxSessionMs),
     maxSessionEvents: positiveInt(env, 'SIGHTLINE_MAX_SESSION_EVENTS', defaultConfig.maxSessionEvents),
+    maxPastSkewMs: positiveInt(env, 'SIGHTLINE_MAX_PAST_SKEW_MS', defaultConfig.maxPastSkewMs),
+    maxFutureSkewMs: positiveInt(env, 'SIGHTLINE_MAX_FUTURE_SKEW_MS', defaultConfig.maxFutureSkewMs),
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,
     demoDir: env.SIGHTLINE_DEMO || defaultConfig.demoDir,
     retentionSweepMs: positiveInt(env, 'SIGHTLINE_RETENTION_SWEEP_MS', defaultConfig.retentionSweepMs),

@@ -22,15 +22,30 @@ export function dayOf(ts: number): number {
   return Math.floor(ts / DAY_MS);
 }
 
-/** `YYYY-MM-DD` of a day number. */
+/** Days either side of the epoch that a JavaScript Date can name (it spans ±8.64e15 ms). */
+export const DATE_LIMIT_DAYS = 100_000_000;
+
+/**
+ * The whole day a Date can name nearest to `day`: past either end of its range the end, and the epoch for what is no
+ * finite number. Day arithmetic goes through it, so a stored time out of range lands at an edge of a report (or a
+ * bucket) instead of failing it with "Invalid time value".
+ */
+export function nameableDay(day: number): number {
+  return Number.isFinite(day) ? Math.min(DATE_LIMIT_DAYS, Math.max(-DATE_LIMIT_DAYS, Math.floor(day))) : 0;
+}
+
+/** `YYYY-MM-DD` of a day number (`+275760-09-13` past year 9999), total through nameableDay. */
 export function dayLabel(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return new Date(nameableDay(day) * DAY_MS).toISOString().split('T')[0]!;
 }
 
 /** The day number of the first day of the UTC month holding `day`, or of the month after it (`offset` 1). */
 export function monthStart(day: number, offset: 0 | 1 = 0): number {
-  const date = new Date(day * DAY_MS);
-  return dayOf(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1));
+  const named = nameableDay(day);
+  const date = new Date(named * DAY_MS);
+  const start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + offset, 1);
+  // At the very ends of a Date's range that month's start may lie outside it: the edge day stands in.
+  return Number.isNaN(start) ? named : dayOf(start);
 }
 
 /** A day range as read from the buckets: whole months from monthly roll-ups, the days around them from daily ones. */

@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { DeletionLogEntry, Store } from '../storage/store.ts';
-import { integer, projectParam } from './query-params.ts';
+import { integer, projectParam, text } from './query-params.ts';
 import { findSession } from './sessions.ts';
 import type { SessionSummary } from './types.ts';
 
@@ -44,6 +44,8 @@ const retentionBody = z.strictObject({
 const logQuery = z.strictObject({
   limit: integer.pipe(z.number().min(1).max(MAX_LOG_PAGE)).default(100),
   offset: integer.default(0),
+  // A session or user id in clear: the log keeps only its keyed hash, so this is how to ask whether it was erased.
+  subject: text.optional(),
   ...projectParam,
 });
 
@@ -103,9 +105,9 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
   });
 
   router.get('/api/deletions', async (req, res) => {
-    const { limit, offset } = parseOrThrow(logQuery, req.query, 'invalid_query');
+    const { limit, offset, subject } = parseOrThrow(logQuery, req.query, 'invalid_query');
     const project = await requestProject(req, store);
-    const body: DeletionLogResponse = { deletions: await store.listDeletions(project.id, limit, offset) };
+    const body: DeletionLogResponse = { deletions: await store.listDeletions({ projectId: project.id, limit, offset, subject }) };
     res.json(body);
   });
 

@@ -68,7 +68,7 @@ export function serverEventsRouter({ store, config }: { store: Store; config: Co
   router.post('/api/events', requireServerKey, json, async (req, res) => {
     const project = res.locals.project as Project;
     const now = Date.now();
-    const limits = { maxEvents: config.maxServerEventsPerRequest, maxNestingDepth: config.maxNestingDepth, now };
+    const limits = { maxEvents: config.maxServerEventsPerRequest, maxNestingDepth: config.maxNestingDepth, now, window: config };
     const events = readServerEvents(req.body, limits);
     const saved = await store.saveServerEvents(project.id, events, now);
     if (saved.outcome === 'session_conflict') {

@@ -59,7 +59,8 @@ async function funnelIds(store: Store, projectId: number, query: ListQuery): Pro
   const step = droppedAtStep ?? reachedStep ?? 0;
   if (step >= funnel.steps.length) {
     const name = droppedAtStep !== undefined ? 'droppedAtStep' : 'reachedStep';
-    throw new HttpError(400, 'invalid_query', `${name}: funnel ${funnelId} has steps 0 to ${funnel.steps.length - 1}`);
+    const has = funnel.steps.length === 0 ? 'no steps' : `steps 0 to ${funnel.steps.length - 1}`;
+    throw new HttpError(400, 'invalid_query', `${name}: funnel ${funnelId} has ${has}`);
   }
   const pick: FunnelPick = droppedAtStep !== undefined ? { droppedAtStep } : { reachedStep: step };
   const range = { projectId, from, to, device };

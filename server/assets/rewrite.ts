@@ -13,7 +13,7 @@
  * for an unknown node `src`, `srcset`, `poster` and CSS are mapped, `href` is not (it may be a plain link).
  */
 import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../protocol.ts';
-import type { MapUrl } from './asset-urls.ts';
+import { parseAssetUrl, type MapUrl } from './asset-urls.ts';
 import { rewriteCss, rewriteSrcset } from './css-urls.ts';
 
 /** rrweb-snapshot's NodeType values used here. */
@@ -56,7 +56,8 @@ class AssetRewriter {
   constructor(private readonly map: MapUrl) {}
 
   event(event: RecordedEvent): RecordedEvent {
-    const data = asFields(event.data);
+    // asFields(event) too: an imported or hand-edited chunk may hold anything.
+    const data = asFields(asFields(event)?.data);
     if (!data) return event;
     let next: Fields = data;
     if (event.type === RrwebEventType.FullSnapshot) {
@@ -216,6 +217,20 @@ class AssetRewriter {
   private withField(fields: Fields, key: string, value: unknown): Fields {
     return fields[key] === value ? fields : { ...fields, [key]: value };
   }
+}
+
+/**
+ * Every absolute http(s) URL the rewriting would consider in the events, whatever the policy: the URLs a replay of
+ * them can have had the proxy fetch and cache (deleting the recording deletes those cache entries too).
+ */
+export function recordedAssetUrls(events: readonly RecordedEvent[]): Set<string> {
+  const urls = new Set<string>();
+  rewriteAssetUrls(events, (raw) => {
+    const url = parseAssetUrl(raw.trim());
+    if (url) urls.add(url.href);
+    return undefined;
+  });
+  return urls;
 }
 
 /** The events with their allowed asset URLs pointed at the proxy; unchanged events are the same objects. */

@@ -6,6 +6,7 @@ import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
 import { deriveChunkRows } from './derive-rows.ts';
+import { checkEventTimes } from './event-time.ts';
 import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
 import { sanitizeEvents } from './sanitize.ts';
 import { batchSchema, nestsDeeperThan } from './schema.ts';
@@ -23,6 +24,8 @@ export interface IngestContext {
     | 'maxNestingDepth'
     | 'maxSessionMs'
     | 'maxSessionEvents'
+    | 'maxPastSkewMs'
+    | 'maxFutureSkewMs'
   >;
   /** The request's User-Agent header. */
   userAgent: string | undefined;
@@ -51,6 +54,7 @@ export async function ingestBatch(
     throw new HttpError(400, 'too_deep', `Batches may nest objects and arrays ${config.maxNestingDepth} levels deep`);
   }
   const batch = parseOrThrow(batchSchema, json, 'schema_mismatch');
+  checkEventTimes(batch.events.map((event) => event.timestamp), now, config, (index) => `events[${index}].timestamp`);
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);

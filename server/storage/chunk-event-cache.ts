@@ -19,7 +19,7 @@ interface Entry {
 const keyOf = (sessionId: string, windowId: string, seq: number) => `${sessionId}\n${windowId}\n${seq}`;
 
 export class ChunkEventCache {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, Entry & { sessionId: string }>();
   #bytes = 0;
 
   constructor(readonly maxBytes: number = CHUNK_EVENT_CACHE_BYTES) {}
@@ -44,12 +44,21 @@ export class ChunkEventCache {
       this.#entries.delete(key);
       this.#bytes -= old.rawBytes;
     }
-    this.#entries.set(key, entry);
+    this.#entries.set(key, { ...entry, sessionId });
     this.#bytes += entry.rawBytes;
     for (const [oldest, { rawBytes }] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;
       this.#entries.delete(oldest);
       this.#bytes -= rawBytes;
+    }
+  }
+
+  /** Drops every chunk of these sessions: a deleted session's events must not outlive it, not even in memory. */
+  forgetSessions(sessionIds: ReadonlySet<string>): void {
+    for (const [key, entry] of this.#entries) {
+      if (!sessionIds.has(entry.sessionId)) continue;
+      this.#entries.delete(key);
+      this.#bytes -= entry.rawBytes;
     }
   }
 

@@ -1,4 +1,14 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { RecordedEvent } from '../protocol.ts';
 import type { Database } from './db.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+/** A stored chunk's events, off the event loop's thread for the inflate. */
+export async function decodeChunk(eventsGz: Buffer): Promise<RecordedEvent[]> {
+  return JSON.parse((await gunzipAsync(eventsGz)).toString('utf8')) as RecordedEvent[];
+}
 
 /** A chunk ready to store: its events already serialized and compressed by the caller. */
 export interface ChunkRecord {

@@ -1,9 +1,11 @@
 /**
  * Deleting sessions for good: every row that names the session, and the session's share of the pre-aggregated
- * heatmap buckets and page counts, in one transaction, with one entry in the deletion log.
+ * heatmap buckets and page counts, in one transaction, with one entry in the deletion log. What makes the deleted
+ * bytes unreadable on disk as well is in erasure.ts.
  */
 import type { DeviceClass } from '../api/types.ts';
 import type { Database } from './db.ts';
+import { readSubjectKey, subjectHash } from './deletion-subject.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
 import type { SignalKind } from './derived-model.ts';
 import { createSessionMoveQueries } from './session-moves.ts';
@@ -16,7 +18,10 @@ export interface DeletionLogEntry {
   /** When, ms since epoch. */
   at: number;
   kind: DeletionKind;
-  /** The session id, user id or project key the deletion was about. */
+  /**
+   * Whom the deletion was about: for a session or user deletion the HMAC-SHA256 (hex) of the id under the
+   * installation's key (deletion-subject.ts), never the id itself; for retention the project's key.
+   */
   subject: string;
   /** Sessions deleted. */
   sessions: number;
@@ -24,8 +29,17 @@ export interface DeletionLogEntry {
   detail: string;
 }
 
-/** What a deletion is logged as, and the project whose log it goes in. */
+/** What a deletion is logged as (`subject` in clear: it is hashed on the way in), and the project whose log it goes in. */
 export type DeletionRequest = Pick<DeletionLogEntry, 'kind' | 'subject' | 'detail'> & { projectId: number };
+
+/** Which lines of a project's log to list, newest first. */
+export interface DeletionLogQuery {
+  projectId: number;
+  limit: number;
+  offset: number;
+  /** Only the lines about this session id, user id or (retention) project key. */
+  subject?: string;
+}
 
 interface PlacedPoint {
   project_id: number;
@@ -72,6 +86,13 @@ export function createDeletionQueries(db: Database) {
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
   // A backend's events name the user even when no session of theirs is known; the session tables cover the rest.
   const deleteUserServerEvents = db.prepare<[string, number]>('DELETE FROM server_events WHERE user_id = ? AND project_id = ?');
+  // Assets the proxy fetched for a replay are cached by URL, and a URL can name its shopper (an avatar, a query).
+  const deleteCachedAsset = db.prepare<[string]>('DELETE FROM asset_cache WHERE url = ?');
+  const anyCachedAsset = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM asset_cache)').pluck();
+  const chunkKeys = db.prepare<[string], { window_id: string; seq: number }>('SELECT window_id, seq FROM chunks WHERE session_id = ?');
+  const chunkBytes = db
+    .prepare<[string, string, number], Buffer>('SELECT events_gz FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?')
+    .pluck();
   const ofProject = db.prepare<[string, number], { id: string }>(
     'SELECT id FROM sessions WHERE id = ? AND project_id = ?',
   );
@@ -85,10 +106,15 @@ export function createDeletionQueries(db: Database) {
     INSERT INTO deletion_log (at, kind, subject, sessions, detail, project_id)
     VALUES (@at, @kind, @subject, @sessions, @detail, @projectId)
   `);
-  const listLog = db.prepare<[number, number, number], DeletionLogEntry>(`
-    SELECT id, at, kind, subject, sessions, detail FROM deletion_log WHERE project_id = ?
-    ORDER BY id DESC LIMIT ? OFFSET ?
+  const listLog = db.prepare<Record<string, unknown>, DeletionLogEntry>(`
+    SELECT id, at, kind, subject, sessions, detail FROM deletion_log
+    WHERE project_id = @projectId
+      AND (@subject IS NULL OR subject = CASE kind WHEN 'retention' THEN @subject ELSE @subjectHash END)
+    ORDER BY id DESC LIMIT @limit OFFSET @offset
   `);
+  const key = readSubjectKey(db);
+  /** The subject as the log keeps it. */
+  const logged = (kind: DeletionKind, subject: string) => (kind === 'retention' ? subject : subjectHash(key, subject));
 
   /** The negative of everything the session added to heatmap buckets and page-day counts. */
   function takeBack(sessionId: string, tally: CellTally): void {
@@ -110,8 +136,11 @@ export function createDeletionQueries(db: Database) {
     }
   }
 
-  /** Deletes the sessions that exist among `ids` and logs it; resolves with how many there were. */
-  const deleteSessions = db.transaction((ids: readonly string[], request: DeletionRequest, at: number): number => {
+  /**
+   * Deletes the sessions that exist among `ids` (and, for a user, their backend events) with the cached assets at
+   * `assetUrls`, and logs it; resolves with how many sessions there were.
+   */
+  const deleteSessions = db.transaction((ids: readonly string[], request: DeletionRequest, at: number, assetUrls: readonly string[]): number => {
     const tally = new CellTally();
     let deleted = 0;
     for (const id of ids) {
@@ -120,15 +149,29 @@ export function createDeletionQueries(db: Database) {
       deleted += deleteSession.run(id).changes;
     }
     heatmaps.apply(tally);
-    if (request.kind === 'user') deleteUserServerEvents.run(request.subject, request.projectId);
-    if (deleted > 0) log.run({ at, ...request, sessions: deleted });
+    const serverEvents = request.kind === 'user' ? deleteUserServerEvents.run(request.subject, request.projectId).changes : 0;
+    for (const url of assetUrls) deleteCachedAsset.run(url);
+    if (deleted + serverEvents > 0) log.run({ at, ...request, subject: logged(request.kind, request.subject), sessions: deleted });
     return deleted;
   });
 
   return {
     /** Runs in one immediate transaction: a concurrent ingest of the same session waits or comes after. */
-    deleteSessions(ids: readonly string[], request: DeletionRequest, at: number): number {
-      return deleteSessions.immediate(ids, request, at);
+    deleteSessions(ids: readonly string[], request: DeletionRequest, at: number, assetUrls: readonly string[] = []): number {
+      return deleteSessions.immediate(ids, request, at, assetUrls);
+    },
+
+    /** Whether the asset proxy has cached anything at all: else no recording needs reading for its asset URLs. */
+    hasCachedAssets(): boolean {
+      return anyCachedAsset.get() === 1;
+    },
+
+    /** The session's chunks, compressed, one at a time (no statement stays open between them). */
+    *chunksOf(sessionId: string): Generator<Buffer> {
+      for (const { window_id: windowId, seq } of chunkKeys.all(sessionId)) {
+        const bytes = chunkBytes.get(sessionId, windowId, seq);
+        if (bytes) yield bytes;
+      }
     },
 
     /** The session's id when the project has such a session; [] otherwise, so another project's id deletes nothing. */
@@ -147,8 +190,9 @@ export function createDeletionQueries(db: Database) {
     },
 
     /** The project's log, newest first. */
-    log(projectId: number, limit: number, offset: number): DeletionLogEntry[] {
-      return listLog.all(projectId, limit, offset);
+    log({ projectId, limit, offset, subject }: DeletionLogQuery): DeletionLogEntry[] {
+      const subjectHash = subject === undefined ? null : logged('user', subject);
+      return listLog.all({ projectId, limit, offset, subject: subject ?? null, subjectHash });
     },
   };
 }

@@ -140,6 +140,11 @@ export function createDerivedWriter(db: Database) {
   }
 
   return {
+    /** Forgets the cached events of deleted sessions. */
+    forgetSessions(sessionIds: ReadonlySet<string>): void {
+      decoded.forgetSessions(sessionIds);
+    },
+
     /** Derives and writes everything for a newly stored chunk; the caller holds the transaction. */
     write(chunk: StoredChunkInfo, derivation: ChunkDerivation): void {
       const stored = carries.get(chunk.sessionId, chunk.windowId);

@@ -1,6 +1,7 @@
 import type { FunnelStep } from '../analytics/funnel.ts';
 import type { SavedFunnel } from '../api/insights-types.ts';
 import type { Database } from './db.ts';
+import { parseStoredJson } from './stored-json.ts';
 
 interface FunnelRow {
   id: number;
@@ -10,11 +11,22 @@ interface FunnelRow {
   created_at: number;
 }
 
+const isStep = (step: unknown): step is FunnelStep => {
+  const { type, pattern, name } = (typeof step === 'object' && step !== null ? step : {}) as Record<string, unknown>;
+  return (type === 'page' && typeof pattern === 'string') || (type === 'event' && typeof name === 'string');
+};
+
+/** The saved steps; a row edited into something else has none, and its funnel matches no session. */
+function storedSteps(text: string): FunnelStep[] {
+  const steps = parseStoredJson(text);
+  return Array.isArray(steps) && steps.every(isStep) ? steps : [];
+}
+
 function toFunnel(row: FunnelRow): SavedFunnel {
   return {
     id: row.id,
     name: row.name,
-    steps: JSON.parse(row.steps) as FunnelStep[],
+    steps: storedSteps(row.steps),
     windowMs: row.window_ms,
     createdAt: row.created_at,
   };

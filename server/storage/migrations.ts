@@ -637,4 +637,14 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX projects_manage_token_hash ON projects (manage_token_hash) WHERE manage_token_hash IS NOT NULL;
   ALTER TABLE login_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'read' CHECK (role IN ('read', 'manage'));
   `,
+
+  // 13: the deletion log keeps a keyed hash of whom a session or user deletion was about, not the id: an erased user's
+  // id must not outlive their data. The installation's key is generated here (server/storage/deletion-subject.ts
+  // registers both functions), and every line logged before is hashed. Retention lines keep their project's key.
+  `
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('deletion_subject_key', sightline_new_key());
+  UPDATE deletion_log
+    SET subject = sightline_subject_hash((SELECT value FROM settings WHERE key = 'deletion_subject_key'), subject)
+    WHERE kind IN ('session', 'user');
+  `,
 ];

@@ -8,6 +8,7 @@ import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
 import type { StoredWebhookEvent, WebhookEventDraft, WebhookPayloadType } from '../webhooks/events.ts';
 import type { Database } from './db.ts';
 import type { SignalRecord } from './signals.ts';
+import { storedObject } from './stored-json.ts';
 import { createWebhookQueries } from './webhooks.ts';
 
 /** A delivery claimed for one attempt, with what sending it needs. */
@@ -69,7 +70,7 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
     userId: row.user_id,
     windowId: row.window_id,
     replayOffsetMs: row.replay_offset_ms,
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    data: storedObject(row.data),
   };
   return { id: row.id, attempt: row.attempts, url: row.url, secret: row.secret, event };
 }

@@ -4,7 +4,7 @@ import { DAY_MS, dayLabel } from '../analytics/heatmap-grid.ts';
 import type { EventSource } from '../analytics/orders.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
-import { perDevice } from './sql.ts';
+import { jsonField, perDevice } from './sql.ts';
 
 interface CheckoutRow {
   day: number;
@@ -26,7 +26,7 @@ export function createReportQueries(db: Database) {
     db,
     (devices) => `
       SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.ts, e.name, e.source,
-        json_extract(e.props, '$.props.value') AS value, json_extract(e.props, '$.props.orderId') AS order_id
+        ${jsonField('e.props', '$.props.value')} AS value, ${jsonField('e.props', '$.props.orderId')} AS order_id
       FROM sessions s JOIN custom_events e ON e.session_id = s.id
       WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}
         AND e.tag = 'sl:track' AND e.name IN (@cartEvent, @purchaseEvent, @refundEvent)`,
@@ -34,7 +34,7 @@ export function createReportQueries(db: Database) {
   // Backend events whose session is unknown still count, on the day they happened.
   const sessionlessEvents = db.prepare<Record<string, unknown>, CheckoutRow>(`
     SELECT ts / ${DAY_MS} AS day, ts, name, 'server' AS source,
-      json_extract(payload, '$.props.value') AS value, json_extract(payload, '$.props.orderId') AS order_id
+      ${jsonField('payload', '$.props.value')} AS value, ${jsonField('payload', '$.props.orderId')} AS order_id
     FROM server_events
     WHERE project_id = @projectId AND attached = 0 AND ts BETWEEN @from AND @to
       AND name IN (@cartEvent, @purchaseEvent, @refundEvent)

@@ -8,6 +8,8 @@ import type { FormRow } from '../analytics/form-rows.ts';
 import { closingDrafts } from '../webhooks/drafts.ts';
 import type { Database } from './db.ts';
 import { createOutboxQueries } from './outbox.ts';
+import { jsonField } from './sql.ts';
+import { parseStoredJson } from './stored-json.ts';
 import { createWebhookQueries } from './webhooks.ts';
 
 export function createSessionCloser(db: Database) {
@@ -18,7 +20,7 @@ export function createSessionCloser(db: Database) {
   );
   const markClosed = db.prepare<[number, string]>('UPDATE sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
   const trackedEvents = db.prepare<[string, string, string], { windowId: string; ts: number; name: string; props: string | null }>(`
-    SELECT window_id AS windowId, ts, name, json_extract(props, '$.props') AS props FROM custom_events
+    SELECT window_id AS windowId, ts, name, ${jsonField('props', '$.props')} AS props FROM custom_events
     WHERE session_id = ? AND tag = 'sl:track' AND name IN (?, ?) ORDER BY ts, id
   `);
   // The columns of form-events.ts's report query, for one session.
@@ -33,7 +35,7 @@ export function createSessionCloser(db: Database) {
     const { cartEvent, purchaseEvent } = defaultCheckoutOptions;
     return trackedEvents.all(sessionId, cartEvent, purchaseEvent).map((row) => ({
       ...row,
-      props: row.props === null ? null : (JSON.parse(row.props) as unknown),
+      props: parseStoredJson(row.props) ?? null,
     }));
   }
 

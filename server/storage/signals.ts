@@ -3,6 +3,7 @@ import type { Database } from './db.ts';
 import type { SignalFinding, SignalKind } from './derived-model.ts';
 import type { ReplayLink } from '../api/insights-types.ts';
 import type { ElementQuery } from './clicks.ts';
+import { storedObject } from './stored-json.ts';
 
 /** A signal as stored: the finding with its owner, page, day and (for sl:click clicks) its element anchor. */
 export interface SignalRecord extends SignalFinding {
@@ -55,7 +56,7 @@ function toRecord(row: SignalRow): SignalRecord {
     ox: row.ox,
     oy: row.oy,
     dw: row.dw,
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    details: storedObject(row.details),
   };
 }
 
@@ -123,7 +124,7 @@ export function createSignalQueries(db: Database) {
     /** A session's signals in time order, as the session detail shows them. */
     ofSession(sessionId: string): SessionSignal[] {
       return ofSession.all(sessionId).map((row) => {
-        const details = JSON.parse(row.details) as Record<string, unknown>;
+        const details = storedObject(row.details);
         return {
           kind: row.kind,
           windowId: row.window_id,

@@ -1,6 +1,7 @@
 /** Webhook subscriptions: a project's URLs, the event types each receives, and each one's signing secret. */
-import type { WebhookEventType } from '../webhooks/events.ts';
+import { webhookEventTypes, type WebhookEventType } from '../webhooks/events.ts';
 import type { Database } from './db.ts';
+import { parseStringList } from './projects.ts';
 
 /** A subscription as the admin sees it: never with its secret. */
 export interface Webhook {
@@ -27,12 +28,14 @@ interface WebhookRow {
   created_at: number;
 }
 
+const isEventType = (type: string): type is WebhookEventType => (webhookEventTypes as readonly string[]).includes(type);
+
 function toWebhook(row: WebhookRow): Webhook {
   return {
     id: row.id,
     projectId: row.project_id,
     url: row.url,
-    events: JSON.parse(row.events) as WebhookEventType[],
+    events: parseStringList(row.events).filter(isEventType),
     createdAt: row.created_at,
   };
 }
@@ -48,7 +51,10 @@ export function createWebhookQueries(db: Database) {
   const remove = db.prepare<[number, number]>('DELETE FROM webhooks WHERE project_id = ? AND id = ?');
   const subscribed = db
     .prepare<[number, string], number>(
-      'SELECT id FROM webhooks WHERE project_id = ? AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?) ORDER BY id',
+      // json_valid: json_each fails the whole statement (and so ingest) on one malformed row.
+      `SELECT id FROM webhooks WHERE project_id = ?
+         AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(events) THEN events ELSE '[]' END) WHERE value = ?)
+       ORDER BY id`,
     )
     .pluck();
 

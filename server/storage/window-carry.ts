@@ -19,6 +19,10 @@ export interface StoredCarry {
   pageViewId: number | null;
 }
 
+/** A stored number, or `fallback` for anything else (a hand-edited row): the next batch's arithmetic starts from it. */
+const numberOr = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+
 export function createWindowCarryQueries(db: Database) {
   const get = db.prepare<[string, string], CarryRow>(
     'SELECT * FROM window_carry WHERE session_id = ? AND window_id = ?',
@@ -39,16 +43,16 @@ export function createWindowCarryQueries(db: Database) {
       const row = get.get(sessionId, windowId);
       if (!row) return undefined;
       return {
-        pageViewId: row.page_view_id,
+        pageViewId: typeof row.page_view_id === 'number' ? row.page_view_id : null,
         carry: {
-          url: row.url,
-          viewportWidth: row.viewport_width,
-          viewportHeight: row.viewport_height,
-          scrollX: row.scroll_x,
-          scrollY: row.scroll_y,
-          documentNodeId: row.document_node_id,
-          movePositions: row.move_positions,
-          lastTs: row.last_ts,
+          url: String(row.url),
+          viewportWidth: numberOr(row.viewport_width, 0),
+          viewportHeight: numberOr(row.viewport_height, 0),
+          scrollX: numberOr(row.scroll_x, 0),
+          scrollY: numberOr(row.scroll_y, 0),
+          documentNodeId: numberOr(row.document_node_id, 0),
+          movePositions: numberOr(row.move_positions, 0),
+          lastTs: numberOr(row.last_ts, 0),
         },
       };
     },

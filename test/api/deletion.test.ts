@@ -4,6 +4,7 @@ import type { HeatmapPagesResponse, HeatmapResponse } from '../../server/api/ins
 import type { RecordedEvent } from '../../server/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
+import { readSubjectKey, subjectHash } from '../../server/storage/deletion-subject.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
@@ -267,13 +268,33 @@ describe('GET /api/deletions', () => {
     await send(server, 'DELETE', '/api/users/nobody');
 
     const { deletions } = await getJson<DeletionLogResponse>(server, '/api/deletions');
+    // Whom each was about is kept only as the id's HMAC-SHA256 under the installation's key.
+    const hashed = (subject: string) => subjectHash(readSubjectKey(server.db), subject);
     expect(deletions.map(({ kind, subject, sessions, detail }) => ({ kind, subject, sessions, detail }))).toEqual([
-      { kind: 'user', subject: 'shopper-9', sessions: 1, detail: '' },
-      { kind: 'session', subject: one.ids.sessionId, sessions: 1, detail: '' },
+      { kind: 'user', subject: hashed('shopper-9'), sessions: 1, detail: '' },
+      { kind: 'session', subject: hashed(one.ids.sessionId), sessions: 1, detail: '' },
     ]);
+    expect(hashed('shopper-9')).toMatch(/^[0-9a-f]{64}$/);
     expect(deletions.every((entry) => entry.at >= before && entry.at <= Date.now())).toBe(true);
     expect((await getJson<DeletionLogResponse>(server, '/api/deletions?limit=1&offset=1')).deletions).toEqual([deletions[1]]);
     await expectApiError(await adminFetch(`${server.url}/api/deletions?limit=0`), 400, 'invalid_query');
+  });
+
+  test('keeps no erased id in clear, and answers whether an id was erased when asked with it', async () => {
+    const session = busySession(START + 2 * DAY_MS, 'shopper-77');
+    await ingestSession(server, session);
+    await send(server, 'DELETE', '/api/users/shopper-77');
+    const table = JSON.stringify(server.db.prepare('SELECT * FROM deletion_log').all());
+    expect(table).not.toContain('shopper-77');
+    expect(table).not.toContain(session.ids.sessionId);
+
+    const asked = async (subject: string) =>
+      (await getJson<DeletionLogResponse>(server, `/api/deletions?subject=${encodeURIComponent(subject)}`)).deletions.map((entry) => entry.kind);
+    expect(await asked('shopper-77')).toEqual(['user']);
+    expect(await asked('shopper-9')).toEqual(['user']);
+    expect(await asked('nobody')).toEqual([]);
+    // The hash itself is not an id: asking with it finds nothing.
+    expect(await asked(subjectHash(readSubjectKey(server.db), 'shopper-77'))).toEqual([]);
   });
 });
 

@@ -26,7 +26,8 @@ const EVENTS_PER_BATCH = 50;
 /** Load runs at least this long before the kill, and until this many batches were acknowledged. */
 const LOAD_MS = 1500;
 const MIN_ACKED_BEFORE_KILL = 100;
-const START_TS = 1_700_000_000_000;
+// Recent: the server runs as in production, with the production window of event times.
+const START_TS = Date.now() - 10 * 60_000;
 const EVENT_STEP_MS = 20;
 
 const key = (batch: IngestBatch) => `${batch.sessionId}/${batch.seq}`;

@@ -19,6 +19,14 @@ export function adminFetch(url: string, init: RequestInit = {}): Promise<Respons
   return fetch(url, { ...init, headers });
 }
 
+/**
+ * How long before arrival test servers accept an event time: any. Hand-built recordings sit on fixed days that tests
+ * assert by label (2024-08-01), some span months, and rrweb's fixtures start in 1970, so rebasing them would change
+ * what they test. Everything else of the window holds as in production (the future bound, whole ms), and
+ * test/api/event-time.test.ts checks the production window itself.
+ */
+export const FIXTURE_PAST_SKEW_MS = Number.MAX_SAFE_INTEGER;
+
 export interface TestServer {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:40123. */
   url: string;
@@ -43,9 +51,9 @@ export interface TestServerOptions {
 }
 
 /**
- * Starts the real app over an in-memory database (or `overrides.dbPath`), with the default config plus
- * `overrides`, on a free port unless `overrides.port` names one (to restart a server where it was); the
- * environment is ignored so tests behave the same everywhere.
+ * Starts the real app over an in-memory database (or `overrides.dbPath`), with the default config (but
+ * FIXTURE_PAST_SKEW_MS) plus `overrides`, on a free port unless `overrides.port` names one (to restart a server
+ * where it was); the environment is ignored so tests behave the same everywhere.
  */
 export async function startTestServer(overrides: Partial<Config> = {}, { resolveHost = testResolver() }: TestServerOptions = {}): Promise<TestServer> {
   const config: Config = {
@@ -54,6 +62,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
     port: 0,
     adminToken: TEST_ADMIN_TOKEN,
     requireLogin: true,
+    maxPastSkewMs: FIXTURE_PAST_SKEW_MS,
     ...overrides,
   };
   const db = openDatabase(config.dbPath);

@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
   aggregateHeatmap,
+  DATE_LIMIT_DAYS,
   dayLabel,
   dayOf,
   elementCell,
   monthStart,
+  nameableDay,
   pageCell,
   splitDayRange,
   type CellRow,
@@ -145,5 +147,25 @@ describe('analytics | splitDayRange', () => {
 
   test('answers nothing for an empty range', () => {
     expect(splitDayRange(10, 9)).toEqual({ months: null, days: [] });
+  });
+});
+
+describe('analytics | day arithmetic is total', () => {
+  // A Date names ±8.64e15 ms; a stored time past that (8.7e15 was accepted once) must still get a label and a month.
+  test.each([
+    { day: dayOf(Date.UTC(2024, 4, 1)), label: '2024-05-01' },
+    { day: dayOf(Date.UTC(9999, 11, 31)) + 1, label: '+010000-01-01' },
+    { day: dayOf(8.64e15), label: '+275760-09-13' },
+    { day: dayOf(8.7e15), label: '+275760-09-13' },
+    { day: dayOf(Number.MAX_SAFE_INTEGER), label: '+275760-09-13' },
+    { day: dayOf(-8.7e15), label: '-271821-04-20' },
+    { day: 1e300, label: '+275760-09-13' },
+    { day: 0.5, label: '1970-01-01' },
+    { day: Number.NaN, label: '1970-01-01' },
+    { day: Number.POSITIVE_INFINITY, label: '1970-01-01' },
+  ])('day $day is labelled $label and has a month', ({ day, label }) => {
+    expect(dayLabel(day)).toBe(label);
+    for (const offset of [0, 1] as const) expect(Number.isInteger(monthStart(day, offset))).toBe(true);
+    expect(nameableDay(day)).toSatisfy((named: number) => Math.abs(named) <= DATE_LIMIT_DAYS);
   });
 });

@@ -17,6 +17,8 @@ describe('config', () => {
       maxNestingDepth: 512,
       maxSessionMs: 12 * 60 * 60 * 1000,
       maxSessionEvents: 2_000_000,
+      maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
+      maxFutureSkewMs: 5 * 60 * 1000,
       eventsPageSize: 2000,
       activityGapMs: 5000,
       distDir: join(repoRoot, 'dist'),
@@ -66,6 +68,12 @@ describe('config', () => {
   test('reads the session caps from the environment', () => {
     const config = loadConfig({ SIGHTLINE_MAX_SESSION_MS: '60000', SIGHTLINE_MAX_SESSION_EVENTS: '500' });
     expect(config).toMatchObject({ maxSessionMs: 60_000, maxSessionEvents: 500 });
+  });
+
+  test('reads the window of event times from the environment, and names a bad value', () => {
+    const config = loadConfig({ SIGHTLINE_MAX_PAST_SKEW_MS: '86400000', SIGHTLINE_MAX_FUTURE_SKEW_MS: '1000' });
+    expect(config).toMatchObject({ maxPastSkewMs: 86_400_000, maxFutureSkewMs: 1000 });
+    expect(() => loadConfig({ SIGHTLINE_MAX_PAST_SKEW_MS: '7d' })).toThrow(/SIGHTLINE_MAX_PAST_SKEW_MS/);
   });
 
   test('reads the admin token; only SIGHTLINE_REQUIRE_LOGIN=false turns login off', () => {

@@ -37,4 +37,19 @@ describe('storage | chunk event cache', () => {
     expect(cache.get('s', 'w', 1, gz('1'))).toBeUndefined();
     expect(cache.get('s', 'w', 0, gz('0'))).toBeDefined();
   });
+
+  test('forgets every chunk of deleted sessions and only those, and their bytes', () => {
+    const cache = new ChunkEventCache(120);
+    cache.put('gone', 'w', 0, { eventsGz: gz('0'), events: events(0), rawBytes: 40 });
+    cache.put('gone', 'v', 3, { eventsGz: gz('3'), events: events(3), rawBytes: 40 });
+    cache.put('kept', 'w', 0, { eventsGz: gz('k'), events: events(9), rawBytes: 40 });
+    cache.forgetSessions(new Set(['gone']));
+    expect(cache.get('gone', 'w', 0, gz('0'))).toBeUndefined();
+    expect(cache.get('gone', 'v', 3, gz('3'))).toBeUndefined();
+    expect(cache.get('kept', 'w', 0, gz('k'))).toBeDefined();
+    // The forgotten bytes are free again: two more chunks fit beside the kept one without evicting it.
+    cache.put('new', 'w', 0, { eventsGz: gz('a'), events: events(1), rawBytes: 40 });
+    cache.put('new', 'w', 1, { eventsGz: gz('b'), events: events(2), rawBytes: 40 });
+    expect(cache.size).toBe(3);
+  });
 });

@@ -25,8 +25,9 @@ describe('storage | database', () => {
     const path = join(folder, 'nested', 'deeper', 'sightline.db');
     const first = openDatabase(path);
     expect(first.pragma('journal_mode', { simple: true })).toBe('wal');
-    // synchronous = NORMAL is 1.
-    expect(first.pragma('synchronous', { simple: true })).toBe(1);
+    // synchronous = FULL is 2: a commit is synced to disk before ingest acknowledges it.
+    expect(first.pragma('synchronous', { simple: true })).toBe(2);
+    expect(first.pragma('secure_delete', { simple: true })).toBe(1);
     first.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop-2', 'Second shop', 0)").run();
     first.close();
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { openDatabase } from '../../../../server/storage/db.ts';
+import { readSubjectKey, subjectHash } from '../../../../server/storage/deletion-subject.ts';
 import { migrations } from '../../../../server/storage/migrations.ts';
 
 /** The version before per-project visibility: the last migration that shipped without it. */
@@ -52,11 +53,13 @@ describe('storage | the per-project visibility migration', () => {
       { project_id: 2, views: 3, clicks: 7, moves: 1 },
     ]);
     expect(db.prepare('SELECT name, project_id FROM funnels').all()).toEqual([{ name: 'Checkout', project_id: 1 }]);
-    // A retention line names its project; a deleted session or user has nothing left to say whose it was.
+    // A retention line names its project; a deleted session or user has nothing left to say whose it was, and
+    // (migration 12) is kept only as its keyed hash.
+    const hashed = (subject: string) => subjectHash(readSubjectKey(db), subject);
     expect(db.prepare('SELECT subject, project_id FROM deletion_log ORDER BY id').all()).toEqual([
-      { subject: 'gone-session', project_id: 1 },
+      { subject: hashed('gone-session'), project_id: 1 },
       { subject: 'second', project_id: 2 },
-      { subject: 'user-1', project_id: 1 },
+      { subject: hashed('user-1'), project_id: 1 },
     ]);
     expect(db.prepare('SELECT project_id FROM login_sessions').all()).toEqual([{ project_id: null }]);
     expect(db.prepare('SELECT count(*) FROM projects WHERE viewer_token_hash IS NOT NULL').pluck().get()).toBe(0);

@@ -17,6 +17,7 @@
  * Walks are iterative: a forged recording can nest nodes deeper than the call stack.
  */
 import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../protocol.ts';
+import { DOCUMENT_LOADERS, isCodeUrl, isRefreshContent, isRefreshPragma, sanitizeSrcset } from './attribute-rules.ts';
 import { isCodeProperty, sanitizeCss } from './sanitize-css.ts';
 
 /** What was removed or rewritten, for logs and tests. */
@@ -51,48 +52,12 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
 
-/** URL schemes that run code when navigated to or loaded as a document. */
-const CODE_SCHEMES = ['javascript:', 'vbscript:', 'livescript:', 'data:text/html', 'data:application/xhtml', 'data:text/xml', 'data:application/xml'];
-/** SVG documents run scripts when loaded as documents (not as images), so only these elements block them. */
-const DOCUMENT_LOADERS: ReadonlySet<string> = new Set(['iframe', 'frame', 'object', 'embed']);
-
-/** Browsers ignore ASCII whitespace and control characters inside a URL's scheme, so "java\tscript:" still runs. */
-function isCodeUrl(value: string, blockSvg = false): boolean {
-  const compact = value.replace(/[\u0000-\u0020\u007f]+/g, '').toLowerCase();
-  if (CODE_SCHEMES.some((scheme) => compact.startsWith(scheme))) return true;
-  return blockSvg && compact.startsWith('data:image/svg');
-}
-
-/** The srcset without candidates whose URL runs code; null when none is left. */
-function sanitizeSrcset(srcset: string): string | null {
-  const candidates = srcset.split(',').filter((candidate) => !isCodeUrl(candidate.trim()));
-  return candidates.length > 0 ? candidates.join(',') : null;
-}
-
 /** The lower-case local name: `svg:script` is an SVG script for createElementNS, and tag names may carry spaces. */
 function localName(tagName: unknown): string {
   if (typeof tagName !== 'string') return '';
   const name = tagName.trim().toLowerCase();
   return name.slice(name.lastIndexOf(':') + 1);
 }
-
-/**
- * Whether an `http-equiv` value asks for a refresh, read loosely: character references decoded or dropped, and
- * everything but letters ignored, so `Refresh`, ` REFRESH\n` and `&#114;efresh` all count.
- */
-function isRefreshPragma(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const decoded = value
-    .replace(/&#(x[0-9a-f]+|[0-9]+);?/gi, (_, number: string) => {
-      const codePoint = number[0] === 'x' || number[0] === 'X' ? parseInt(number.slice(1), 16) : parseInt(number, 10);
-      return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
-    })
-    .replace(/&[a-z][a-z0-9]*;?/gi, '');
-  return decoded.replace(/[^a-z]+/gi, '').toLowerCase().includes('refresh');
-}
-
-/** A meta `content` a refresh would obey ("5", "0;url=…", ".5, https://…"): it starts with a number. */
-const isRefreshContent = (value: unknown): boolean => typeof value === 'string' && /^[\t\n\f\r ]*[0-9.]/.test(value);
 
 /** Text that could change a stylesheet: without a rule block or an at-rule, CSS text loads and runs nothing. */
 const mayBeStylesheet = (value: unknown): boolean => typeof value === 'string' && (value.includes('{') || value.includes('@'));

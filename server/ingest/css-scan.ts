@@ -62,6 +62,8 @@ const enum Char {
   Colon = 0x3a,
   At = 0x40,
   Backslash = 0x5c,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
 }
 
 const isWhitespace = (c: number) => c === Char.Space || c === Char.Tab || c === Char.Newline || c === Char.FormFeed || c === Char.Return;
@@ -230,8 +232,18 @@ function readUrl(css: string, start: number, open: number, visitor: CssVisitor):
     visitor.url({ start, end: css.length, url: value + css.slice(segment), form: 'url', bad: false });
     return { end: css.length, leftOpen: false };
   }
-  // A bad url: the rest up to the next `)` (an escaped one does not count) belongs to it.
-  while (position < css.length && css.charCodeAt(position) !== Char.CloseParen) {
+  // A bad url. The browser ends it at the next `)`; this reads on to the `)` that balances its `url(` (or up to a
+  // brace, so a typo cannot swallow the rules after it), so a payload like `url(javascript:a('x');b())` goes whole.
+  // Either way, once the bad url is replaced by a good one, the text after it is read alike here and in the browser.
+  for (let depth = 0; position < css.length; ) {
+    const c = css.charCodeAt(position);
+    if (c === Char.OpenBrace || c === Char.CloseBrace) {
+      visitor.url({ start, end: position, url: unescapeCss(css.slice(open, position)).trim(), form: 'url', bad: true });
+      return { end: position, leftOpen: false };
+    }
+    if (c === Char.CloseParen && depth === 0) break;
+    if (c === Char.OpenParen) depth++;
+    else if (c === Char.CloseParen) depth--;
     position = startsEscape(css, position) ? readEscape(css, position).end : position + 1;
   }
   const end = Math.min(position + 1, css.length);

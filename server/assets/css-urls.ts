@@ -1,9 +1,6 @@
 /** Rewriting the URLs inside CSS text and `srcset` values through a `MapUrl`; pure, strings in and out. */
-import { scanCss } from '../ingest/css-scan.ts';
+import { MAY_HOLD_REFERENCE, scanCss } from '../ingest/css-scan.ts';
 import type { MapUrl } from './asset-urls.ts';
-
-/** Text without a parenthesis, at-rule or escape holds no URL reference. */
-const MAY_REFERENCE = /[(@\\]/;
 
 /**
  * The CSS with every URL reference that `map` replaces rewritten (always double-quoted: proxy URLs are
@@ -12,7 +9,7 @@ const MAY_REFERENCE = /[(@\\]/;
  * and is left alone.
  */
 export function rewriteCss(css: string, map: MapUrl): string {
-  if (!MAY_REFERENCE.test(css)) return css;
+  if (!MAY_HOLD_REFERENCE.test(css)) return css;
   let out = '';
   let copied = 0;
   scanCss(css, {

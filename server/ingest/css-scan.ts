@@ -69,9 +69,11 @@ const enum Char {
 const isWhitespace = (c: number) => c === Char.Space || c === Char.Tab || c === Char.Newline || c === Char.FormFeed || c === Char.Return;
 const isNewline = (c: number) => c === Char.Newline || c === Char.FormFeed || c === Char.Return;
 const isHexDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-/** Letters, digits, `-`, `_` and anything beyond ASCII: a name, or a number with its unit (`1url` is no url). */
-const isNameChar = (c: number) =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f || c >= 0x80;
+/** Letters, digits, `-` and `_` (and anything beyond ASCII): a name, or a number with its unit (`1url` is no url). */
+const ASCII_NAME_CHARS = new Uint8Array(128).map((_, c) =>
+  Number((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f),
+);
+const isNameChar = (c: number) => (c < 0x80 ? ASCII_NAME_CHARS[c] === 1 : !Number.isNaN(c));
 /** Characters that make an unquoted url() bad: controls other than whitespace, and DELETE. */
 const isNonPrintable = (c: number) => (c >= 0 && c <= 0x08) || c === 0x0b || (c >= 0x0e && c <= 0x1f) || c === 0x7f;
 
@@ -118,24 +120,46 @@ function readEscape(css: string, index: number): Read {
   return { end: position, value: valid ? String.fromCodePoint(codePoint) : '\ufffd' };
 }
 
-/** A name (identifier, function name, at-keyword or unit) from `index`, escapes decoded. */
-function readName(css: string, index: number): Read {
-  let value = '';
-  let segment = index;
+/** Where a name (identifier, function name, at-keyword or unit) from `index` ends, and whether it holds escapes. */
+interface NameSpan {
+  end: number;
+  escaped: boolean;
+}
+
+/** Reads the name at `index` into `span` (reused: names are most of a stylesheet, and most are never looked at). */
+function scanName(css: string, index: number, span: NameSpan): void {
   let position = index;
+  span.escaped = false;
   while (position < css.length) {
-    const c = css.charCodeAt(position);
-    if (isNameChar(c)) {
+    if (isNameChar(css.charCodeAt(position))) {
       position++;
     } else if (startsEscape(css, position)) {
-      const escape = readEscape(css, position);
-      value += css.slice(segment, position) + escape.value;
-      position = segment = escape.end;
+      span.escaped = true;
+      position = readEscape(css, position).end;
     } else {
       break;
     }
   }
-  return { end: position, value: value + css.slice(segment, position) };
+  span.end = position;
+}
+
+/** The lower-case text of the name at start…end. */
+const nameText = (css: string, start: number, end: number, escaped: boolean) =>
+  (escaped ? unescapeCss(css.slice(start, end)) : css.slice(start, end)).toLowerCase();
+
+/** The end of the string whose opening quote is at `index`, for strings whose value nobody needs. */
+function skipString(css: string, index: number): number {
+  const quote = css.charCodeAt(index);
+  let position = index + 1;
+  while (position < css.length) {
+    const c = css.charCodeAt(position);
+    if (c === quote) return position + 1;
+    if (isNewline(c)) return position;
+    if (c !== Char.Backslash) position++;
+    else if (css.charCodeAt(position + 1) === Char.Return && css.charCodeAt(position + 2) === Char.Newline) position += 3;
+    else position += 2;
+  }
+  return css.length;
 }
 
 /** A string from its opening quote; `bad` when a newline ends it first. */
@@ -258,13 +282,27 @@ function skipWhitespace(css: string, index: number): number {
   return position;
 }
 
+/**
+ * Text that matches none of these holds nothing `scanCss` would report, so callers may skip the scan: every report
+ * needs one of these names (an escape or a comment can hide one, so those count too). Literals only: linear.
+ */
+export const MAY_HOLD_REFERENCE = /url\(|image(?:-set)?\(|src\(|@import|expression|binding|behavior|\\|\/\*/i;
+
+/** Lengths of the names that mean something here: any other name that holds no escape is never copied. */
+const MEANINGFUL_LENGTHS: ReadonlySet<number> = new Set(
+  [...URL_FUNCTIONS, ...HOOK_PROPERTIES.keys(), 'url', 'expression', 'import'].map((name) => name.length),
+);
+
 /** Reports every URL reference and legacy hook in `css` to `visitor`, in the order they appear. */
 export function scanCss(css: string, visitor: CssVisitor): void {
   // Per open parenthesis: whether its direct string arguments are URLs (image-set() and friends).
   const open: boolean[] = [];
   let importPending = false;
-  // Names split only by comments read as one (`expr/**/ession(`), as old IE read them: where the run starts, its text.
-  let run: { start: number; text: string } | undefined;
+  // Names split only by comments read as one (`expr/**/ession(`), as old IE read them: where the run starts (-1 for
+  // no run), and its text so far.
+  let runStart = -1;
+  let runText = '';
+  const name: NameSpan = { end: 0, escaped: false };
   let position = 0;
   while (position < css.length) {
     const c = css.charCodeAt(position);
@@ -273,44 +311,53 @@ export function scanCss(css: string, visitor: CssVisitor): void {
       continue;
     }
     if (isNameChar(c) || startsEscape(css, position)) {
-      const name = readName(css, position);
-      run = run ? { start: run.start, text: run.text + name.value } : { start: position, text: name.value };
+      const nameStart = position;
+      scanName(css, nameStart, name);
       position = name.end;
-      const lower = run.text.toLowerCase();
       importPending = false;
+      const start = runStart >= 0 ? runStart : nameStart;
+      const lower =
+        runStart >= 0 || name.escaped || MEANINGFUL_LENGTHS.has(position - nameStart)
+          ? runText + nameText(css, nameStart, position, name.escaped)
+          : undefined;
+      runStart = -1;
+      runText = '';
       if (css.charCodeAt(position) === Char.OpenParen) {
         if (lower === 'url') {
-          const url = readUrl(css, run.start, position + 1, visitor);
+          const url = readUrl(css, start, position + 1, visitor);
           if (url.leftOpen) open.push(false);
           position = url.end;
         } else {
-          if (lower === 'expression') visitor.hook({ start: run.start, end: position, kind: 'expression' });
-          open.push(URL_FUNCTIONS.has(lower));
+          if (lower === 'expression') visitor.hook({ start, end: position, kind: 'expression' });
+          open.push(lower !== undefined && URL_FUNCTIONS.has(lower));
           position++;
         }
-        run = undefined;
         continue;
       }
       // Old IE also read `expression (…)` with space before the parenthesis, and a hook is a property name.
-      const hook = lower === 'expression' ? 'expression' : HOOK_PROPERTIES.get(lower);
-      const follows = hook === 'expression' ? Char.OpenParen : Char.Colon;
-      if (hook && css.charCodeAt(skipSpaceAndComments(css, position)) === follows) {
-        visitor.hook({ start: run.start, end: position, kind: hook });
-        run = undefined;
+      const hook = lower === undefined ? undefined : lower === 'expression' ? 'expression' : HOOK_PROPERTIES.get(lower);
+      if (hook && css.charCodeAt(skipSpaceAndComments(css, position)) === (hook === 'expression' ? Char.OpenParen : Char.Colon)) {
+        visitor.hook({ start, end: position, kind: hook });
+      } else if (css.charCodeAt(position) === Char.Slash && css.charCodeAt(position + 1) === Char.Star) {
+        runStart = start;
+        runText = lower ?? nameText(css, nameStart, position, name.escaped);
       }
       continue;
     }
-    run = undefined;
+    runStart = -1;
+    runText = '';
     if (c === Char.DoubleQuote || c === Char.SingleQuote) {
-      const string = readString(css, position);
       if (importPending || open[open.length - 1] === true) {
+        const string = readString(css, position);
         visitor.url({ start: position, end: string.end, url: string.value.trim(), form: 'string', bad: string.bad });
+        position = string.end;
+      } else {
+        position = skipString(css, position);
       }
       importPending = false;
-      position = string.end;
     } else if (c === Char.At && (isNameChar(css.charCodeAt(position + 1)) || startsEscape(css, position + 1))) {
-      const name = readName(css, position + 1);
-      importPending = name.value.toLowerCase() === 'import';
+      scanName(css, position + 1, name);
+      importPending = nameText(css, position + 1, name.end, name.escaped) === 'import';
       position = name.end;
     } else {
       if (c === Char.OpenParen) open.push(false);

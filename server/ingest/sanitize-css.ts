@@ -11,7 +11,7 @@
  *
  * What counts as a URL is decided by `css-scan.ts`, the same reader the asset proxy uses.
  */
-import { HOOK_PROPERTIES, scanCss, unescapeCss, type CssHookKind } from './css-scan.ts';
+import { HOOK_PROPERTIES, MAY_HOLD_REFERENCE, scanCss, unescapeCss, type CssHookKind } from './css-scan.ts';
 
 /** What a blocked reference becomes, as a whole url() or as a string in @import / image-set(). */
 const BLOCKED_URL = 'url("about:invalid")';
@@ -21,8 +21,6 @@ const HOOK_REPLACEMENTS: Record<CssHookKind, string> = {
   binding: '-blocked-binding',
   behavior: 'blocked-behavior',
 };
-/** Text without a parenthesis, at-rule, escape or hook name holds no reference: returned as it is, unread. */
-const MAY_REFERENCE = /[(@\\]|binding|behavior/i;
 
 const FONT_TYPE = /^(?:font\/[a-z0-9.+-]+|application\/(?:x-)?font-[a-z0-9.+-]+|application\/vnd\.ms-fontobject|application\/octet-stream)$/;
 /** What would make an SVG more than a picture, were it ever loaded as a document. */
@@ -73,7 +71,7 @@ export function isCodeProperty(name: string): boolean {
 
 /** The CSS with every reference the rule refuses, and every legacy hook, made inert; the same string when clean. */
 export function sanitizeCss(css: string): string {
-  if (!MAY_REFERENCE.test(css)) return css;
+  if (!MAY_HOLD_REFERENCE.test(css)) return css;
   let out = '';
   let copied = 0;
   const replace = (start: number, end: number, text: string) => {

@@ -292,6 +292,23 @@ export const MAY_HOLD_REFERENCE = /url\(|image(?:-set)?\(|src\(|@import|expressi
 const MEANINGFUL_LENGTHS: ReadonlySet<number> = new Set(
   [...URL_FUNCTIONS, ...HOOK_PROPERTIES.keys(), 'url', 'expression', 'import'].map((name) => name.length),
 );
+/** A run of names longer than this can mean nothing, however it goes on: it is dropped (and never grows unbounded). */
+const LONGEST_MEANINGFUL = Math.max(...MEANINGFUL_LENGTHS);
+
+/** The lower-case text of a name that starts a run, if it is short enough to begin a meaningful one. */
+function meaningfulRunStart(css: string, start: number, end: number, escaped: boolean): string | undefined {
+  if (!escaped && end - start > LONGEST_MEANINGFUL) return undefined;
+  const text = nameText(css, start, end, escaped);
+  return text.length > LONGEST_MEANINGFUL ? undefined : text;
+}
+
+/** The lower-case text a name adds to a run of `runText`, if the two together could still mean something. */
+function meaningfulText(css: string, start: number, end: number, escaped: boolean, runText: string): string | undefined {
+  if (!escaped && runText === '' && !MEANINGFUL_LENGTHS.has(end - start)) return undefined;
+  if (!escaped && runText.length + end - start > LONGEST_MEANINGFUL) return undefined;
+  const text = runText + nameText(css, start, end, escaped);
+  return text.length > LONGEST_MEANINGFUL ? undefined : text;
+}
 
 /** Reports every URL reference and legacy hook in `css` to `visitor`, in the order they appear. */
 export function scanCss(css: string, visitor: CssVisitor): void {
@@ -316,10 +333,8 @@ export function scanCss(css: string, visitor: CssVisitor): void {
       position = name.end;
       importPending = false;
       const start = runStart >= 0 ? runStart : nameStart;
-      const lower =
-        runStart >= 0 || name.escaped || MEANINGFUL_LENGTHS.has(position - nameStart)
-          ? runText + nameText(css, nameStart, position, name.escaped)
-          : undefined;
+      const lower = meaningfulText(css, nameStart, position, name.escaped, runText);
+      const joinable = runStart < 0 || lower !== undefined;
       runStart = -1;
       runText = '';
       if (css.charCodeAt(position) === Char.OpenParen) {
@@ -338,9 +353,12 @@ export function scanCss(css: string, visitor: CssVisitor): void {
       const hook = lower === undefined ? undefined : lower === 'expression' ? 'expression' : HOOK_PROPERTIES.get(lower);
       if (hook && css.charCodeAt(skipSpaceAndComments(css, position)) === (hook === 'expression' ? Char.OpenParen : Char.Colon)) {
         visitor.hook({ start, end: position, kind: hook });
-      } else if (css.charCodeAt(position) === Char.Slash && css.charCodeAt(position + 1) === Char.Star) {
-        runStart = start;
-        runText = lower ?? nameText(css, nameStart, position, name.escaped);
+      } else if (joinable && css.charCodeAt(position) === Char.Slash && css.charCodeAt(position + 1) === Char.Star) {
+        const text = lower ?? meaningfulRunStart(css, nameStart, position, name.escaped);
+        if (text !== undefined) {
+          runStart = start;
+          runText = text;
+        }
       }
       continue;
     }

@@ -157,7 +157,8 @@ class Walker {
     for (const change of Array.isArray(data.texts) ? data.texts : []) {
       const fields = asFields(change);
       const kind = this.kinds.get(fields?.id);
-      if (kind === STYLE_TEXT || (kind === undefined && mayBeStylesheet(fields?.value))) this.cssField(fields, 'value');
+      // The replayer sets the target's textContent: a style's text node, or the style element itself, takes CSS.
+      if (kind === STYLE_TEXT || kind === 'style' || (kind === undefined && mayBeStylesheet(fields?.value))) this.cssField(fields, 'value');
     }
     if (Array.isArray(data.attributes)) {
       const kept = data.attributes.filter((mutation) => {

@@ -58,6 +58,11 @@ const sheets: Array<Carrier<string>> = [
     read: (events) => first(dataOf(events[1]).texts).value,
   },
   {
+    name: 'a text mutation aimed at the <style> element itself',
+    events: (css) => [snapshot(el(10, 'style')), mutation({ texts: [{ id: 10, value: css }] })],
+    read: (events) => first(dataOf(events[1]).texts).value,
+  },
+  {
     name: 'a text mutation on a node of an earlier batch',
     events: (css) => [mutation({ texts: [{ id: 11, value: css }] })],
     read: (events) => first(dataOf(events[0]).texts).value,

@@ -226,6 +226,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       `${result.missing} of them missing from its database; latency p50 ${(result.run.p50Us / 1000).toFixed(0)} ms, ` +
       `p99 ${(result.run.p99Us / 1000).toFixed(0)} ms; errors: ${result.run.statusErrors} non-2xx, ${result.run.timeouts} timeouts, ` +
       `${result.run.connectErrors + result.run.readErrors + result.run.writeErrors} socket`;
+    const onTmpfs = statfsSync(dir).type === TMPFS_MAGIC;
     const sizes = templates.map((template, index) => bodyBytes(template, 'main-1-0', index));
     const meanKb = sizes.reduce((sum, size) => sum + size, 0) / sizes.length / 1024;
     return {
@@ -234,8 +235,9 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         `Ingest bodies: the ${templates.length} batches of a ${options.sessionMinutes}-min synthetic shopper, plain JSON (not gzipped), ` +
           `${meanKb.toFixed(1)} KB on average, largest ${(Math.max(...sizes) / 1024).toFixed(0)} KB (a full snapshot); ` +
           `wrk -t1 -c${options.connections}, ${options.warmupSeconds} s warm-up then ${options.seconds} s.`,
-        `Databases on a ${statfsSync(dir).type === TMPFS_MAGIC ? 'tmpfs (fsync costs nothing here: the durability figures flatter)' : 'disk'} file system; ` +
-          'Sightline and the baseline both synchronous FULL, Sightline sharing each sync among the batches of an event-loop turn (group commit).',
+        `Databases on a ${onTmpfs ? 'tmpfs (fsync costs nothing here: the durability figures flatter)' : 'disk'} file system; ` +
+          'Sightline and the baseline both synchronous FULL, Sightline sharing each sync among the batches of an ' +
+          'event-loop turn (group commit).',
         describe('Sightline', ours),
         describe('Bare server (FULL)', ceiling),
         describe('Bare server (NORMAL)', unsynced),

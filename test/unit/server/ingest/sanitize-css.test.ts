@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import { isAllowedCssUrl, isCodeProperty, sanitizeCss } from '../../../../server/ingest/sanitize-css.ts';
 import { BOOTSTRAP_ARROW, CSS_ATTACKS, svgBase64 } from '../../../helpers/css-attacks.ts';
 
-
 describe('ingest | sanitizeCss: every URL form', () => {
   test.each(CSS_ATTACKS)('neutralises $name', ({ css, clean }) => {
     expect(sanitizeCss(css)).toBe(clean);

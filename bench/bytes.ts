@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { flushRecorder } from '../demo/human.ts';
 import { abandonAtCard, browseAndLeave, completePurchase, type Journey } from '../demo/journeys.ts';
 import { createShopper } from '../demo/shopper.ts';
-import type { IngestBatch } from '../server/protocol.ts';
+import type { IngestBatch } from '../contract/protocol.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { startIngestTap } from '../test/helpers/ingest-tap.ts';
 import type { FigureResult } from './report.ts';

@@ -15,6 +15,7 @@
  * sums do not drift on binary fractions; rates are left unrounded. A rate with nothing to divide by is null.
  */
 import { moneyValue, reconcileOrders, type EventSource, type OrderEvent } from './orders.ts';
+import type { CheckoutFigures, DayFigures } from '../../contract/insights.ts';
 
 export { moneyValue } from './orders.ts';
 
@@ -51,32 +52,6 @@ export interface CheckoutEvent {
   /** The event's `props.value` and `props.orderId` as sent. */
   value: unknown;
   orderId: unknown;
-}
-
-export interface CheckoutFigures {
-  sessions: number;
-  cartSessions: number;
-  purchaseSessions: number;
-  orders: number;
-  /** purchaseSessions / sessions; null without sessions. */
-  conversionRate: number | null;
-  /** Cart sessions without a purchase / cart sessions; null without cart sessions. */
-  cartAbandonmentRate: number | null;
-  /** Order values minus refunds. */
-  revenue: number;
-  /** revenue / orders; null without orders. */
-  averageOrderValue: number | null;
-  abandonedCartValue: number;
-  /** Refund events. */
-  refunds: number;
-  /** Money the refunds took back. */
-  refundedValue: number;
-  /** Orders with at least one refund / orders; null without orders. */
-  refundRate: number | null;
-}
-
-export interface DayFigures extends CheckoutFigures {
-  day: string;
 }
 
 export interface CheckoutMetrics {

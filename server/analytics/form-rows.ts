@@ -7,7 +7,7 @@
  * (where a focus without a blur ends). Views without form events are not stored with them, so two views of one URL
  * could look adjacent and merge; a fragment naming the view keeps them apart, and pageKey drops fragments.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { analyzeForms, type FormOptions, type FormUse } from './form-dropoff.ts';
 import { mergeSessionFormUses } from './form-merge.ts';
 

@@ -6,7 +6,8 @@
  * Packed format, big-endian, sessions one after another: a u32 entry count, then per entry its time as an i64
  * (high i32, low u32; ms since epoch) and the u32 id of its label, in timeline order.
  */
-import { FunnelTally, type FunnelOptions, type FunnelResult, type FunnelStep } from './funnel.ts';
+import { FunnelTally, type FunnelOptions, type FunnelResult } from './funnel.ts';
+import { type FunnelStep } from '../../contract/insights.ts';
 import { matchesPagePattern } from './page-key.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
+import type { ReasonCode } from '../../contract/reason-codes.ts';
 
 /** `events[155].type` style path of a zod issue; `(root)` for the value itself. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -20,7 +21,7 @@ export function describeFirstIssue(error: z.ZodError): string {
 }
 
 /** Parses `value` with `schema` or throws a 400 HttpError with `code` and the first issue as message. */
-export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, code: string): z.output<Schema> {
+export function parseOrThrow<Schema extends z.ZodType>(schema: Schema, value: unknown, code: ReasonCode): z.output<Schema> {
   const result = schema.safeParse(value);
   if (!result.success) throw new HttpError(400, code, describeFirstIssue(result.error));
   return result.data;

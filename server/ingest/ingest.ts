@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import type { IngestAck, RecordedEvent } from '../protocol.ts';
+import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';

@@ -1,5 +1,5 @@
 /** The part of the Store behind webhooks: subscriptions, the outbox's delivery cycle and closing idle sessions. */
-import type { DeliveryLogEntry } from '../api/webhook-types.ts';
+import type { DeliveryLogEntry } from '../../contract/webhooks.ts';
 import type { WebhookEventDraft } from '../webhooks/events.ts';
 import type { Database } from './db.ts';
 import { createOutboxQueries, type ClaimedDelivery, type FailedAttempt } from './outbox.ts';

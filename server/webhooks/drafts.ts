@@ -5,8 +5,8 @@
 import { abandonedCart, type TrackedEvent } from '../analytics/cart-abandonment.ts';
 import type { CheckoutOptions } from '../analytics/checkout-metrics.ts';
 import { formUsesFromRows, type FormRow } from '../analytics/form-rows.ts';
-import type { SignalKind } from '../storage/derived-model.ts';
-import type { WebhookEventDraft, WebhookEventType } from './events.ts';
+import type { SignalKind, WebhookEventType } from '../../contract/vocabulary.ts';
+import type { WebhookEventDraft } from './events.ts';
 
 /** The event a new signal of each kind sends; dead clicks send none. */
 export const signalEventTypes: Partial<Record<SignalKind, WebhookEventType>> = { rage: 'rage_click', error: 'error_click' };

@@ -3,7 +3,7 @@
  * values straight into the database and check that every route still answers (stored-extremes.test.ts).
  */
 import { expect } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DeletionLogResponse, RetentionResponse, SessionExport, UserDeletionResponse } from '../../server/api/data.ts';
-import type { HeatmapPagesResponse, HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type {
+  DeletionLogResponse,
+  RetentionResponse,
+  SessionExport,
+  UserDeletionResponse,
+} from '../../contract/access.ts';
+import type { HeatmapPagesResponse, HeatmapResponse } from '../../contract/insights.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
 import { readSubjectKey, subjectHash } from '../../server/storage/deletion-subject.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EventPage } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { EventPage } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';

@@ -4,7 +4,7 @@ import type {
   HeatmapResponse,
   HeatmapSnapshotResponse,
   ScrollmapResponse,
-} from '../../server/api/insights-types.ts';
+} from '../../contract/insights.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, DeliveryLogEntry } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, DeliveryLogEntry } from '../../contract/webhooks.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
 import type { Resolver } from '../../server/outbound/policy.ts';
 import { createWebhookDispatcher } from '../../server/webhooks/dispatcher.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { CHROME_MAC_UA, expectApiError, ingest, makeBatch, newId } from './support.ts';
 

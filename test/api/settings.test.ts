@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { HeatmapPagesResponse } from '../../server/api/insights-types.ts';
-import type { PagePatternsResponse } from '../../server/api/types.ts';
+import type { HeatmapPagesResponse } from '../../contract/insights.ts';
+import type { PagePatternsResponse } from '../../contract/api.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch } from './support.ts';

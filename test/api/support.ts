@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import type { ApiError, EventPage } from '../../server/api/types.ts';
-import type { IngestAck, IngestBatch, RecordedEvent } from '../../server/protocol.ts';
+import type { ApiError } from '../../contract/reason-codes.ts';
+import type { EventPage } from '../../contract/api.ts';
+import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import { adminFetch } from '../helpers/server.ts';
 
 export const CHROME_MAC_UA =

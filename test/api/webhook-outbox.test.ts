@@ -4,9 +4,9 @@
  * never for a session that bought). Delivered to a real local receiver, payloads and replay links included.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, WebhookCreated, WebhookPayload } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, WebhookCreated, WebhookPayload } from '../../contract/webhooks.ts';
 import { defaultConfig } from '../../server/config.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createWebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
 import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';

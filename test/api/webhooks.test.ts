@@ -3,7 +3,14 @@
  * that verify, retries with backoff after a 500, giving up, and the delivery log that says what happened.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, DeliveryLogEntry, WebhookCreated, WebhookList, WebhookPayload, WebhookTestQueued } from '../../server/api/webhook-types.ts';
+import type {
+  DeliveryLog,
+  DeliveryLogEntry,
+  WebhookCreated,
+  WebhookList,
+  WebhookPayload,
+  WebhookTestQueued,
+} from '../../contract/webhooks.ts';
 import { defaultConfig } from '../../server/config.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../server/webhooks/dispatcher.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';

@@ -6,8 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AssetSettingsResponse } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { AssetSettingsResponse } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
 import { launchChromium } from '../helpers/browser.ts';

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';

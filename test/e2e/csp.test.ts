@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';

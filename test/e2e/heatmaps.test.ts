@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail } from '../../server/api/types.ts';
+import type { HeatmapResponse } from '../../contract/insights.ts';
+import type { SessionDetail } from '../../contract/api.ts';
 import { contextOptions, deviceProfiles } from '../../demo/devices.ts';
 import { flushRecorder, openStore } from '../../demo/human.ts';
 import { ingest, makeBatch } from '../api/support.ts';

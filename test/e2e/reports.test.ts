@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FunnelQueryResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import type { FunnelQueryResponse } from '../../contract/insights.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { abandonAtCard, addToCartAndLeave, completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionList } from '../../server/api/types.ts';
+import type { SessionList } from '../../contract/api.ts';
 import { contextOptions, deviceProfiles, type DeviceProfile } from '../../demo/devices.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { abandonAtCard, completePurchase } from '../../demo/journeys.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, WebhookCreated } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, WebhookCreated } from '../../contract/webhooks.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
 import { makeBatch, newId, postBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';

@@ -3,10 +3,10 @@ import {
   computeFunnel,
   funnelProgress,
   StepMatcher,
-  type FunnelStep,
   type SessionTimeline,
   type TimelineEntry,
 } from '../../../server/analytics/funnel.ts';
+import { type FunnelStep } from '../../../contract/insights.ts';
 import {
   computePackedFunnel,
   forEachProgress,

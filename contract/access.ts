@@ -55,7 +55,7 @@ export interface DeletionLogEntry {
   kind: DeletionKind;
   /**
    * Whom the deletion was about: for a session or user deletion the HMAC-SHA256 (hex) of the id under the
-   * installation's key (deletion-subject.ts), never the id itself; for retention the project's key.
+   * installation's key (server/storage/deletion-subject.ts), never the id itself; for retention the project's key.
    */
   subject: string;
   /** Sessions deleted. */

@@ -10,7 +10,7 @@ import {
 } from '../auth/login-session.ts';
 import { checkToken, type AuthContext } from '../http/auth.ts';
 import { requestCredential, roleOf, setRequestCredential, type Credential } from '../http/credential.ts';
-import { type ProjectRole } from '../../contract/vocabulary.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { HttpError } from '../http/errors.ts';
 import { visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';

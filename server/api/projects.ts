@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { generateViewerToken, viewerTokenHash } from '../auth/viewer-token.ts';
 import { requireAdmin, requireManage } from '../http/credential.ts';
-import { type ProjectRole } from '../../contract/vocabulary.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { HttpError } from '../http/errors.ts';
 import { unknownProject, visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';

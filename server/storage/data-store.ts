@@ -3,7 +3,7 @@ import { recordedAssetUrls } from '../assets/rewrite.ts';
 import { decodeChunk } from './chunks.ts';
 import type { Database } from './db.ts';
 import { createDeletionQueries, type DeletionLogQuery, type DeletionRequest } from './deletion.ts';
-import { type DeletionLogEntry } from '../../contract/access.ts';
+import type { DeletionLogEntry } from '../../contract/access.ts';
 import { createProjectQueries, type RetentionPolicy } from './projects.ts';
 import { createServerEventQueries } from './server-events.ts';
 

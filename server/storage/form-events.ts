@@ -1,4 +1,4 @@
-import type { FormRow } from '../analytics/form-rows.ts';
+import type { FormRow } from '../../contract/rows.ts';
 import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { DerivedFormEvent } from './derived-model.ts';

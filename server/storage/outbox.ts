@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.ts';
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
-import type { StoredWebhookEvent, WebhookEventDraft } from '../webhooks/events.ts';
+import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
 import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { SignalRecord } from './signals.ts';

@@ -2,9 +2,8 @@
  * Closing idle sessions: each session is closed once, and in the same transaction its cart_abandoned and
  * form_abandoned events (when some webhook wants them) enter the outbox, so a crash can neither lose nor repeat them.
  */
-import type { TrackedEvent } from '../analytics/cart-abandonment.ts';
+import type { FormRow, TrackedEvent } from '../../contract/rows.ts';
 import { defaultCheckoutOptions } from '../analytics/checkout-metrics.ts';
-import type { FormRow } from '../analytics/form-rows.ts';
 import { closingDrafts } from '../webhooks/drafts.ts';
 import type { Database } from './db.ts';
 import { createOutboxQueries } from './outbox.ts';

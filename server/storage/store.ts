@@ -1,7 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
-import type { PackedTimelines } from '../analytics/packed-funnel.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';

@@ -1,6 +1,6 @@
 /** The part of the Store behind webhooks: subscriptions, the outbox's delivery cycle and closing idle sessions. */
 import type { DeliveryLogEntry } from '../../contract/webhooks.ts';
-import type { WebhookEventDraft } from '../webhooks/events.ts';
+import type { WebhookEventDraft } from './webhook-events.ts';
 import type { Database } from './db.ts';
 import { createOutboxQueries, type ClaimedDelivery, type FailedAttempt } from './outbox.ts';
 import { createSessionCloser } from './session-close.ts';

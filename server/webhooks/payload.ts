@@ -1,6 +1,6 @@
 /** The JSON body of a webhook delivery, built the same way on every attempt from the stored event. */
 import type { WebhookPayload } from '../../contract/webhooks.ts';
-import type { StoredWebhookEvent } from './events.ts';
+import type { StoredWebhookEvent } from '../storage/webhook-events.ts';
 
 /**
  * The viewer's link to a session at a moment: `<publicUrl>/#/sessions/<id>?t=<offset ms>&window=<window id>`, the

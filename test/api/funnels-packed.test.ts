@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { computeFunnel, type SessionTimeline, type TimelineEntry } from '../../server/analytics/funnel.ts';
-import { type FunnelStep } from '../../contract/insights.ts';
-import type { FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
+import type { FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../contract/insights.ts';
 import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { SessionList } from '../../contract/api.ts';
 import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';

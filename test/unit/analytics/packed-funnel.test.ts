@@ -6,14 +6,9 @@ import {
   type SessionTimeline,
   type TimelineEntry,
 } from '../../../server/analytics/funnel.ts';
-import { type FunnelStep } from '../../../contract/insights.ts';
-import {
-  computePackedFunnel,
-  forEachProgress,
-  stepMasks,
-  type FunnelLabel,
-  type PackedTimelines,
-} from '../../../server/analytics/packed-funnel.ts';
+import type { FunnelStep } from '../../../contract/insights.ts';
+import { computePackedFunnel, forEachProgress, stepMasks } from '../../../server/analytics/packed-funnel.ts';
+import type { FunnelLabel, PackedTimelines } from '../../../contract/rows.ts';
 import {
   EVENT_NAMES,
   PATHS,

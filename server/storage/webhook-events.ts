@@ -1,5 +1,4 @@
-/** The webhook event types and the event as the outbox holds it, shared by storage, the API and the dispatcher. */
-
+/** An event on its way into the webhook outbox, and as the outbox holds it (the dispatcher builds payloads from it). */
 import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
 
 /** An event about to enter the outbox, as its cause describes it. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
 import type { AssetSettingsResponse } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { el, text } from '../helpers/snapshot-nodes.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
 

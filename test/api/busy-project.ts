@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { RecordedEvent } from '../../contract/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';

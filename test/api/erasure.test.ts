@@ -15,7 +15,7 @@ import type { RecordedEvent } from '../../contract/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import { ERASURE_RETRY_BASE_MS } from '../../server/storage/erasure.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 

@@ -12,7 +12,7 @@ import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { SessionList } from '../../contract/api.ts';
 import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import type { Database } from '../../server/storage/db.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import {
   EVENT_NAMES,
   PATHS,

@@ -5,7 +5,7 @@ import type {
   HeatmapSnapshotResponse,
   ScrollmapResponse,
 } from '../../contract/insights.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

@@ -9,7 +9,7 @@ import {
   loadCorpusStream,
   loadValidCorpus,
 } from '../helpers/corpus.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import {
   expectApiError,
   ingest,

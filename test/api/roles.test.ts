@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ProjectCredentials } from '../../contract/access.ts';
-import { adminFetch, adminHeaders, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, adminHeaders, startTestServer, type TestServer } from '../../support/server.ts';
 import { callFor, makeCall, PUBLIC_ROUTES, registeredApiRoutes, type CallContext, type ProtectedCall } from './route-table.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';

@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import type { ProjectCredentials } from '../../contract/access.ts';
 import type { SavedFunnel } from '../../contract/insights.ts';
-import { adminFetch, type TestServer } from '../helpers/server.ts';
+import { adminFetch, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MeResponse, ProjectList } from '../../contract/access.ts';
 import { readSubjectKey, subjectHash } from '../../server/storage/deletion-subject.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { adminCall, COMMON_BUTTON, createTwoShops, DEAD_BUTTON, markersOf, SHARED_USER, type ShopProject } from './scope-fixture.ts';
 import { expectApiError } from './support.ts';
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import type { ServerEventsAck, ServerKeyResponse } from '../../contract/access.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
-import { adminFetch, type TestServer } from '../helpers/server.ts';
+import { adminFetch, type TestServer } from '../../support/server.ts';
 
 /** Creates (or rotates) the project's server key through the admin API and returns it. */
 export async function makeServerKey(server: TestServer, project = 'demo'): Promise<string> {

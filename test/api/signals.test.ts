@@ -3,7 +3,7 @@ import type { HeatmapResponse } from '../../contract/insights.ts';
 import type { SessionDetail, SessionSignal } from '../../contract/api.ts';
 import { findSignals } from '../../server/ingest/derive-signals.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

@@ -15,9 +15,9 @@ import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startIngestTap, type IngestTap } from '../helpers/ingest-tap.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startIngestTap, type IngestTap } from '../../support/ingest-tap.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const canary = {
   email: 'canary.q7x2@example.test',

@@ -18,9 +18,9 @@ import {
   type TrackPayload,
 } from '../../contract/protocol.ts';
 import { makeBatch, newId, postBatch, readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
-import { adminFetch } from '../helpers/server.ts';
+import { adminFetch } from '../../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-crash-'));
 

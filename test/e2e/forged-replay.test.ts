@@ -8,8 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId, readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { documentOf, el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const MARKER = 'PWNED-MARKER';

@@ -12,8 +12,8 @@ import { contextOptions, deviceProfiles } from '../../demo/devices.ts';
 import { flushRecorder, openStore } from '../../demo/human.ts';
 import { ingest, makeBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 const PAGE_KEY = '/demo/product.html';

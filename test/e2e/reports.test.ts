@@ -13,9 +13,9 @@ import { abandonAtCard, addToCartAndLeave, completePurchase } from '../../demo/j
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { checkoutPreset } from '../../viewer/src/lib/reports-api.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 
 describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {

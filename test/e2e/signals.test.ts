@@ -12,8 +12,8 @@ import { abandonAtCard, clickDeadImage, completePurchase, rageClickPromo, type R
 import { createShopper } from '../../demo/shopper.ts';
 import type { FormsResponse, FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../contract/insights.ts';
 import type { SessionDetail, SessionList, SessionSignal } from '../../contract/api.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 /** A signal's jump lands this long before its first click (SIGNAL_LEAD_IN_MS in viewer/src/lib/marks.ts). */

@@ -12,8 +12,8 @@ import { contextOptions, deviceProfiles, type DeviceProfile } from '../../demo/d
 import { flushRecorder } from '../../demo/human.ts';
 import { abandonAtCard, completePurchase } from '../../demo/journeys.ts';
 import { createShopper } from '../../demo/shopper.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const PHONE = 390;
 const DESKTOP = 1400;

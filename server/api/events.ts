@@ -8,6 +8,7 @@ import { BucketTable, refuse } from '../http/rate-limit.ts';
 import { readServerEvents } from '../ingest/server-events.ts';
 import type { Project } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
+import { asHttpError } from './ingest-errors.ts';
 import type { ServerEventsAck, ServerKeyResponse } from '../../contract/access.ts';
 
 const invalidServerKey = () =>
@@ -54,7 +55,12 @@ export function serverEventsRouter({ store, config }: { store: Store; config: Co
     const project = res.locals.project as Project;
     const now = Date.now();
     const limits = { maxEvents: config.maxServerEventsPerRequest, maxNestingDepth: config.maxNestingDepth, now, window: config };
-    const events = readServerEvents(req.body, limits);
+    let events: ReturnType<typeof readServerEvents>;
+    try {
+      events = readServerEvents(req.body, limits);
+    } catch (error) {
+      throw asHttpError(error);
+    }
     const saved = await store.saveServerEvents(project.id, events, now);
     if (saved.outcome === 'session_conflict') {
       const at = Array.isArray(req.body?.events) ? `events[${saved.index}].sessionId` : 'sessionId';

@@ -5,7 +5,7 @@
  * from the same recording, so both see the same database as it shrinks.
  */
 import { truncateWal } from '../server/storage/erasure.ts';
-import type { TestServer } from '../test/helpers/server.ts';
+import type { TestServer } from '../support/server.ts';
 
 export interface DeletionCost {
   /** Milliseconds per deletion with secure_delete ON. */

@@ -16,7 +16,7 @@
  *
  * Walks are iterative: a forged recording can nest nodes deeper than the call stack.
  */
-import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../contract/protocol.ts';
 import { DOCUMENT_LOADERS, isCodeUrl, isRefreshContent, isRefreshPragma, sanitizeSrcset } from './attribute-rules.ts';
 import { isCodeProperty, sanitizeCss } from './sanitize-css.ts';
 

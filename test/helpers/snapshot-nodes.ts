@@ -2,7 +2,7 @@
  * Hand-built rrweb snapshot nodes for tests that forge recordings (serialized node types 0 document, 1 doctype,
  * 2 element, 3 text), and the two events the sanitizer's tests build from them.
  */
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 
 export type SnapshotNode = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { sanitizeEvents } from '../../../../server/ingest/sanitize.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { CSS_ATTACKS } from '../../../helpers/css-attacks.ts';
 import { bodyOf, el, mutation, snapshot, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 

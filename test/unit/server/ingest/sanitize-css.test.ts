@@ -65,7 +65,7 @@ describe('ingest | isAllowedCssUrl: one rule for URLs in CSS', () => {
 describe('ingest | sanitizeCss: linear time on hostile stylesheets', () => {
   // A backtracking reader spends minutes on some of these (the old one took 7 s for 20 000 `url("`); one pass takes
   // well under a second for all of them.
-  const repeats = 100_000;
+  const repeats = 50_000;
   test.each([
     ['unclosed url("', 'url("', 0],
     ["unclosed url('", "url('", 0],
@@ -79,7 +79,7 @@ describe('ingest | sanitizeCss: linear time on hostile stylesheets', () => {
     ['open parentheses', '((((', 0],
     ['hook names without a colon', 'behavior   ', 0],
     ['closed code URLs', 'url(javascript:x)', repeats],
-  ])('%s × 100 000', (_name, unit, blocked) => {
+  ])('%s × 50 000', (_name, unit, blocked) => {
     const css = unit.repeat(repeats);
     const clean = sanitizeCss(css);
     expect(clean.split('about:invalid').length - 1).toBe(blocked);

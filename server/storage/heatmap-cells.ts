@@ -61,7 +61,8 @@ export class CellTally {
   }
 
   pages() {
-    return [...this.#pages.values()];
+    // A page taken back and added again in one tally (a window derived again) nets to nothing to write.
+    return [...this.#pages.values()].filter((entry) => entry.views !== 0 || entry.clicks !== 0 || entry.moves !== 0);
   }
 }
 

@@ -75,6 +75,11 @@ export function createPageViewQueries(db: Database) {
     SELECT page_key, device, day FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ?
     ORDER BY ts DESC LIMIT 1
   `);
+  const urlAt = db
+    .prepare<[string, string, number], string>(
+      'SELECT url FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1',
+    )
+    .pluck();
   const scrollDepths = perDevice<{ depth: number; views: number }>(
     db,
     (devices) => `
@@ -121,6 +126,11 @@ export function createPageViewQueries(db: Database) {
     viewAt(sessionId: string, windowId: string, ts: number) {
       const row = viewAt.get(sessionId, windowId, ts);
       return row && { pageKey: row.page_key, device: row.device, day: row.day };
+    },
+
+    /** The URL of the view a window was on at `ts`, '' when it was on none. */
+    urlAt(sessionId: string, windowId: string, ts: number): string {
+      return urlAt.get(sessionId, windowId, ts) ?? '';
     },
 
     scroll(range: PageRange): ScrollRows {

@@ -5,6 +5,7 @@
  */
 import { createApp } from '../../server/app.ts';
 import { defaultConfig } from '../../server/config.ts';
+import { createPipeline } from '../../server/pipeline/pipeline.ts';
 import { openDatabase } from '../../server/storage/db.ts';
 import { createSqliteStore } from '../../server/storage/store.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -149,7 +150,8 @@ function routesOf(stack: readonly Layer[]): string[] {
 export function registeredApiRoutes(): string[] {
   const db = openDatabase(':memory:');
   try {
-    const app = createApp({ store: createSqliteStore(db), config: defaultConfig }) as unknown as { router: { stack: Layer[] } };
+    const pipeline = createPipeline(db, defaultConfig);
+    const app = createApp({ store: createSqliteStore(db), pipeline, config: defaultConfig }) as unknown as { router: { stack: Layer[] } };
     return [...new Set(routesOf(app.router.stack))].filter((route) => route.split(' ')[1]!.startsWith('/api/'));
   } finally {
     db.close();

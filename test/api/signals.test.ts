@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapResponse } from '../../server/api/insights-types.ts';
 import type { SessionDetail, SessionSignal } from '../../server/api/types.ts';
-import { findSignals } from '../../server/ingest/derive-signals.ts';
+import { findSignals } from '../../server/pipeline/derive-signals.ts';
 import type { RecordedEvent } from '../../server/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 import { ingest, makeBatch, newId } from './support.ts';

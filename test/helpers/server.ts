@@ -3,6 +3,8 @@ import type { BrowserContext } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
 import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
+import type { ConsumerOptions } from '../../server/pipeline/consumer.ts';
+import { createPipeline, type Pipeline } from '../../server/pipeline/pipeline.ts';
 import { openDatabase, type Database } from '../../server/storage/db.ts';
 import { createSqliteStore, type Store } from '../../server/storage/store.ts';
 import { testResolver } from './outbound.ts';
@@ -32,6 +34,10 @@ export interface TestServer {
   url: string;
   store: Store;
   db: Database;
+  /** The pipeline deriving what the server ingests; `waitForDerivation()` drains it. */
+  pipeline: Pipeline;
+  /** Resolves once everything ingested so far is derived (the consumer drained the queue). */
+  waitForDerivation(): Promise<void>;
   config: Config;
   /** The app's outbound policy (config.outbound and the resolver), for dispatchers a test starts over this server. */
   outbound: OutboundPolicy;
@@ -48,6 +54,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public. */
   resolveHost?: Resolver;
+  /** The derivation consumer's options (`paused: true` to hold derivation back). Defaults to the server's. */
+  consumer?: Partial<ConsumerOptions>;
 }
 
 /**
@@ -55,7 +63,10 @@ export interface TestServerOptions {
  * FIXTURE_PAST_SKEW_MS) plus `overrides`, on a free port unless `overrides.port` names one (to restart a server
  * where it was); the environment is ignored so tests behave the same everywhere.
  */
-export async function startTestServer(overrides: Partial<Config> = {}, { resolveHost = testResolver() }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  { resolveHost = testResolver(), consumer }: TestServerOptions = {},
+): Promise<TestServer> {
   const config: Config = {
     ...defaultConfig,
     dbPath: ':memory:',
@@ -66,9 +77,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
     ...overrides,
   };
   const db = openDatabase(config.dbPath);
-  const store = createSqliteStore(db);
+  const pipeline = createPipeline(db, config, { consumer });
+  const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
   const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost });
-  const app = createApp({ store, config, outbound });
+  const app = createApp({ store, pipeline, config, outbound });
+  pipeline.consumer.start();
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
@@ -78,6 +91,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
     url,
     store,
     db,
+    pipeline,
+    waitForDerivation: () => pipeline.consumer.drain(),
     config: { ...config, port },
     outbound,
     authHeaders: { Authorization: `Bearer ${config.adminToken ?? ''}` },
@@ -90,6 +105,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      pipeline.consumer.stop();
       db.close();
     },
   };

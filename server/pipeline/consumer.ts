@@ -9,6 +9,9 @@ import type { BatchLimits, BatchResult } from './derive-batch.ts';
 import { windowKey } from './derive-batch.ts';
 import type { PendingWindow } from '../storage/derive-queue.ts';
 
+/** SQLite result codes of a database that cannot write right now, whatever is derived (constraint errors are not). */
+const TRANSIENT_SQLITE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_NOMEM', 'SQLITE_READONLY', 'SQLITE_CANTOPEN'];
+
 export interface ConsumerOptions {
   /** Chunks claimed per transaction when behind. Defaults to 200. */
   batchChunks: number;
@@ -80,7 +83,10 @@ export function createConsumer(deps: ConsumerDeps, options: Partial<ConsumerOpti
   }
 
   /** The database itself failed (busy past its timeout, full disk): nothing to blame on a chunk, try again later. */
-  const isDatabaseError = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_');
+  const isDatabaseError = (error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && TRANSIENT_SQLITE_CODES.some((prefix) => code.startsWith(prefix));
+  };
 
   function step(): void {
     scheduled = false;

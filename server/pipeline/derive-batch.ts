@@ -11,10 +11,12 @@ import type { Database } from '../storage/db.ts';
 import { createDeriveQueue, type PendingWindow } from '../storage/derive-queue.ts';
 import { createDerivedReset } from '../storage/derived-reset.ts';
 import { createFunnelTimelineQueries } from '../storage/funnel-timelines.ts';
+import { createOutboxQueries } from '../storage/outbox.ts';
 import { createProjectQueries } from '../storage/projects.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries } from '../storage/signals.ts';
 import { createWindowCarryQueries } from '../storage/window-carry.ts';
+import type { WebhookEventDraft } from '../webhooks/events.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 import { decodeStoredChunk } from './chunk-events.ts';
 import { createChunkFolder, type FoldingWindow } from './fold-chunk.ts';
@@ -51,10 +53,14 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
   const signals = createSignalQueries(db);
   const reset = createDerivedReset(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const outbox = createOutboxQueries(db);
   const folder = createChunkFolder(db, cache, config);
 
-  /** Folds the window's queued chunks (or, when they cannot simply continue it, all its chunks again). */
-  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[]): void {
+  /**
+   * Folds the window's queued chunks (or, when they cannot simply continue it, all its chunks again); returns the
+   * webhook events its new signals call for.
+   */
+  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[]): WebhookEventDraft[] {
     const { projectId, sessionId, windowId } = pending;
     const stored = windows.get(sessionId, windowId);
     const continues = stored !== undefined && stored.derivedSeq !== null && pending.chunks[0]!.seq > stored.derivedSeq;
@@ -71,13 +77,15 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
     }
     // Only a chunk ingest queued announces what it finds: chunks folded before already did, re-derivations never do.
     const loud = new Map(pending.chunks.map((chunk) => [chunk.seq, !chunk.quiet]));
+    const drafts: WebhookEventDraft[] = [];
     for (const chunk of toFold) {
       const events = decodeStoredChunk(cache, { sessionId, windowId, seq: chunk.seq, eventsGz: chunk.eventsGz });
-      folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true);
+      drafts.push(...folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true));
     }
     const { carry, pageViewId, summary, derivedSeq } = folding;
     if (carry !== null) windows.put(sessionId, windowId, { carry, pageViewId, summary, derivedSeq });
     queue.removeWindow(sessionId, windowId);
+    return drafts;
   }
 
   const run = db.transaction((limits: BatchLimits): BatchResult => {
@@ -91,11 +99,13 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
     const result: BatchResult = { chunks: 0, liveChunks: 0, windows: 0 };
     for (const [sessionId, pending] of bySession) {
       if (result.chunks >= limits.maxChunks || (result.chunks > 0 && performance.now() - started > limits.maxMs)) break;
+      const projectId = pending[0]!.projectId;
+      let pagePatterns = patterns.get(projectId);
+      if (!pagePatterns) patterns.set(projectId, (pagePatterns = projects.pagePatterns(projectId)));
+      const drafts: WebhookEventDraft[] = [];
       funnelTimelines.repackOnceAfter(sessionId, () => {
         for (const window of pending) {
-          let pagePatterns = patterns.get(window.projectId);
-          if (!pagePatterns) patterns.set(window.projectId, (pagePatterns = projects.pagePatterns(window.projectId)));
-          deriveWindow(window, pagePatterns);
+          drafts.push(...deriveWindow(window, pagePatterns));
           result.windows += 1;
           result.chunks += window.chunks.length;
           result.liveChunks += window.chunks.filter((chunk) => !chunk.quiet).length;
@@ -103,6 +113,9 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
         }
       });
       sessions.writeSummary(sessionId, combineWindows(windows.summariesOf(sessionId)));
+      // After the summary: an event names the session's user as its chunks so far identified them.
+      const now = Date.now();
+      for (const draft of drafts) outbox.enqueue(projectId, draft, now);
     }
     return result;
   });

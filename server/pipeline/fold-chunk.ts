@@ -22,6 +22,7 @@ import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries, signalKey, type SignalRecord } from '../storage/signals.ts';
 import type { WindowSummary } from '../storage/window-carry.ts';
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
+import type { WebhookEventDraft } from '../webhooks/events.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 import { decodeStoredChunk } from './chunk-events.ts';
 import { deriveChunkRows } from './derive-rows.ts';
@@ -126,11 +127,10 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
   }
 
   /** rage_click or error_click for a signal found for the first time; looked up first, as most find no subscriber. */
-  function announce(signal: SignalRecord, now: number): void {
+  function draftFor(signal: SignalRecord): WebhookEventDraft | null {
     const type = signalEventTypes[signal.kind];
-    if (!type || !outbox.wanted(signal.projectId, type)) return;
-    const draft = signalDraft({ ...signal, url: pageViews.urlAt(signal.sessionId, signal.windowId, signal.ts) });
-    if (draft) outbox.enqueue(signal.projectId, draft, now);
+    if (!type || !outbox.wanted(signal.projectId, type)) return null;
+    return signalDraft({ ...signal, url: pageViews.urlAt(signal.sessionId, signal.windowId, signal.ts) });
   }
 
   /**
@@ -140,6 +140,7 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
    * two batches is found once, and a click left unjudged at the end of the last batch is judged now.
    */
   function refreshSignals(window: FoldingWindow, chunk: FoldedChunk, previousEnd: number | null, loud: boolean, tally: CellTally) {
+    const drafts: WebhookEventDraft[] = [];
     const margin = SIGNAL_CONTEXT_MS;
     const from = Math.min(chunk.firstTs, previousEnd ?? chunk.firstTs) - margin;
     const to = chunk.lastTs + margin;
@@ -150,10 +151,10 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
     if (loud) {
       // A signal is new when no stored one had its key: a burst that grew keeps its key and is not announced twice.
       const replaced = new Set(removed.map(signalKey));
-      const now = Date.now();
       for (const record of added) {
         const key = signalKey(record);
-        if (!replaced.has(key) && !window.announced.has(key)) announce(record, now);
+        const draft = replaced.has(key) || window.announced.has(key) ? null : draftFor(record);
+        if (draft) drafts.push(draft);
       }
     }
     for (const [records, sign] of [[removed, -1], [added, 1]] as const) {
@@ -163,15 +164,17 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
         addClickPoint(tally, record.kind, base, { ...record, ox: record.ox, oy: record.oy, dw: record.dw }, sign);
       }
     }
+    return drafts;
   }
 
   return {
     /**
      * Folds the window's next chunk (in seq order) into it, writing everything derived from it; the caller holds the
-     * transaction. `loud`: a signal found for the first time enters the webhook outbox (a new chunk, not a
-     * re-derivation or a chunk folded before).
+     * transaction. `loud`: a signal found for the first time is drafted as a webhook event (a new chunk, not a
+     * re-derivation or a chunk folded before); the caller puts the drafts in the outbox once the session's summary
+     * (its user id) is written.
      */
-    fold(window: FoldingWindow, chunk: FoldedChunk, loud: boolean): void {
+    fold(window: FoldingWindow, chunk: FoldedChunk, loud: boolean): WebhookEventDraft[] {
       const { sessionId, windowId } = window;
       const delta = summarizeEvents(chunk.events, { lastInputTs: window.summary.lastInputTs }, config);
       const derived = deriveChunkRows(chunk.events, window.carry, { pagePatterns: window.pagePatterns });
@@ -180,12 +183,13 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
       const pageViewId = writeRows(window, derived, tally);
       customEvents.insertAll(sessionId, windowId, delta.customEvents);
       sessions.addPages(sessionId, delta.pages);
-      refreshSignals(window, chunk, previousEnd, loud, tally);
+      const drafts = refreshSignals(window, chunk, previousEnd, loud, tally);
       heatmaps.apply(tally);
       window.carry = derived.carry;
       window.pageViewId = pageViewId;
       window.summary = foldSummary(window.summary, delta);
       window.derivedSeq = chunk.seq;
+      return drafts;
     },
   };
 }

@@ -60,11 +60,11 @@ export function createDeriveQueue(db: Database) {
   const quietOfProject = db
     .prepare<[number], number>('SELECT count(*) FROM derive_queue WHERE project_id = ? AND quiet = 1')
     .pluck();
-  const requeue = db.prepare<[number, number]>(`
+  const requeue = db.prepare<{ projectId: number; queuedAt: number }>(`
     INSERT INTO derive_queue (session_id, window_id, seq, project_id, queued_at, quiet)
-    SELECT c.session_id, c.window_id, c.seq, s.project_id, ?2, 1
+    SELECT c.session_id, c.window_id, c.seq, s.project_id, @queuedAt, 1
     FROM sessions s JOIN chunks c ON c.session_id = s.id
-    WHERE s.project_id = ?1
+    WHERE s.project_id = @projectId
     ON CONFLICT DO NOTHING
   `);
 
@@ -122,7 +122,7 @@ export function createDeriveQueue(db: Database) {
      * still announces what it finds); returns how many it queued.
      */
     requeueProject(projectId: number, queuedAt: number): number {
-      return requeue.run(projectId, queuedAt).changes;
+      return requeue.run({ projectId, queuedAt }).changes;
     },
   };
 }

@@ -90,6 +90,9 @@ export const protectedCalls: ProtectedCall[] = [
     access: 'manage',
   },
   { method: 'GET', route: '/api/deletions', path: () => '/api/deletions', passedStatus: 200, access: 'read' },
+  { method: 'GET', route: '/api/status', path: () => '/api/status', passedStatus: 200, access: 'read' },
+  // In-process, the re-derivation of the seeded session finishes before the next call can come: no 409.
+  { method: 'POST', route: '/api/rederive', path: () => '/api/rederive', passedStatus: 202, access: 'manage' },
   { method: 'GET', route: '/api/projects', path: () => '/api/projects', passedStatus: 200, access: 'read' },
   {
     method: 'PUT',

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { ApiError, EventPage } from '../../server/api/types.ts';
 import type { IngestAck, IngestBatch, RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch } from '../helpers/server.ts';
+import { adminFetch, waitForDerivation } from '../helpers/server.ts';
 
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -37,11 +37,15 @@ export function postBody(baseUrl: string, body: string | Uint8Array, headers: Re
   });
 }
 
-/** Posts a batch and expects it to be accepted. */
+/**
+ * Posts a batch, expects it to be accepted, and waits until the server has derived it (so what the test reads next
+ * reflects it); postBatch alone returns at the acknowledgement.
+ */
 export async function ingest(baseUrl: string, batch: IngestBatch, options?: PostOptions): Promise<IngestAck> {
   const response = await postBatch(baseUrl, batch, options);
   const body = await response.json();
   expect(response.status, JSON.stringify(body)).toBe(200);
+  await waitForDerivation(baseUrl);
   return body as IngestAck;
 }
 

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
+import type { ProjectList } from '../../server/api/projects.ts';
+import type { StatusResponse } from '../../server/api/types.ts';
 import { createApp } from '../../server/app.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
 import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
@@ -19,6 +21,41 @@ export function adminFetch(url: string, init: RequestInit = {}): Promise<Respons
   const headers = new Headers(init.headers);
   for (const [name, value] of Object.entries(adminHeaders)) if (!headers.has(name)) headers.set(name, value);
   return fetch(url, { ...init, headers });
+}
+
+/** In-process servers by base URL, so a helper that knows only the URL drains the right pipeline. */
+const inProcessDrains = new Map<string, () => Promise<void>>();
+/** How long to wait for a server that never catches up before failing the test, and how often to ask, in ms. */
+const DERIVATION_TIMEOUT_MS = 60_000;
+const STATUS_POLL_MS = 25;
+
+/**
+ * Resolves once everything the server at `baseUrl` has acknowledged is derived: ingest acknowledges a batch once it
+ * is stored, and the pipeline derives it a moment later. A server started by startTestServer is drained in-process;
+ * any other (a child process) is asked through GET /api/status until no project of it has a chunk waiting and no
+ * re-derivation runs.
+ */
+export async function waitForDerivation(baseUrl: string): Promise<void> {
+  const drain = inProcessDrains.get(baseUrl);
+  if (drain) return drain();
+  const started = Date.now();
+  for (;;) {
+    const listed = await adminFetch(`${baseUrl}/api/projects`);
+    if (!listed.ok) throw new Error(`GET /api/projects answered ${listed.status}: ${await listed.text()}`);
+    const { projects } = (await listed.json()) as ProjectList;
+    const statuses = await Promise.all(
+      projects.map(async ({ key }) => {
+        const response = await adminFetch(`${baseUrl}/api/status?project=${encodeURIComponent(key)}`);
+        if (!response.ok) throw new Error(`GET /api/status answered ${response.status}: ${await response.text()}`);
+        return (await response.json()) as StatusResponse;
+      }),
+    );
+    if (statuses.every((status) => status.derivation.pendingChunks === 0 && status.rederive.state === 'idle')) return;
+    if (Date.now() - started > DERIVATION_TIMEOUT_MS) {
+      throw new Error(`${baseUrl} still derives after ${DERIVATION_TIMEOUT_MS} ms: ${JSON.stringify(statuses)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS));
+  }
 }
 
 /**
@@ -87,6 +124,7 @@ export async function startTestServer(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  inProcessDrains.set(url, () => pipeline.consumer.drain());
   return {
     url,
     store,
@@ -105,6 +143,7 @@ export async function startTestServer(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      inProcessDrains.delete(url);
       pipeline.consumer.stop();
       db.close();
     },

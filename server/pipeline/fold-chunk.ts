@@ -72,6 +72,9 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
     const viewIds = derived.views.map((view) => {
       if (view.continues && window.pageViewId !== null) {
         pageViews.extend(window.pageViewId, view);
+        // A view opened before any navigation named it gets its page now, and counts as a view of that page then.
+        const place = window.carry?.url === '' && view.pageKey !== '' ? pageViews.placeOf(window.pageViewId) : undefined;
+        if (place) tally.addPage({ projectId, pageKey: view.pageKey, ...place }, { views: 1 });
         return window.pageViewId;
       }
       const day = dayOf(view.ts);

@@ -71,6 +71,7 @@ export function createPageViewQueries(db: Database) {
       THEN NULL ELSE min(1.0, 1.0 * max_seen_bottom / doc_height) END
     WHERE id = ?
   `);
+  const placeOf = db.prepare<[number], { device: DeviceClass; day: number }>('SELECT device, day FROM page_views WHERE id = ?');
   const viewAt = db.prepare<[string, string, number], { page_key: string; device: DeviceClass; day: number }>(`
     SELECT page_key, device, day FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ?
     ORDER BY ts DESC LIMIT 1
@@ -120,6 +121,11 @@ export function createPageViewQueries(db: Database) {
     extend(id: number, view: DerivedPageView): void {
       extend.run({ ...view, id });
       refreshDepth.run(id);
+    },
+
+    /** The device and day a view was stored with (its page-day count's key). */
+    placeOf(id: number): { device: DeviceClass; day: number } | undefined {
+      return placeOf.get(id);
     },
 
     /** The view a window was on at `ts`: where a signal without an sl:click happened. */

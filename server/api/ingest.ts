@@ -6,6 +6,7 @@ import { BucketTable, refuse, retryAfter } from '../http/rate-limit.ts';
 import { readRawBody } from '../http/raw-body.ts';
 import { ingestBatch, type AppendedBatch } from '../ingest/ingest.ts';
 import type { Store } from '../storage/store.ts';
+import { asHttpError } from './ingest-errors.ts';
 
 /** What ingest needs of the pipeline (server/pipeline/pipeline.ts), handed in by app.ts. */
 export interface IngestPipeline {
@@ -50,6 +51,8 @@ export function ingestRouter({ store, config, pipeline }: { store: Store; config
         if (!taken.allowed) throw refuse(res, taken.retryAfterMs, 'for this ingest key');
       },
       appended: (batch) => pipeline.appended(batch),
+    }).catch((error: unknown) => {
+      throw asHttpError(error);
     });
     res.json(ack);
   });

@@ -6,7 +6,7 @@ import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { projectParam } from './query-params.ts';
-import type { RederiveResponse, RederiveState, StatusResponse } from './types.ts';
+import type { RederiveResponse, RederiveState, StatusResponse } from '../../contract/api.ts';
 
 /** What these routes need of the pipeline (server/pipeline/pipeline.ts), handed in by app.ts. */
 export interface PipelineControl {

@@ -1,6 +1,6 @@
 /** A stored chunk's events for the consumer: from the cache when it holds these bytes, else inflated and parsed. */
 import { gunzipSync } from 'node:zlib';
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 
 export interface StoredChunkBytes {

@@ -16,7 +16,7 @@ import { createProjectQueries } from '../storage/projects.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries } from '../storage/signals.ts';
 import { createWindowCarryQueries } from '../storage/window-carry.ts';
-import type { WebhookEventDraft } from '../webhooks/events.ts';
+import type { WebhookEventDraft } from '../storage/webhook-events.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 import { decodeStoredChunk } from './chunk-events.ts';
 import { createChunkFolder, type FoldingWindow } from './fold-chunk.ts';

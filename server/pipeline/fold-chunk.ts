@@ -5,9 +5,9 @@
  * Everything a step reads of earlier steps (the carry, stored clicks and views, the window's chunks up to this one)
  * is what folding the window's chunks in seq order left, so a window folded again gives the same rows.
  */
-import { dayOf } from '../analytics/heatmap-grid.ts';
+import { dayOf } from '../../contract/buckets.ts';
 import type { Config } from '../config.ts';
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createChunkQueries } from '../storage/chunks.ts';
 import { createClickQueries } from '../storage/clicks.ts';
 import { createCustomEventQueries } from '../storage/custom-events.ts';
@@ -22,7 +22,7 @@ import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries, signalKey, type SignalRecord } from '../storage/signals.ts';
 import type { WindowSummary } from '../storage/window-carry.ts';
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
-import type { WebhookEventDraft } from '../webhooks/events.ts';
+import type { WebhookEventDraft } from '../storage/webhook-events.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 import { decodeStoredChunk } from './chunk-events.ts';
 import { deriveChunkRows } from './derive-rows.ts';

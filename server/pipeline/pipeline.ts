@@ -2,9 +2,9 @@
  * The pipeline as the server runs it: the consumer over the batch deriver, the cache ingest fills with the chunks it
  * appends, the backlog bound ingest checks, the status the API reports and re-derivation.
  */
-import type { StatusResponse } from '../api/types.ts';
+import type { StatusResponse } from '../../contract/api.ts';
 import type { Config } from '../config.ts';
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { Database } from '../storage/db.ts';
 import { createDeriveQueue } from '../storage/derive-queue.ts';
 import { ChunkEventCache } from './chunk-event-cache.ts';

@@ -3,7 +3,7 @@
  * is found again sends no webhook), in one transaction; the consumer then folds them like new chunks, with the
  * project's page patterns as they are now. It runs while quiet chunks of the project wait in the queue.
  */
-import type { RederiveState } from '../api/types.ts';
+import type { RederiveState } from '../../contract/api.ts';
 import type { Database } from '../storage/db.ts';
 import { createDeriveQueue } from '../storage/derive-queue.ts';
 import { createDerivedReset } from '../storage/derived-reset.ts';

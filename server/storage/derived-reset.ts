@@ -4,9 +4,8 @@
  * takes back whole sessions; the pipeline takes back one window before folding it again, and a re-derivation
  * resets a whole project.
  */
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
-import type { SignalKind } from './derived-model.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
 import { createSessionMoveQueries } from './session-moves.ts';
 import { createWindowCarryQueries } from './window-carry.ts';

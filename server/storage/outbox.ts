@@ -3,8 +3,9 @@
  * webhook), and the claim-and-record cycle the dispatcher runs over the deliveries.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryLogEntry, DeliveryStatus } from '../api/webhook-types.ts';
-import type { StoredWebhookEvent, WebhookEventDraft, WebhookEventType, WebhookPayloadType } from '../webhooks/events.ts';
+import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.ts';
+import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
+import type { WebhookEventType, WebhookPayloadType } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import { storedObject } from './stored-json.ts';
 import { createWebhookQueries } from './webhooks.ts';

@@ -1,4 +1,4 @@
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { WindowCarry } from './derived-model.ts';
 

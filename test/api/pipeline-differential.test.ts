@@ -5,10 +5,10 @@
  * full re-derivation from the stored chunks.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { IngestAck, IngestBatch } from '../../server/protocol.ts';
+import type { IngestAck, IngestBatch } from '../../contract/protocol.ts';
 import { loadValidCorpus } from '../helpers/corpus.ts';
 import { dumpDerivedTables, rowCounts, type TableDump } from '../helpers/derived-tables.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { generateWorkload, seededRandom, shuffled } from '../helpers/workload.ts';
 import { postBatch } from './support.ts';
 

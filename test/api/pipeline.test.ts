@@ -4,9 +4,9 @@
  * webhook, a window whose derivation fails left queued while the others go on, and what waits for derivation.
  */
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import type { SessionDetail, SessionList, StatusResponse } from '../../server/api/types.ts';
+import type { SessionDetail, SessionList, StatusResponse } from '../../contract/api.ts';
 import { createPipeline } from '../../server/pipeline/pipeline.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch } from './support.ts';
 import { visit } from './shop-events.ts';
 

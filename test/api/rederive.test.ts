@@ -3,9 +3,9 @@
  * now, so old page views and heatmaps move to the new page keys; progress through GET /api/status; one at a time.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import type { HeatmapPagesResponse, HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { RederiveResponse, StatusResponse } from '../../server/api/types.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { HeatmapPagesResponse, HeatmapResponse } from '../../contract/insights.ts';
+import type { RederiveResponse, StatusResponse } from '../../contract/api.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { IngestBatch } from '../../server/protocol.ts';
+import type { IngestBatch } from '../../contract/protocol.ts';
 import { postBatch } from '../api/support.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { dumpDerivedTables, type TableDump } from '../helpers/derived-tables.ts';
-import { ALLOW_LOCAL_RECEIVERS, ALLOW_LOCAL_RECEIVERS_ENV } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, waitForDerivation } from '../helpers/server.ts';
+import { ALLOW_LOCAL_RECEIVERS, ALLOW_LOCAL_RECEIVERS_ENV } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, waitForDerivation } from '../../support/server.ts';
 import { generateWorkload } from '../helpers/workload.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-derive-crash-'));

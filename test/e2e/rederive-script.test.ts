@@ -12,7 +12,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { startTestServer } from '../../support/server.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sightline-rederive-'));

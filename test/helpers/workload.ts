@@ -5,7 +5,7 @@
  * purchase events and identify themselves, cut into batches as a recorder sends them. Seeded, so every run builds
  * the same batches.
  */
-import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
+import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import { visit } from '../api/shop-events.ts';
 
 /** mulberry32: a small seeded generator. */

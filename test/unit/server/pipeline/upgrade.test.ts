@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, test } from 'vitest';
 import { defaultConfig } from '../../../../server/config.ts';
 import { createPipeline } from '../../../../server/pipeline/pipeline.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { openDatabase } from '../../../../server/storage/db.ts';
 import { registerSubjectFunctions } from '../../../../server/storage/deletion-subject.ts';
 import { migrations } from '../../../../server/storage/migrations.ts';

@@ -1,6 +1,5 @@
-/** Response types of the read API; the viewer imports these with `import type`. */
-
-export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+/** Response types of the read API: sessions, their replay and the project's settings. */
+import type { DeviceClass, SignalKind } from './vocabulary.ts';
 
 export interface SessionSummary {
   id: string;
@@ -54,7 +53,7 @@ export interface TimelineMark {
 
 /** A rage, dead or error click found in a session: where its replay should start and what was clicked. */
 export interface SessionSignal {
-  kind: 'rage' | 'dead' | 'error';
+  kind: SignalKind;
   windowId: string;
   /** Time of the (first) click, ms since epoch. */
   ts: number;
@@ -134,6 +133,3 @@ export interface RederiveResponse {
   rederive: RederiveState;
 }
 
-export interface ApiError {
-  error: { code: string; message: string };
-}

@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
-import type { ProjectList } from '../../server/api/projects.ts';
-import type { StatusResponse } from '../../server/api/types.ts';
-import { createApp } from '../../server/app.ts';
-import { defaultConfig, type Config } from '../../server/config.ts';
-import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
-import type { ConsumerOptions } from '../../server/pipeline/consumer.ts';
-import { createPipeline, type Pipeline } from '../../server/pipeline/pipeline.ts';
-import { openDatabase, type Database } from '../../server/storage/db.ts';
-import { createSqliteStore, type Store } from '../../server/storage/store.ts';
+import type { ProjectList } from '../contract/access.ts';
+import type { StatusResponse } from '../contract/api.ts';
+import { createApp } from '../server/app.ts';
+import { defaultConfig, type Config } from '../server/config.ts';
+import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
+import type { ConsumerOptions } from '../server/pipeline/consumer.ts';
+import { createPipeline, type Pipeline } from '../server/pipeline/pipeline.ts';
+import { openDatabase, type Database } from '../server/storage/db.ts';
+import { createSqliteStore, type Store } from '../server/storage/store.ts';
 import { testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */

@@ -23,13 +23,13 @@ export interface SessionSummary {
   viewportWidth: number;
   viewportHeight: number;
   userId: string | null;
-  /** Window (tab) ids in the order first seen. */
+  /** Window (tab) ids by their first event time. */
   windows: string[];
   /**
    * Chunks of the session wait for derivation: its replay is complete, but its figures, page views, signals and
    * report rows may still grow.
    */
-  processing?: boolean;
+  processing: boolean;
 }
 
 export interface SessionList {
@@ -132,3 +132,4 @@ export interface StatusResponse {
 export interface RederiveResponse {
   rederive: RederiveState;
 }
+

@@ -65,7 +65,15 @@ async function streamExport(store: Store, session: SessionSummary, pageSize: num
   res.end('}}');
 }
 
-export function dataRouter({ store, config }: { store: Store; config: Config }): Router {
+/** Longest a user deletion waits for derivation to catch up before refusing, in ms. */
+export const USER_DELETION_WAIT_MS = 30_000;
+
+/** What deleting a user needs of the pipeline: sessions are found by the user id their chunks identify. */
+export interface DerivationProgress {
+  caughtUp(timeoutMs: number): Promise<boolean>;
+}
+
+export function dataRouter({ store, config, pipeline }: { store: Store; config: Config; pipeline: DerivationProgress }): Router {
   const router = Router();
 
   router.delete('/api/sessions/:id', requireManage, async (req, res) => {
@@ -79,6 +87,10 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
 
   router.delete('/api/users/:userId', requireManage, async (req, res) => {
     const project = await requestProject(req, store);
+    // A session's user id is derived from its chunks: a chunk still queued may be the one that identifies them.
+    if (!(await pipeline.caughtUp(USER_DELETION_WAIT_MS))) {
+      throw new HttpError(503, 'derivation_behind', 'Recent sessions are still being processed; delete this user again in a minute');
+    }
     const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(project.id, String(req.params.userId)) };
     res.json(body);
   });

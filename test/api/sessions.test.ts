@@ -94,6 +94,7 @@ describe('GET /api/sessions/:id', () => {
       viewportHeight: 1180,
       userId: 'u-42',
       windows: [firstWindow, secondWindow],
+      processing: false,
     });
     expect(detail.marks).toEqual([
       { ts: T0 + 2, windowId: firstWindow, kind: 'page', label: `${SHOP}/` },

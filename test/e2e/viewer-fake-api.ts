@@ -100,6 +100,7 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     viewportHeight: 900,
     userId: 'user-42',
     windows: ['w-main'],
+    processing: false,
     ...overrides,
   };
 }

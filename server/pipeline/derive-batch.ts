@@ -1,0 +1,129 @@
+/**
+ * One consumer transaction: claim windows with queued chunks, fold each window's chunks in seq order, write the
+ * sessions' summaries and funnel timelines, and remove the queue entries, all in one immediate transaction, so a
+ * crash anywhere leaves either all of it or none. A window whose queued chunks all come after what it has folded
+ * continues from its carry; otherwise (a late chunk, or a re-derivation reset it) its derived rows are taken out and
+ * all its chunks folded again from the first, so the result is the same as had they arrived in order.
+ */
+import type { Config } from '../config.ts';
+import { createChunkQueries, type WindowChunk } from '../storage/chunks.ts';
+import type { Database } from '../storage/db.ts';
+import { createDeriveQueue, type PendingWindow } from '../storage/derive-queue.ts';
+import { createDerivedReset } from '../storage/derived-reset.ts';
+import { createFunnelTimelineQueries } from '../storage/funnel-timelines.ts';
+import { createOutboxQueries } from '../storage/outbox.ts';
+import { createProjectQueries } from '../storage/projects.ts';
+import { createSessionQueries } from '../storage/sessions.ts';
+import { createSignalQueries } from '../storage/signals.ts';
+import { createWindowCarryQueries } from '../storage/window-carry.ts';
+import type { WebhookEventDraft } from '../storage/webhook-events.ts';
+import type { ChunkEventCache } from './chunk-event-cache.ts';
+import { decodeStoredChunk } from './chunk-events.ts';
+import { createChunkFolder, type FoldingWindow } from './fold-chunk.ts';
+import { combineWindows, emptyWindowSummary } from './window-summary.ts';
+
+export interface BatchLimits {
+  /** Claim the windows of this many of the oldest queued chunks. */
+  maxChunks: number;
+  /** Take no further session once the transaction has run this long, in ms. */
+  maxMs: number;
+  /** Windows not to claim (they failed in this process; they stay queued). */
+  skip?: ReadonlySet<string>;
+}
+
+export interface BatchResult {
+  /** Queued chunks derived and removed from the queue. */
+  chunks: number;
+  /** Of those, chunks ingest queued (not a re-derivation's). */
+  liveChunks: number;
+  windows: number;
+}
+
+/** Called inside the transaction after each window is folded: the crash tests' hook (config.testDeriveKill). */
+export type AfterWindowHook = (window: PendingWindow) => void;
+
+export const windowKey = (window: { sessionId: string; windowId: string }) => `${window.sessionId}\n${window.windowId}`;
+
+export function createBatchDeriver(db: Database, cache: ChunkEventCache, config: Pick<Config, 'activityGapMs'>, afterWindow?: AfterWindowHook) {
+  const queue = createDeriveQueue(db);
+  const chunks = createChunkQueries(db);
+  const windows = createWindowCarryQueries(db);
+  const sessions = createSessionQueries(db);
+  const projects = createProjectQueries(db);
+  const signals = createSignalQueries(db);
+  const reset = createDerivedReset(db);
+  const funnelTimelines = createFunnelTimelineQueries(db);
+  const outbox = createOutboxQueries(db);
+  const folder = createChunkFolder(db, cache, config);
+
+  /**
+   * Folds the window's queued chunks (or, when they cannot simply continue it, all its chunks again); returns the
+   * webhook events its new signals call for.
+   */
+  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[]): WebhookEventDraft[] {
+    const { projectId, sessionId, windowId } = pending;
+    const stored = windows.get(sessionId, windowId);
+    const continues = stored !== undefined && stored.derivedSeq !== null && pending.chunks[0]!.seq > stored.derivedSeq;
+    let folding: FoldingWindow;
+    let toFold: WindowChunk[];
+    if (continues) {
+      folding = { projectId, sessionId, windowId, pagePatterns, ...stored, announced: new Set() };
+      toFold = pending.chunks.flatMap(({ seq }) => chunks.get(sessionId, windowId, seq) ?? []);
+    } else {
+      const announced = stored ? signals.keysOfWindow(sessionId, windowId) : new Set<string>();
+      if (stored) reset.resetWindow(sessionId, windowId);
+      folding = { projectId, sessionId, windowId, pagePatterns, carry: null, pageViewId: null, summary: emptyWindowSummary(), derivedSeq: null, announced };
+      toFold = chunks.ofWindow(sessionId, windowId);
+    }
+    // Only a chunk ingest queued announces what it finds: chunks folded before already did, re-derivations never do.
+    const loud = new Map(pending.chunks.map((chunk) => [chunk.seq, !chunk.quiet]));
+    const drafts: WebhookEventDraft[] = [];
+    for (const chunk of toFold) {
+      const events = decodeStoredChunk(cache, { sessionId, windowId, seq: chunk.seq, eventsGz: chunk.eventsGz });
+      drafts.push(...folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true));
+    }
+    const { carry, pageViewId, summary, derivedSeq } = folding;
+    if (carry !== null) windows.put(sessionId, windowId, { carry, pageViewId, summary, derivedSeq });
+    queue.removeWindow(sessionId, windowId);
+    return drafts;
+  }
+
+  const run = db.transaction((limits: BatchLimits): BatchResult => {
+    const started = performance.now();
+    const skip = limits.skip ?? new Set<string>();
+    const claimed = queue.claimPending(limits.maxChunks + skip.size).filter((window) => !skip.has(windowKey(window)));
+    // A session's windows are folded together: its funnel timeline is repacked and its summary written once.
+    const bySession = new Map<string, PendingWindow[]>();
+    for (const window of claimed) bySession.set(window.sessionId, [...(bySession.get(window.sessionId) ?? []), window]);
+    const patterns = new Map<number, string[]>();
+    const result: BatchResult = { chunks: 0, liveChunks: 0, windows: 0 };
+    for (const [sessionId, pending] of bySession) {
+      if (result.chunks >= limits.maxChunks || (result.chunks > 0 && performance.now() - started > limits.maxMs)) break;
+      const projectId = pending[0]!.projectId;
+      let pagePatterns = patterns.get(projectId);
+      if (!pagePatterns) patterns.set(projectId, (pagePatterns = projects.pagePatterns(projectId)));
+      const drafts: WebhookEventDraft[] = [];
+      funnelTimelines.repackOnceAfter(sessionId, () => {
+        for (const window of pending) {
+          drafts.push(...deriveWindow(window, pagePatterns));
+          result.windows += 1;
+          result.chunks += window.chunks.length;
+          result.liveChunks += window.chunks.filter((chunk) => !chunk.quiet).length;
+          afterWindow?.(window);
+        }
+      });
+      sessions.writeSummary(sessionId, combineWindows(windows.summariesOf(sessionId)));
+      // After the summary: an event names the session's user as its chunks so far identified them.
+      const now = Date.now();
+      for (const draft of drafts) outbox.enqueue(projectId, draft, now);
+    }
+    return result;
+  });
+
+  return {
+    /** Derives up to about `limits` of queued chunks in one immediate transaction; resolves what it derived. */
+    deriveBatch(limits: BatchLimits): BatchResult {
+      return run.immediate(limits);
+    },
+  };
+}

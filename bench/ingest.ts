@@ -1,9 +1,9 @@
 /**
  * Figure 4, ingest throughput: wrk holds 32 connections open for 20 s (after a short warm-up) against (a) the real
  * Sightline server, full validation, with derivation running behind the acknowledgement, over a database file, and
- * (b) a bare Node server that only inserts each body into a SQLite table. The backlog of chunks the run leaves is
- * timed as it is derived (derivation throughput); then a steady load at half the acknowledgement rate measures the
- * lag from acknowledgement to derived (bench/derivation-lag.ts). Both sync every commit (synchronous FULL: an acknowledged batch survives
+ * (b) a bare Node server that only inserts each body into a SQLite table. Derivation throughput: wrk sends with the
+ * consumer paused, then the backlog is timed as it is derived with nothing else arriving; then a steady load at half
+ * the acknowledgement rate measures the lag from acknowledgement to derived (bench/derivation-lag.ts). Both sync every commit (synchronous FULL: an acknowledged batch survives
  * power loss), so the ratio compares like with like; the bare server runs once more with NORMAL to show what that
  * durability costs. The bodies are realistic recorder batches (a synthetic shopper's, full snapshots included), sent
  * as plain JSON with every request a distinct (session, window, seq). Afterwards every acknowledged batch is looked
@@ -41,6 +41,8 @@ export interface IngestBenchOptions {
   wrk: string;
   /** Sessions deleted with secure_delete ON, and as many with it OFF, after the runs. Defaults to 10. */
   deletionPairs: number;
+  /** How long wrk sends with derivation paused, to build the backlog whose derivation is timed, in seconds. Defaults to 10. */
+  backlogSeconds: number;
   /** Length of the steady run the lag is measured in, in seconds. Defaults to 20. */
   lagSeconds: number;
   /** Its rate, as a share of the acknowledgement rate measured just before. Defaults to 0.5. */
@@ -59,6 +61,7 @@ export const defaultIngestOptions: IngestBenchOptions = {
   profileSeconds: 5,
   wrk: '/usr/bin/wrk',
   deletionPairs: 10,
+  backlogSeconds: 10,
   lagSeconds: 20,
   lagShare: 0.5,
   statusEveryMs: 25,
@@ -157,7 +160,9 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
 
     const sightline = await startBenchServer();
     let ours: Throughput;
+    let afterRun = null as DrainResult | null;
     let backlog = null as DrainResult | null;
+    let pausedRate = Number.NaN;
     let steady: LagSummary;
     let steadyRate: number;
     let steadyMissing = 0;
@@ -168,10 +173,11 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       if (sightline.db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL) throw new Error('Sightline database is not synchronous=FULL');
       const chunk = sightline.db.prepare('SELECT 1 FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?').pluck();
       const status = async () => (await (await fetch(`${sightline.url}/api/status`, { headers: sightline.authHeaders })).json()) as StatusResponse;
+      const storedChunks = () => untilStable(() => sightline.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number);
       // Every run starts with nothing waiting: the chunks in flight stored, then everything queued derived.
       let lastDrain = null as DrainResult | null;
       const drain = async () => {
-        await untilStable(() => sightline.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number);
+        await storedChunks();
         lastDrain = await measureDrain(status, options.drainTimeoutMs);
       };
       ours = await measure(sightline.url, drain, (ack) => {
@@ -179,8 +185,16 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         if (duplicate) throw new Error(`batch ${sessionId}/${seq} was acknowledged as a duplicate: the ids are not distinct`);
         return { session: sessionId, index: seq, stored: chunk.get(sessionId, windowId, seq) === 1 };
       });
-      // measure() drains last after the main run: that backlog, derived with nothing else arriving, is the figure.
-      backlog = lastDrain;
+      // measure() drains last after the main run: whether derivation kept up under full load.
+      afterRun = lastDrain;
+
+      // Derivation throughput: a backlog built with the consumer paused, derived with nothing else arriving.
+      sightline.pipeline.consumer.pause();
+      const paused = await runWrk(options, sightline.url, options.backlogSeconds, templatesFile, 'backlog', dir);
+      pausedRate = paused.acks.length / (paused.durationUs / 1e6);
+      await storedChunks();
+      sightline.pipeline.consumer.resume();
+      backlog = await measureDrain(status, options.drainTimeoutMs);
 
       steadyRate = ours.batchesPerSecond * options.lagShare;
       const sent = await runPacedSenderProcess({
@@ -253,9 +267,17 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         target: { on: 'value', op: '<=', limit: 0 },
       },
       {
+        // No target: the write path alone (append and acknowledge), what ingest costs with derivation not sharing the CPU.
+        figure: '4 ingest',
+        what: 'Sightline batches/s, derivation paused',
+        measured: { value: pausedRate, unit: 'per_s' },
+        baseline: baseline('bare Node + SQLite insert', ceiling.batchesPerSecond, 'per_s'),
+        target: null,
+      },
+      {
         // No target: the ratio says whether derivation keeps up with ingest at full load (≥ 1) or builds a backlog.
         figure: '4 ingest',
-        what: `derivation chunks/s, draining the backlog the run left (${(backlog?.chunks ?? 0).toLocaleString('en')} chunks)`,
+        what: `derivation chunks/s, draining a backlog of ${(backlog?.chunks ?? 0).toLocaleString('en')} chunks`,
         measured: { value: backlog?.chunksPerSecond ?? Number.NaN, unit: 'per_s' },
         baseline: baseline('Sightline acknowledgements/s', ours.batchesPerSecond, 'per_s'),
         target: null,
@@ -309,10 +331,14 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           'Sightline and the baseline both synchronous FULL, Sightline sharing each sync among the batches of an ' +
           'event-loop turn (group commit).',
         describe('Sightline', ours),
+        afterRun
+          ? `Derivation behind ingest at full load: ${afterRun.chunks.toLocaleString('en')} chunks waited when wrk stopped, ` +
+            `derived ${(afterRun.durationMs / 1000).toFixed(1)} s later.`
+          : 'Derivation kept up with ingest at full load: nothing waited when wrk stopped.',
         backlog
-          ? `Derivation after the run, nothing else arriving: ${backlog.chunks.toLocaleString('en')} chunks waiting when wrk stopped, ` +
-            `derived in ${(backlog.durationMs / 1000).toFixed(1)} s (read from GET /api/status every 50 ms).`
-          : 'Derivation kept up with the run: nothing waited when wrk stopped, so there was no backlog to time.',
+          ? `Derivation throughput: wrk ${options.backlogSeconds} s with the consumer paused left ${backlog.chunks.toLocaleString('en')} ` +
+            `chunks, derived in ${(backlog.durationMs / 1000).toFixed(1)} s once resumed (GET /api/status read every 50 ms).`
+          : 'Derivation throughput: the paused run left nothing to derive.',
         `Steady run: ${steady.acknowledged.toLocaleString('en')} batches acknowledged at ${steady.sentPerSecond.toFixed(0)}/s sent ` +
           `(bench/paced-sender.ts, its own process, open loop), ${steady.refused} refused or unanswered, ${steadyMissing} missing; ` +
           `lag acknowledged → derived p50 ${formatMs(steady.p50Ms)}, p99 ${formatMs(steady.p99Ms)}, max ${formatMs(steady.maxMs)} ` +
@@ -334,7 +360,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           ]
           : []),
       ],
-      details: { sightline: ours, backlog, steady: { ...steady, rate: steadyRate, missing: steadyMissing }, bare: ceiling, bareNormal: unsynced, deletion, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
+      details: { sightline: ours, pausedRate, afterRun, backlog, steady: { ...steady, rate: steadyRate, missing: steadyMissing }, bare: ceiling, bareNormal: unsynced, deletion, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -33,6 +33,11 @@ export interface IngestBenchOptions {
   warmupSeconds: number;
   /** Connections wrk keeps open. Defaults to 32. */
   connections: number;
+  /**
+   * Sessions each load records at a time, taking turns, so that no window has two batches in flight (a recorder
+   * sends one at a time per tab); above `connections`. Defaults to 64.
+   */
+  sessionsAtATime: number;
   /** Minutes of synthetic recording whose batches are the request bodies. Defaults to 10. */
   sessionMinutes: number;
   /** Length of a further run against Sightline under the CPU profiler, not counted, in seconds; 0 skips it. Defaults to 5. */
@@ -57,6 +62,7 @@ export const defaultIngestOptions: IngestBenchOptions = {
   seconds: 20,
   warmupSeconds: 3,
   connections: 32,
+  sessionsAtATime: 64,
   sessionMinutes: 10,
   profileSeconds: 5,
   wrk: '/usr/bin/wrk',
@@ -102,7 +108,7 @@ interface Throughput {
 async function runWrk(options: IngestBenchOptions, url: string, seconds: number, templates: string, prefix: string, dir: string): Promise<WrkRun> {
   const acksFile = join(dir, `acks-${prefix}.txt`);
   // One wrk thread: the server is one Node process, and a second thread would take the core it runs on.
-  const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(repoRoot, 'bench/ingest.lua'), url, '--', templates, prefix];
+  const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(repoRoot, 'bench/ingest.lua'), url, '--', templates, prefix, String(options.sessionsAtATime)];
   const { stdout } = await execFileAsync(options.wrk, args, { env: { ...process.env, WRK_ACKS_FILE: acksFile }, maxBuffer: 16 * 1024 * 1024 });
   const line = stdout.split('\n').find((text) => text.startsWith('WRK_SUMMARY '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
@@ -207,6 +213,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         statusEveryMs: options.statusEveryMs,
         settleMs: options.drainTimeoutMs,
         connections: options.connections,
+        sessions: options.sessionsAtATime,
         dir,
       });
       steady = summarizeLag(sent, LAG_TARGET_MS);
@@ -220,7 +227,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         await drain();
         profile = summarizeProfile(cpu, nodeLabeller(repoRoot));
       }
-      deletion = await measureDeletionCost(sightline, templates.length, options.deletionPairs);
+      deletion = await measureDeletionCost(sightline, options.deletionPairs);
     } finally {
       await sightline.close();
     }
@@ -307,7 +314,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       {
         // No target: the ratio is what overwriting deleted content with zeros costs a deletion.
         figure: '4 ingest',
-        what: `delete one stored session (${deletion.batchesPerSession} batches), secure_delete ON, median`,
+        what: `delete one stored session (${deletion.batchesPerSession.min}–${deletion.batchesPerSession.max} batches), secure_delete ON, median`,
         measured: { value: median(deletion.secureMs), unit: 'ms' },
         baseline: { what: 'secure_delete OFF', measured: { value: median(deletion.plainMs), unit: 'ms' } },
         target: null,

@@ -17,6 +17,16 @@ export interface BatchTemplate {
   events: string;
 }
 
+/**
+ * Which batch request `n` sends when `sessions` sessions record at a time, taking turns (as bench/ingest.lua does):
+ * each session's batches go out in template order, `sessions` requests apart.
+ */
+export function interleavedBatch(n: number, templateCount: number, sessions: number): { session: number; seq: number } {
+  const perRound = sessions * templateCount;
+  const within = n % perRound;
+  return { session: Math.floor(n / perRound) * sessions + (within % sessions), seq: Math.floor(within / sessions) };
+}
+
 /** The plain-JSON body of template `index` as seq `index` of `session`: what bench/ingest.lua sends too. */
 export function batchBody(template: BatchTemplate, session: string, index: number): string {
   return `{"v":1,"project":"demo","sessionId":"${session}","windowId":"${session}","seq":${index},"sentAt":${template.sentAt},"events":${template.events}}`;
@@ -41,6 +51,8 @@ export interface PacedSenderOptions {
   settleMs: number;
   /** Connections kept open for the batches. */
   connections: number;
+  /** Sessions recording at a time, taking turns (see interleavedBatch). */
+  sessions: number;
   /** Where the result is written. */
   output: string;
 }
@@ -139,11 +151,10 @@ export async function runPacedSender(options: PacedSenderOptions): Promise<Paced
     const dueAt = startedAt + (n * 1000) / options.rate;
     const wait = dueAt - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    // As bench/ingest.lua: each session takes the templates in order, so it starts with its full snapshot.
-    const index = n % templates.length;
-    const session = `${options.prefix}-${Math.floor(n / templates.length)}`;
-    const template = templates[index]!;
-    const body = batchBody(template, session, index);
+    const turn = interleavedBatch(n, templates.length, options.sessions);
+    const index = turn.seq;
+    const session = `${options.prefix}-${turn.session}`;
+    const body = batchBody(templates[index]!, session, index);
     const sentAt = Date.now();
     answers.push(
       post(batchAgent, ingestUrl, body).then((status) => void batches.push({ session, seq: index, sentAt, answeredAt: Date.now(), status })),

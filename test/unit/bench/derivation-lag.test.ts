@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { percentile, summarizeLag } from '../../../bench/derivation-lag.ts';
-import type { PacedSenderResult, SentBatch, StatusSample } from '../../../bench/paced-sender.ts';
+import { interleavedBatch, type PacedSenderResult, type SentBatch, type StatusSample } from '../../../bench/paced-sender.ts';
 
 const ack = (answeredAt: number, status = 200): SentBatch => ({ session: 's', seq: answeredAt, sentAt: answeredAt - 5, answeredAt, status });
 const waiting = (askedAt: number, oldestPendingAgeMs: number, pendingChunks = 3): StatusSample => ({
@@ -62,5 +62,14 @@ describe('bench | derivation lag', () => {
     [Array.from({ length: 200 }, (_, i) => i + 1), 0.99, 198],
   ])('percentile of %j at %d is %d (nearest rank)', (samples, share, value) => {
     expect(percentile(samples, share)).toBe(value);
+  });
+
+  test('the steady load records several sessions at a time, each sending its batches in order, a turn apart', () => {
+    const sent = Array.from({ length: 3 * 4 * 2 }, (_, n) => ({ n, ...interleavedBatch(n, 4, 3) }));
+    for (let session = 0; session < 6; session++) {
+      const own = sent.filter((batch) => batch.session === session);
+      expect(own.map((batch) => batch.seq)).toEqual([0, 1, 2, 3]);
+      expect(own.slice(1).map((batch, i) => batch.n - own[i]!.n)).toEqual([3, 3, 3]);
+    }
   });
 });

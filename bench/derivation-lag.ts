@@ -37,6 +37,8 @@ export interface LagSummary {
   /** Batches answered 200, and those answered anything else (or not at all). */
   acknowledged: number;
   refused: number;
+  /** The refusals by answer status (0: no answer, the connection failed). */
+  refusedBy: Record<string, number>;
   /** Acknowledged batches no status answer proved derived before the sender stopped asking. */
   neverDerived: number;
   p50Ms: number;
@@ -73,6 +75,8 @@ export function summarizeLag(result: PacedSenderResult, graceMs = LAG_TARGET_MS)
   const neverDerived = acks.length - next;
   for (let i = 0; i < neverDerived; i++) lags.push(Infinity);
   lags.sort((a, b) => a - b);
+  const refusedBy: Record<string, number> = {};
+  for (const batch of result.batches) if (batch.status !== 200) refusedBy[batch.status] = (refusedBy[batch.status] ?? 0) + 1;
   const drained = samples.find((sample) => sample.askedAt > result.lastAnsweredAt && sample.pendingChunks === 0);
   const graceEnd = result.lastAnsweredAt + graceMs;
   const afterGrace = samples.find((sample) => sample.askedAt >= graceEnd);
@@ -82,6 +86,7 @@ export function summarizeLag(result: PacedSenderResult, graceMs = LAG_TARGET_MS)
   return {
     acknowledged: acks.length,
     refused: result.batches.length - acks.length,
+    refusedBy,
     neverDerived,
     p50Ms: percentile(lags, 0.5),
     p99Ms: percentile(lags, 0.99),

@@ -347,7 +347,9 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
             `chunks, derived in ${(backlog.durationMs / 1000).toFixed(1)} s once resumed (GET /api/status read every 50 ms).`
           : 'Derivation throughput: the paused run left nothing to derive.',
         `Steady run: ${steady.acknowledged.toLocaleString('en')} batches acknowledged at ${steady.sentPerSecond.toFixed(0)}/s sent ` +
-          `(bench/paced-sender.ts, its own process, open loop), ${steady.refused} refused or unanswered, ${steadyMissing} missing; ` +
+          `(bench/paced-sender.ts, its own process, open loop), ${steady.refused} refused or unanswered` +
+          `${steady.refused > 0 ? ` (by status: ${Object.entries(steady.refusedBy).map(([code, count]) => `${code === '0' ? 'no answer' : code} ×${count}`).join(', ')})` : ''}, ` +
+          `${steadyMissing} acknowledged and missing; ` +
           `lag acknowledged → derived p50 ${formatMs(steady.p50Ms)}, p99 ${formatMs(steady.p99Ms)}, max ${formatMs(steady.maxMs)} ` +
           `(upper bounds: proved by the first GET /api/status answer, asked every ${options.statusEveryMs} ms, whose oldest ` +
           `waiting chunk came later); at most ${steady.peakPending.toLocaleString('en')} chunks waiting while sending; ` +

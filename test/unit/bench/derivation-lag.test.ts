@@ -39,7 +39,7 @@ describe('bench | derivation lag', () => {
 
   test('batches never proved derived make the high percentiles infinite; refusals are counted apart', () => {
     const summary = summarizeLag(run([ack(10), ack(20), ack(30, 503)], [waiting(100, 85)]));
-    expect(summary).toMatchObject({ acknowledged: 2, refused: 1, neverDerived: 1, p99Ms: Infinity, drainedAfterMs: null });
+    expect(summary).toMatchObject({ acknowledged: 2, refused: 1, refusedBy: { 503: 1 }, neverDerived: 1, p99Ms: Infinity, drainedAfterMs: null });
     expect(summary.p50Ms).toBe(102 - 10);
   });
 

@@ -23,7 +23,7 @@ export interface SessionSummary {
   viewportWidth: number;
   viewportHeight: number;
   userId: string | null;
-  /** Window (tab) ids by their first event time. */
+  /** Window (tab) ids in the order first seen. */
   windows: string[];
   /**
    * Chunks of the session wait for derivation: its replay is complete, but its figures, page views, signals and

@@ -6,7 +6,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import type { PagePatternsResponse } from '../../contract/api.ts';
 
-/** Patterns per project at most: each is tried against every page view at ingest. */
+/** Patterns per project at most: each is tried against every page view derived. */
 export const MAX_PAGE_PATTERNS = 50;
 /** Longest pattern, in characters. */
 export const MAX_PATTERN_CHARS = 200;

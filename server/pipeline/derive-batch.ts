@@ -2,8 +2,8 @@
  * One consumer transaction: claim windows with queued chunks, fold each window's chunks in seq order, write the
  * sessions' summaries and funnel timelines, and remove the queue entries, all in one immediate transaction, so a
  * crash anywhere leaves either all of it or none. A window whose queued chunks all come after what it has folded
- * continues from its carry; otherwise (a late chunk, or a re-derivation reset it) its derived rows are taken out and
- * all its chunks folded again from the first, so the result is the same as had they arrived in order.
+ * continues from its carry (over as many transactions as it takes); otherwise (a late chunk) its derived rows are
+ * taken out and all its chunks folded again from the first, so the result is the same as had they arrived in order.
  */
 import type { Config } from '../config.ts';
 import { createChunkQueries, type WindowChunk } from '../storage/chunks.ts';
@@ -57,35 +57,54 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
   const folder = createChunkFolder(db, cache, config);
 
   /**
-   * Folds the window's queued chunks (or, when they cannot simply continue it, all its chunks again); returns the
-   * webhook events its new signals call for.
+   * Folds the window's queued chunks, in seq order, onto its carry, or from its first chunk when every chunk of the
+   * window is queued (a new window, or one a re-derivation reset): either may stop after `budget` chunks or at
+   * `deadline`, the rest staying queued for the next transaction to continue. Otherwise (a chunk below what the window
+   * folded) the window is taken out and all its chunks folded again, whole. Returns the chunks folded (their queue
+   * entries are removed) and the webhook events their new signals call for.
    */
-  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[]): WebhookEventDraft[] {
+  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[], budget: number, deadline: number) {
     const { projectId, sessionId, windowId } = pending;
     const stored = windows.get(sessionId, windowId);
-    const continues = stored !== undefined && stored.derivedSeq !== null && pending.chunks[0]!.seq > stored.derivedSeq;
+    const owner = { projectId, sessionId, windowId, pagePatterns };
+    const fresh = { carry: null, pageViewId: null, summary: emptyWindowSummary(), derivedSeq: null };
     let folding: FoldingWindow;
-    let toFold: WindowChunk[];
-    if (continues) {
-      folding = { projectId, sessionId, windowId, pagePatterns, ...stored, announced: new Set() };
-      toFold = pending.chunks.flatMap(({ seq }) => chunks.get(sessionId, windowId, seq) ?? []);
-    } else {
-      const announced = stored ? signals.keysOfWindow(sessionId, windowId) : new Set<string>();
+    let toFold: Array<() => WindowChunk | undefined>;
+    let resumable = true;
+    if (stored !== undefined && stored.derivedSeq !== null && pending.chunks[0]!.seq > stored.derivedSeq) {
+      folding = { ...owner, ...stored, announced: new Set() };
+      toFold = pending.chunks.map(({ seq }) => () => chunks.get(sessionId, windowId, seq));
+    } else if (stored?.derivedSeq == null && chunks.countOfWindow(sessionId, windowId) === pending.chunks.length) {
+      // After a re-derivation's reset the window has no rows left: this only makes sure.
       if (stored) reset.resetWindow(sessionId, windowId);
-      folding = { projectId, sessionId, windowId, pagePatterns, carry: null, pageViewId: null, summary: emptyWindowSummary(), derivedSeq: null, announced };
-      toFold = chunks.ofWindow(sessionId, windowId);
+      folding = { ...owner, ...fresh, announced: new Set() };
+      toFold = pending.chunks.map(({ seq }) => () => chunks.get(sessionId, windowId, seq));
+    } else {
+      // What the window announced before stays announced: a late chunk folded again must not send it twice.
+      const announced = signals.keysOfWindow(sessionId, windowId);
+      reset.resetWindow(sessionId, windowId);
+      folding = { ...owner, ...fresh, announced };
+      toFold = chunks.ofWindow(sessionId, windowId).map((chunk) => () => chunk);
+      resumable = false;
     }
     // Only a chunk ingest queued announces what it finds: chunks folded before already did, re-derivations never do.
     const loud = new Map(pending.chunks.map((chunk) => [chunk.seq, !chunk.quiet]));
     const drafts: WebhookEventDraft[] = [];
-    for (const chunk of toFold) {
+    let folded = 0;
+    for (const load of toFold) {
+      if (resumable && folded > 0 && (folded >= budget || performance.now() > deadline)) break;
+      folded += 1;
+      const chunk = load();
+      if (!chunk) continue;
       const events = decodeStoredChunk(cache, { sessionId, windowId, seq: chunk.seq, eventsGz: chunk.eventsGz });
       drafts.push(...folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true));
     }
     const { carry, pageViewId, summary, derivedSeq } = folding;
     if (carry !== null) windows.put(sessionId, windowId, { carry, pageViewId, summary, derivedSeq });
-    queue.removeWindow(sessionId, windowId);
-    return drafts;
+    const done = resumable ? pending.chunks.slice(0, folded) : pending.chunks;
+    if (done.length === pending.chunks.length) queue.removeWindow(sessionId, windowId);
+    else queue.removeThrough(sessionId, windowId, done.at(-1)!.seq);
+    return { drafts, done };
   }
 
   const run = db.transaction((limits: BatchLimits): BatchResult => {
@@ -105,10 +124,12 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
       const drafts: WebhookEventDraft[] = [];
       funnelTimelines.repackOnceAfter(sessionId, () => {
         for (const window of pending) {
-          drafts.push(...deriveWindow(window, pagePatterns));
+          const budget = Math.max(1, limits.maxChunks - result.chunks);
+          const { drafts: found, done } = deriveWindow(window, pagePatterns, budget, started + limits.maxMs);
+          drafts.push(...found);
           result.windows += 1;
-          result.chunks += window.chunks.length;
-          result.liveChunks += window.chunks.filter((chunk) => !chunk.quiet).length;
+          result.chunks += done.length;
+          result.liveChunks += done.filter((chunk) => !chunk.quiet).length;
           afterWindow?.(window);
         }
       });

@@ -80,6 +80,9 @@ export function createChunkQueries(db: Database) {
   const windowChunks = db.prepare<[string, string], WindowChunkRow>(
     'SELECT seq, first_ts, last_ts, events_gz FROM chunks WHERE session_id = ? AND window_id = ? ORDER BY seq',
   );
+  const countOfWindow = db
+    .prepare<[string, string], number>('SELECT count(*) FROM chunks WHERE session_id = ? AND window_id = ?')
+    .pluck();
   const one = db.prepare<[string, string, number], WindowChunkRow>(
     'SELECT seq, first_ts, last_ts, events_gz FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?',
   );
@@ -93,6 +96,11 @@ export function createChunkQueries(db: Database) {
     /** Every chunk of the window, in seq order (compressed). */
     ofWindow(sessionId: string, windowId: string): WindowChunk[] {
       return windowChunks.all(sessionId, windowId).map(toWindowChunk);
+    },
+
+    /** How many chunks the window has stored. */
+    countOfWindow(sessionId: string, windowId: string): number {
+      return countOfWindow.get(sessionId, windowId) ?? 0;
     },
 
     /** One chunk, or undefined when it is not stored (its session was deleted). */

@@ -51,6 +51,9 @@ export function createDeriveQueue(db: Database) {
     'SELECT * FROM derive_queue WHERE session_id = ? AND window_id = ? ORDER BY seq',
   );
   const removeWindow = db.prepare<[string, string]>('DELETE FROM derive_queue WHERE session_id = ? AND window_id = ?');
+  const removeThrough = db.prepare<[string, string, number]>(
+    'DELETE FROM derive_queue WHERE session_id = ? AND window_id = ? AND seq <= ?',
+  );
   const live = db.prepare<[], QueueCounts>(
     'SELECT count(*) AS chunks, min(queued_at) AS oldestQueuedAt FROM derive_queue WHERE quiet = 0',
   );
@@ -105,6 +108,11 @@ export function createDeriveQueue(db: Database) {
     /** Removes every queued chunk of the window: the caller has derived them all, in the same transaction. */
     removeWindow(sessionId: string, windowId: string): void {
       removeWindow.run(sessionId, windowId);
+    },
+
+    /** Removes the window's queued chunks up to and including `seq`: the caller has derived those, the rest wait. */
+    removeThrough(sessionId: string, windowId: string, seq: number): void {
+      removeThrough.run(sessionId, windowId, seq);
     },
 
     /** Chunks ingest appended that wait for derivation (re-derivations left out), of one project or of all. */

@@ -181,7 +181,7 @@ export function createSessionQueries(db: Database) {
     .prepare<[string], string>('SELECT url FROM session_pages WHERE session_id = ? ORDER BY first_ts, rowid')
     .pluck();
   const windowsOf = db
-    .prepare<[string], string>('SELECT window_id FROM session_windows WHERE session_id = ? ORDER BY first_ts, window_id')
+    .prepare<[string], string>('SELECT window_id FROM session_windows WHERE session_id = ? ORDER BY rowid')
     .pluck();
   const listStatements = new Map<string, ListStatements>();
 

@@ -89,13 +89,13 @@ describe('POST /api/rederive', () => {
     expect((await rederive(server)).status).toBe(202);
   });
 
-  test('counts chunks as they are derived, window by window', async () => {
+  test("counts chunks as they are derived, a window's chunks spread over transactions when they are small", async () => {
     const server = await startTestServer({}, { consumer: { batchChunks: 1 } });
     servers.push(server);
     for (let session = 0; session < 3; session++) await recordProducts(server);
     server.pipeline.consumer.pause();
     expect((await rederive(server)).status).toBe(202);
-    // One window (its three chunks) per transaction.
+    // One chunk per transaction: each window is folded over three of them, continuing from its carry.
     const seen: unknown[] = [];
     server.pipeline.consumer.onBatch(() => {
       const { rederive } = server.pipeline.status(1);
@@ -103,6 +103,6 @@ describe('POST /api/rederive', () => {
     });
     server.pipeline.consumer.resume();
     await server.waitForDerivation();
-    expect(seen).toEqual(['3/9', '6/9', 'idle']);
+    expect(seen).toEqual(['1/9', '2/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', 'idle']);
   });
 });

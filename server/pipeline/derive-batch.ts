@@ -36,6 +36,8 @@ export interface BatchResult {
   chunks: number;
   /** Of those, chunks ingest queued (not a re-derivation's). */
   liveChunks: number;
+  /** When each of those was queued (received), ms since epoch: their lag is the time from then to this commit. */
+  liveQueuedAt: number[];
   windows: number;
 }
 
@@ -115,7 +117,7 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
     const bySession = new Map<string, PendingWindow[]>();
     for (const window of claimed) bySession.set(window.sessionId, [...(bySession.get(window.sessionId) ?? []), window]);
     const patterns = new Map<number, string[]>();
-    const result: BatchResult = { chunks: 0, liveChunks: 0, windows: 0 };
+    const result: BatchResult = { chunks: 0, liveChunks: 0, liveQueuedAt: [], windows: 0 };
     for (const [sessionId, pending] of bySession) {
       if (result.chunks >= limits.maxChunks || (result.chunks > 0 && performance.now() - started > limits.maxMs)) break;
       const projectId = pending[0]!.projectId;
@@ -129,7 +131,8 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
           drafts.push(...found);
           result.windows += 1;
           result.chunks += done.length;
-          result.liveChunks += done.filter((chunk) => !chunk.quiet).length;
+          for (const chunk of done) if (!chunk.quiet) result.liveQueuedAt.push(chunk.queuedAt);
+          result.liveChunks = result.liveQueuedAt.length;
           afterWindow?.(window);
         }
       });

@@ -17,7 +17,7 @@ function fakeQueue(names: string[], failing: string[] = []) {
       queued.splice(queued.indexOf(window), 1);
       derived.push(window.sessionId);
     }
-    return { chunks: claimed.length, liveChunks: claimed.length, windows: claimed.length };
+    return { chunks: claimed.length, liveChunks: claimed.length, liveQueuedAt: claimed.map(() => 0), windows: claimed.length };
   }
   return { deriveBatch, claimable, calls, derived, queued };
 }

@@ -93,7 +93,7 @@ export function createPipeline(
       const { sessionId, windowId, seq, events, eventsGz, rawBytes } = chunk;
       cache.put(sessionId, windowId, seq, { eventsGz, events, rawBytes });
       backlog += 1;
-      consumer.wake();
+      consumer.wake('append');
     },
 
     backlogFull() {

@@ -4,7 +4,8 @@ import { openCors } from '../http/cors.ts';
 import { HttpError } from '../http/errors.ts';
 import { BucketTable, refuse, retryAfter } from '../http/rate-limit.ts';
 import { readRawBody } from '../http/raw-body.ts';
-import { ingestBatch, type AppendedBatch } from '../ingest/ingest.ts';
+import { ingestBatch } from '../ingest/ingest.ts';
+import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { asHttpError } from './ingest-errors.ts';
 
@@ -13,7 +14,7 @@ export interface IngestPipeline {
   /** Whether acknowledged batches waiting for derivation have reached the configured bound. */
   backlogFull(): boolean;
   /** A batch was stored and queued: derive it. */
-  appended(batch: AppendedBatch): void;
+  appended(batch: AppendedChunk): void;
 }
 
 /**

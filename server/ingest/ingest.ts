@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
+import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
 import { checkEventTimes } from './event-time.ts';
@@ -7,17 +8,6 @@ import { sanitizeEvents } from './sanitize.ts';
 import { batchSchema, nestsDeeperThan } from './schema.ts';
 import { parseUserAgent } from './user-agent.ts';
 import { IngestError, parseOrRaise } from './errors.ts';
-
-/** A batch ingest has just stored (committed and queued for derivation), with its events as parsed. */
-export interface AppendedBatch {
-  sessionId: string;
-  windowId: string;
-  seq: number;
-  events: readonly RecordedEvent[];
-  /** The events as stored: compressed JSON, and the JSON's length in bytes. */
-  eventsGz: Buffer;
-  rawBytes: number;
-}
 
 export interface IngestContext {
   store: Store;
@@ -41,7 +31,7 @@ export interface IngestContext {
   /** Called with the key of a known project before anything is stored; throws to refuse (rate limit). */
   admitProject?: (key: string) => void;
   /** Called after the commit with a batch that was stored (not a duplicate): the pipeline derives it. */
-  appended?: (batch: AppendedBatch) => void;
+  appended?: (batch: AppendedChunk) => void;
 }
 
 /**

@@ -1,13 +1,20 @@
 /**
  * Runs derivation in the server's process: woken by each append (and by a slow timer, for chunks another process
- * queued), it runs one transaction at a time and goes back to the event loop between them (setImmediate), so
- * requests keep being answered however far behind it is. When behind it takes many chunks per transaction, which
- * shares the cost of each commit. A window whose derivation throws is left queued (never lost) and skipped by this
- * process until it restarts, so one bad chunk cannot stop the rest.
+ * queued), it runs one transaction at a time and goes back to the event loop between them, so requests keep being
+ * answered however far behind it is. When behind it takes many chunks per transaction, which shares the cost of
+ * each commit. Acknowledging goes first: while batches keep arriving, it waits after each transaction as long as
+ * the transaction took (half the time each), and while they leave the event loop no idle moment in that wait, four
+ * times as long (a fifth: `ingestShare`), so a burst builds a backlog (bounded by SIGHTLINE_MAX_BACKLOG) that is
+ * derived once it passes; when nothing arrives it derives back to back. A window whose derivation throws is left
+ * queued (never lost) and skipped by this process until it restarts, so one bad chunk cannot stop the rest.
  */
+import { performance } from 'node:perf_hooks';
 import type { BatchLimits, BatchResult } from './derive-batch.ts';
 import { windowKey } from './derive-batch.ts';
 import type { PendingWindow } from '../storage/derive-queue.ts';
+
+/** Below this share of idle time in the wait after a transaction, ingest is taken to keep the event loop full. */
+const SATURATED_IDLE_SHARE = 0.05;
 
 /** SQLite result codes of a database that cannot write right now, whatever is derived (constraint errors are not). */
 const TRANSIENT_SQLITE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_NOMEM', 'SQLITE_READONLY', 'SQLITE_CANTOPEN'];
@@ -21,6 +28,8 @@ export interface ConsumerOptions {
   pollMs: number;
   /** Start paused (tests of back-pressure); `resume()` starts it. Defaults to false. */
   paused: boolean;
+  /** The share of the event loop's time derivation keeps while ingest leaves it no idle moment. Defaults to 0.2. */
+  ingestShare: number;
 }
 
 export const defaultConsumerOptions: Readonly<ConsumerOptions> = Object.freeze({
@@ -28,11 +37,15 @@ export const defaultConsumerOptions: Readonly<ConsumerOptions> = Object.freeze({
   batchMs: 50,
   pollMs: 1000,
   paused: false,
+  ingestShare: 0.2,
 });
 
 export interface Consumer {
-  /** Something was queued: derive soon (coalesced; never more than one transaction at a time). */
-  wake(): void;
+  /**
+   * Something was queued: derive soon (coalesced; never more than one transaction at a time). `append`: ingest
+   * queued it, which tells the consumer that acknowledgements are being made and come first.
+   */
+  wake(reason?: 'append'): void;
   /** Starts the fallback timer and derives what is already queued. */
   start(): void;
   /** Stops deriving; a transaction under way has already finished (they are synchronous). */
@@ -51,11 +64,30 @@ export interface ConsumerDeps {
   claimable(limit: number): PendingWindow[];
   /** Where failures are reported. Defaults to console.error. */
   report?: (message: string, error: unknown) => void;
+  /** Share of time the event loop sat idle since the previous call, 0..1. Defaults to Node's event loop utilization. */
+  idleShare?: () => number;
+  /** Milliseconds, for how long a transaction took. Defaults to performance.now. */
+  now?: () => number;
+}
+
+/** The share of time the event loop sat idle, waiting for I/O, since the previous call. */
+export function eventLoopIdleMeter(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const current = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(current, last);
+    last = current;
+    return 1 - utilization;
+  };
 }
 
 export function createConsumer(deps: ConsumerDeps, options: Partial<ConsumerOptions> = {}): Consumer {
-  const { batchChunks, batchMs, pollMs, paused: startPaused } = { ...defaultConsumerOptions, ...options };
+  const { batchChunks, batchMs, pollMs, paused: startPaused, ingestShare } = { ...defaultConsumerOptions, ...options };
   const report = deps.report ?? ((message, error) => console.error(message, error));
+  const idleShare = deps.idleShare ?? eventLoopIdleMeter();
+  const now = deps.now ?? (() => performance.now());
+  /** Appends since the last transaction began. */
+  let appends = 0;
   const failed = new Set<string>();
   const drainers: Array<() => void> = [];
   const listeners: Array<(result: BatchResult) => void> = [];
@@ -64,10 +96,19 @@ export function createConsumer(deps: ConsumerDeps, options: Partial<ConsumerOpti
   let scheduled = false;
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  function wake(): void {
+  function wake(reason?: 'append'): void {
+    if (reason === 'append') appends += 1;
     if (scheduled || paused || stopped) return;
     scheduled = true;
     setImmediate(step);
+  }
+
+  /** The next transaction after `waitMs` (0: at the next turn of the event loop). */
+  function scheduleIn(waitMs: number): void {
+    if (scheduled || paused || stopped) return;
+    scheduled = true;
+    if (waitMs <= 0) setImmediate(step);
+    else setTimeout(step, waitMs).unref();
   }
 
   /** Derives the oldest window alone, to find the one that throws; that one is skipped from then on. */
@@ -91,6 +132,11 @@ export function createConsumer(deps: ConsumerDeps, options: Partial<ConsumerOpti
   function step(): void {
     scheduled = false;
     if (paused || stopped) return;
+    // What happened in the wait before this transaction: batches acknowledged, and how idle ingest left the loop.
+    const waitWasIdle = idleShare();
+    const acknowledging = appends > 0;
+    appends = 0;
+    const started = now();
     let result: BatchResult;
     try {
       result = deps.deriveBatch({ maxChunks: batchChunks, maxMs: batchMs, skip: failed });
@@ -106,8 +152,12 @@ export function createConsumer(deps: ConsumerDeps, options: Partial<ConsumerOpti
       return;
     }
     if (result.chunks > 0) {
+      const took = now() - started;
+      // The wait is measured from here, so its idle share says what ingest left of it.
+      idleShare();
       for (const listener of listeners) listener(result);
-      wake();
+      const saturated = waitWasIdle < SATURATED_IDLE_SHARE;
+      scheduleIn(!acknowledging ? 0 : saturated ? (took * (1 - ingestShare)) / ingestShare : took);
       return;
     }
     for (const resolve of drainers.splice(0)) resolve();

@@ -11,15 +11,17 @@ import type { Database } from '../storage/db.ts';
 import { createDeriveQueue, type PendingWindow } from '../storage/derive-queue.ts';
 import { createDerivedReset } from '../storage/derived-reset.ts';
 import { createFunnelTimelineQueries } from '../storage/funnel-timelines.ts';
+import { CellTally, createHeatmapQueries } from '../storage/heatmap-cells.ts';
 import { createOutboxQueries } from '../storage/outbox.ts';
 import { createProjectQueries } from '../storage/projects.ts';
+import { createSessionMoveQueries, MoveLedger } from '../storage/session-moves.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries } from '../storage/signals.ts';
 import { createWindowCarryQueries } from '../storage/window-carry.ts';
 import type { WebhookEventDraft } from '../storage/webhook-events.ts';
 import type { ChunkEventCache } from './chunk-event-cache.ts';
 import { decodeStoredChunk } from './chunk-events.ts';
-import { createChunkFolder, type FoldingWindow } from './fold-chunk.ts';
+import { createChunkFolder, type BatchTallies, type FoldingWindow } from './fold-chunk.ts';
 import { combineWindows, emptyWindowSummary } from './window-summary.ts';
 
 export interface BatchLimits {
@@ -36,6 +38,8 @@ export interface BatchResult {
   chunks: number;
   /** Of those, chunks ingest queued (not a re-derivation's). */
   liveChunks: number;
+  /** When each of those was queued (received), ms since epoch: their lag is the time from then to this commit. */
+  liveQueuedAt: number[];
   windows: number;
 }
 
@@ -54,6 +58,8 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
   const reset = createDerivedReset(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
   const outbox = createOutboxQueries(db);
+  const heatmaps = createHeatmapQueries(db);
+  const sessionMoves = createSessionMoveQueries(db);
   const folder = createChunkFolder(db, cache, config);
 
   /**
@@ -63,7 +69,7 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
    * folded) the window is taken out and all its chunks folded again, whole. Returns the chunks folded (their queue
    * entries are removed) and the webhook events their new signals call for.
    */
-  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[], budget: number, deadline: number) {
+  function deriveWindow(pending: PendingWindow, pagePatterns: readonly string[], budget: number, deadline: number, tallies: BatchTallies) {
     const { projectId, sessionId, windowId } = pending;
     const stored = windows.get(sessionId, windowId);
     const owner = { projectId, sessionId, windowId, pagePatterns };
@@ -76,13 +82,13 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
       toFold = pending.chunks.map(({ seq }) => () => chunks.get(sessionId, windowId, seq));
     } else if (stored?.derivedSeq == null && chunks.countOfWindow(sessionId, windowId) === pending.chunks.length) {
       // After a re-derivation's reset the window has no rows left: this only makes sure.
-      if (stored) reset.resetWindow(sessionId, windowId);
+      if (stored) reset.resetWindow(sessionId, windowId, tallies.cells);
       folding = { ...owner, ...fresh, announced: new Set() };
       toFold = pending.chunks.map(({ seq }) => () => chunks.get(sessionId, windowId, seq));
     } else {
       // What the window announced before stays announced: a late chunk folded again must not send it twice.
       const announced = signals.keysOfWindow(sessionId, windowId);
-      reset.resetWindow(sessionId, windowId);
+      reset.resetWindow(sessionId, windowId, tallies.cells);
       folding = { ...owner, ...fresh, announced };
       toFold = chunks.ofWindow(sessionId, windowId).map((chunk) => () => chunk);
       resumable = false;
@@ -97,7 +103,7 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
       const chunk = load();
       if (!chunk) continue;
       const events = decodeStoredChunk(cache, { sessionId, windowId, seq: chunk.seq, eventsGz: chunk.eventsGz });
-      drafts.push(...folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true));
+      drafts.push(...folder.fold(folding, { ...chunk, events }, loud.get(chunk.seq) === true, tallies));
     }
     const { carry, pageViewId, summary, derivedSeq } = folding;
     if (carry !== null) windows.put(sessionId, windowId, { carry, pageViewId, summary, derivedSeq });
@@ -115,7 +121,9 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
     const bySession = new Map<string, PendingWindow[]>();
     for (const window of claimed) bySession.set(window.sessionId, [...(bySession.get(window.sessionId) ?? []), window]);
     const patterns = new Map<number, string[]>();
-    const result: BatchResult = { chunks: 0, liveChunks: 0, windows: 0 };
+    const result: BatchResult = { chunks: 0, liveChunks: 0, liveQueuedAt: [], windows: 0 };
+    // Every bucket the transaction's chunks touch is written once, at its end: consecutive chunks share most.
+    const tallies: BatchTallies = { cells: new CellTally(), moves: new MoveLedger() };
     for (const [sessionId, pending] of bySession) {
       if (result.chunks >= limits.maxChunks || (result.chunks > 0 && performance.now() - started > limits.maxMs)) break;
       const projectId = pending[0]!.projectId;
@@ -125,11 +133,12 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
       funnelTimelines.repackOnceAfter(sessionId, () => {
         for (const window of pending) {
           const budget = Math.max(1, limits.maxChunks - result.chunks);
-          const { drafts: found, done } = deriveWindow(window, pagePatterns, budget, started + limits.maxMs);
+          const { drafts: found, done } = deriveWindow(window, pagePatterns, budget, started + limits.maxMs, tallies);
           drafts.push(...found);
           result.windows += 1;
           result.chunks += done.length;
-          result.liveChunks += done.filter((chunk) => !chunk.quiet).length;
+          for (const chunk of done) if (!chunk.quiet) result.liveQueuedAt.push(chunk.queuedAt);
+          result.liveChunks = result.liveQueuedAt.length;
           afterWindow?.(window);
         }
       });
@@ -138,6 +147,8 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
       const now = Date.now();
       for (const draft of drafts) outbox.enqueue(projectId, draft, now);
     }
+    heatmaps.apply(tallies.cells);
+    sessionMoves.write(tallies.moves);
     return result;
   });
 

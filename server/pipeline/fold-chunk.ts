@@ -14,10 +14,10 @@ import { createCustomEventQueries } from '../storage/custom-events.ts';
 import type { Database } from '../storage/db.ts';
 import type { DerivedChunk, SignalFinding, WindowCarry } from '../storage/derived-model.ts';
 import { createFormEventQueries } from '../storage/form-events.ts';
-import { addClickPoint, CellTally, createHeatmapQueries } from '../storage/heatmap-cells.ts';
+import { addClickPoint, type CellTally } from '../storage/heatmap-cells.ts';
 import { createOutboxQueries } from '../storage/outbox.ts';
 import { createPageViewQueries } from '../storage/page-views.ts';
-import { createSessionMoveQueries } from '../storage/session-moves.ts';
+import type { MoveLedger } from '../storage/session-moves.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries, signalKey, type SignalRecord } from '../storage/signals.ts';
 import type { WindowSummary } from '../storage/window-carry.ts';
@@ -45,6 +45,14 @@ export interface FoldingWindow {
   announced: ReadonlySet<string>;
 }
 
+/** What a transaction's chunks add up in memory and write once at its end (nothing folding reads them). */
+export interface BatchTallies {
+  /** Heatmap bucket and page-day changes. */
+  cells: CellTally;
+  /** Each window's share of the move buckets. */
+  moves: MoveLedger;
+}
+
 /** The chunk being folded, decoded. */
 export interface FoldedChunk {
   seq: number;
@@ -61,13 +69,11 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
   const pageViews = createPageViewQueries(db);
   const clicks = createClickQueries(db);
   const formEvents = createFormEventQueries(db);
-  const heatmaps = createHeatmapQueries(db);
   const signals = createSignalQueries(db);
-  const sessionMoves = createSessionMoveQueries(db);
   const outbox = createOutboxQueries(db);
 
   /** Writes the chunk's rows; returns the id of the page view the window is on after it. */
-  function writeRows(window: FoldingWindow, derived: DerivedChunk, tally: CellTally): number | null {
+  function writeRows(window: FoldingWindow, derived: DerivedChunk, { cells: tally, moves }: BatchTallies): number | null {
     const { projectId, sessionId, windowId } = window;
     const viewIds = derived.views.map((view) => {
       if (view.continues && window.pageViewId !== null) {
@@ -97,7 +103,7 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
       const base = { projectId, pageKey, device, day };
       tally.add({ ...base, kind: 'move', selector: '', anchor: 'page', documentWidth, cx, cy }, count);
       tally.addPage(base, { moves: count });
-      sessionMoves.add(sessionId, windowId, { ...base, documentWidth, cx, cy, count });
+      moves.add(sessionId, windowId, { ...base, documentWidth, cx, cy, count });
     }
 
     for (const { view: index, ...event } of derived.formEvents) {
@@ -173,21 +179,20 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
   return {
     /**
      * Folds the window's next chunk (in seq order) into it, writing everything derived from it; the caller holds the
-     * transaction. `loud`: a signal found for the first time is drafted as a webhook event (a new chunk, not a
-     * re-derivation or a chunk folded before); the caller puts the drafts in the outbox once the session's summary
-     * (its user id) is written.
+     * transaction. Heatmap, page-day and move-ledger changes are added to `tallies`, which the caller writes once
+     * for all the chunks of its transaction. `loud`: a signal found for the first time is drafted
+     * as a webhook event (a new chunk, not a re-derivation or a chunk folded before); the caller puts the drafts in
+     * the outbox once the session's summary (its user id) is written.
      */
-    fold(window: FoldingWindow, chunk: FoldedChunk, loud: boolean): WebhookEventDraft[] {
+    fold(window: FoldingWindow, chunk: FoldedChunk, loud: boolean, tallies: BatchTallies): WebhookEventDraft[] {
       const { sessionId, windowId } = window;
       const delta = summarizeEvents(chunk.events, { lastInputTs: window.summary.lastInputTs }, config);
       const derived = deriveChunkRows(chunk.events, window.carry, { pagePatterns: window.pagePatterns });
       const previousEnd = window.carry?.lastTs ?? null;
-      const tally = new CellTally();
-      const pageViewId = writeRows(window, derived, tally);
+      const pageViewId = writeRows(window, derived, tallies);
       customEvents.insertAll(sessionId, windowId, delta.customEvents);
       sessions.addPages(sessionId, delta.pages);
-      const drafts = refreshSignals(window, chunk, previousEnd, loud, tally);
-      heatmaps.apply(tally);
+      const drafts = refreshSignals(window, chunk, previousEnd, loud, tallies.cells);
       window.carry = derived.carry;
       window.pageViewId = pageViewId;
       window.summary = foldSummary(window.summary, delta);

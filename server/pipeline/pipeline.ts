@@ -4,9 +4,9 @@
  */
 import type { StatusResponse } from '../../contract/api.ts';
 import type { Config } from '../config.ts';
-import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { Database } from '../storage/db.ts';
 import { createDeriveQueue } from '../storage/derive-queue.ts';
+import type { AppendedChunk } from '../storage/model.ts';
 import { ChunkEventCache } from './chunk-event-cache.ts';
 import { createConsumer, type Consumer, type ConsumerOptions } from './consumer.ts';
 import { createBatchDeriver, type AfterWindowHook } from './derive-batch.ts';
@@ -18,16 +18,6 @@ export const BEHIND_AFTER_MS = 5_000;
 const BACKLOG_RECOUNT_MS = 100;
 /** caughtUp() looks at the queue this often, in ms. */
 const CAUGHT_UP_POLL_MS = 20;
-
-/** A chunk ingest has just stored and queued, with its events as parsed. */
-export interface AppendedChunk {
-  sessionId: string;
-  windowId: string;
-  seq: number;
-  events: readonly RecordedEvent[];
-  eventsGz: Buffer;
-  rawBytes: number;
-}
 
 export interface Pipeline {
   readonly consumer: Consumer;
@@ -103,7 +93,7 @@ export function createPipeline(
       const { sessionId, windowId, seq, events, eventsGz, rawBytes } = chunk;
       cache.put(sessionId, windowId, seq, { eventsGz, events, rawBytes });
       backlog += 1;
-      consumer.wake();
+      consumer.wake('append');
     },
 
     backlogFull() {

@@ -99,14 +99,12 @@ export function createDerivedReset(db: Database) {
     },
 
     /**
-     * Takes the window's share out of the heatmaps and deletes every row derived from its chunks (page views,
-     * clicks, signals, form events, tracked and other custom events, move ledger), in the caller's transaction.
-     * Session pages stay: folding the same chunks again only confirms them.
+     * Adds the negative of the window's heatmap share to `tally` (the caller writes it) and deletes every row derived
+     * from its chunks (page views, clicks, signals, form events, tracked and other custom events, move ledger), in
+     * the caller's transaction. Session pages stay: folding the same chunks again only confirms them.
      */
-    resetWindow(sessionId: string, windowId: string): void {
-      const tally = new CellTally();
+    resetWindow(sessionId: string, windowId: string, tally: CellTally): void {
       takeBack({ sessionId, windowId }, tally);
-      heatmaps.apply(tally);
       for (const statement of deleteWindowRows) statement.run({ sessionId, windowId });
     },
 

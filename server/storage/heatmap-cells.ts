@@ -46,8 +46,8 @@ export class CellTally {
 
   add(key: CellKey, count: number): void {
     if (!finite(key.day, key.documentWidth, key.cx, key.cy, count)) return;
-    const id = JSON.stringify([key.projectId, key.pageKey, key.kind, key.device, key.day, key.selector, key.anchor,
-      key.documentWidth, key.cx, key.cy]);
+    // Numbers and fixed words first, then the page key after its length: no two keys read the same.
+    const id = `${key.projectId} ${key.kind} ${key.device} ${key.day} ${key.anchor} ${key.documentWidth} ${key.cx} ${key.cy} ${key.pageKey.length} ${key.pageKey}${key.selector}`;
     const entry = this.#cells.get(id);
     if (entry) entry.count += count;
     else this.#cells.set(id, { key, count });
@@ -55,7 +55,7 @@ export class CellTally {
 
   addPage(key: PageDayKey, counts: { views?: number; clicks?: number; moves?: number }): void {
     if (!finite(key.day, counts.views ?? 0, counts.clicks ?? 0, counts.moves ?? 0)) return;
-    const id = JSON.stringify([key.projectId, key.pageKey, key.device, key.day]);
+    const id = `${key.projectId} ${key.device} ${key.day} ${key.pageKey}`;
     let entry = this.#pages.get(id);
     if (!entry) this.#pages.set(id, (entry = { key, views: 0, clicks: 0, moves: 0 }));
     entry.views += counts.views ?? 0;

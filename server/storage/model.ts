@@ -73,6 +73,16 @@ export interface ChunkWrite {
 
 export type ChunkOutcome = 'stored' | 'duplicate' | 'project_mismatch';
 
+/** A chunk just appended, with its events as parsed and as stored (compressed JSON and the JSON's length in bytes). */
+export interface AppendedChunk {
+  sessionId: string;
+  windowId: string;
+  seq: number;
+  events: readonly RecordedEvent[];
+  eventsGz: Buffer;
+  rawBytes: number;
+}
+
 /** What appending a chunk did; a stored chunk comes with its bytes as stored, so the pipeline can cache its events. */
 export type AppendResult =
   | { outcome: 'stored'; eventsGz: Buffer; rawBytes: number }

@@ -17,6 +17,23 @@ export interface SessionMoveCell {
   count: number;
 }
 
+/** A window's move buckets summed in memory, so a transaction writes each ledger row once. */
+export class MoveLedger {
+  readonly #rows = new Map<string, { sessionId: string; windowId: string; cell: SessionMoveCell }>();
+
+  add(sessionId: string, windowId: string, cell: SessionMoveCell): void {
+    const { projectId, pageKey, device, day, documentWidth, cx, cy } = cell;
+    const id = `${sessionId.length} ${sessionId}${windowId.length} ${windowId}${projectId} ${device} ${day} ${documentWidth} ${cx} ${cy} ${pageKey}`;
+    const row = this.#rows.get(id);
+    if (row) row.cell.count += cell.count;
+    else this.#rows.set(id, { sessionId, windowId, cell: { ...cell } });
+  }
+
+  rows() {
+    return this.#rows.values();
+  }
+}
+
 export function createSessionMoveQueries(db: Database) {
   const add = db.prepare(`
     INSERT INTO session_move_cells (session_id, window_id, project_id, page_key, device, day, doc_width, cell_x, cell_y,
@@ -31,9 +48,9 @@ export function createSessionMoveQueries(db: Database) {
   `);
 
   return {
-    /** Adds to the window's count in a bucket, in the caller's transaction. */
-    add(sessionId: string, windowId: string, cell: SessionMoveCell): void {
-      add.run({ sessionId, windowId, ...cell });
+    /** Adds the ledger's counts to the windows' buckets, in the caller's transaction. */
+    write(ledger: MoveLedger): void {
+      for (const { sessionId, windowId, cell } of ledger.rows()) add.run({ sessionId, windowId, ...cell });
     },
 
     /** The buckets of a session's windows, or of one of them. */

@@ -20,6 +20,7 @@ describe('bench | the synthetic session through POST /api/ingest', () => {
     const batches = cutIntoBatches(events);
     const sessionId = newId();
     await ingestBatches(server.url, batches, { sessionId, windowId: 'w1' });
+    await server.waitForDerivation();
 
     const response = await adminFetch(`${server.url}/api/sessions/${sessionId}`);
     expect(response.status).toBe(200);

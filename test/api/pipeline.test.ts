@@ -54,8 +54,13 @@ describe('pipeline | ingest acknowledges before derivation', () => {
     expect(pending.derivation.oldestPendingAgeMs).toBeGreaterThanOrEqual(0);
     expect(pending.rederive).toEqual({ state: 'idle' });
 
+    // Each transaction says when the chunks it derived were received: their lag.
+    const queuedAt: number[] = [];
+    server.pipeline.consumer.onBatch((result) => queuedAt.push(...result.liveQueuedAt));
     server.pipeline.consumer.resume();
     await server.waitForDerivation();
+    expect(queuedAt).toHaveLength(1);
+    expect(Date.now() - queuedAt[0]!).toBeGreaterThanOrEqual(pending.derivation.oldestPendingAgeMs!);
     const derived = await json<SessionDetail>(server, `/api/sessions/${batch.sessionId}`);
     expect(derived.session).toMatchObject({ processing: false, pages: ['https://shop.test/promo'] });
     expect(derived.signals.map((signal) => signal.kind)).toContain('rage');

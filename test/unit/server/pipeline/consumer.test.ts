@@ -17,7 +17,7 @@ function fakeQueue(names: string[], failing: string[] = []) {
       queued.splice(queued.indexOf(window), 1);
       derived.push(window.sessionId);
     }
-    return { chunks: claimed.length, liveChunks: claimed.length, windows: claimed.length };
+    return { chunks: claimed.length, liveChunks: claimed.length, liveQueuedAt: claimed.map(() => 0), windows: claimed.length };
   }
   return { deriveBatch, claimable, calls, derived, queued };
 }
@@ -66,6 +66,37 @@ describe('pipeline | consumer', () => {
     expect(queue.queued.map((window) => window.sessionId)).toEqual(['bad']);
     expect(report).toHaveBeenCalledOnce();
     expect(report.mock.calls[0]![0]).toContain('session bad');
+  });
+
+  test.each([
+    // Fake timers count the next turn of the event loop (setImmediate) as 1 ms.
+    ['no batches arrive: back to back', false, 1, [1, 1, 1]],
+    ['batches arrive with idle moments between: waits as long as each transaction took', true, 0.5, [10, 10, 10]],
+    ['batches leave the loop no idle moment: waits four times as long (a fifth of the time)', true, 0, [40, 40, 40]],
+  ])('paces itself behind ingest: %s', async (_name, arriving, idle, gaps) => {
+    vi.useFakeTimers();
+    try {
+      const queue = fakeQueue(['a', 'b', 'c', 'd']);
+      let clock = 0;
+      const started: number[] = [];
+      const deriveBatch = (limits: BatchLimits) => {
+        if (queue.queued.length === 0) return queue.deriveBatch(limits);
+        started.push(Date.now());
+        // Each transaction takes 10 ms.
+        clock += 10;
+        return queue.deriveBatch({ ...limits, maxChunks: 1 });
+      };
+      const consumer = createConsumer({ deriveBatch, claimable: queue.claimable, idleShare: () => idle, now: () => clock });
+      // Ingest appends a batch every millisecond, as many connections would.
+      const ingest = arriving ? setInterval(() => consumer.wake('append'), 1) : undefined;
+      consumer.wake(arriving ? 'append' : undefined);
+      await vi.advanceTimersByTimeAsync(500);
+      clearInterval(ingest);
+      expect(queue.derived).toEqual(['a', 'b', 'c', 'd']);
+      expect(started.slice(1).map((at, index) => at - started[index]!)).toEqual(gaps);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('a database that cannot write is retried later, whole, with nothing skipped', async () => {

@@ -3,8 +3,9 @@
  *
  * pageKey(url, patterns):
  * 1. Take the URL's path; scheme, host, query and fragment are dropped. Trailing slashes go (`/cart/` → `/cart`;
- *    the root stays `/`). A URL that is not http(s) or relative keeps its scheme (`about:blank`). '' stays ''
- *    (page unknown).
+ *    the root stays `/`), and so does a directory's index file, which a server answers for the directory itself
+ *    (`/shop/index.html`, `index.htm` or `index.php`, in any case → `/shop`). A URL that is not http(s) or relative
+ *    keeps its scheme (`about:blank`). '' stays '' (page unknown).
  * 2. The first user pattern that matches the path is the key, e.g. `/product/*`. In patterns `*` matches one whole
  *    segment, `*` inside a segment matches part of it (`/p-*`), `:name` matches one segment, a `**` segment matches
  *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`).
@@ -26,9 +27,15 @@ export function isIdLikeSegment(segment: string): boolean {
   return LONG_ALPHANUMERIC.test(segment) && hasDigit && /[a-z]/i.test(segment);
 }
 
+/**
+ * A directory's index file: `/x/index.html` is the page `/x/` a server answers with it. The index-file migration
+ * (storage/migrations.ts) applies the same rule, in SQL, to the keys stored before it.
+ */
+const INDEX_FILE = /\/index\.(?:html?|php)$/i;
+
 function normalizePath(path: string): string {
   const withLeadingSlash = path.startsWith('/') ? path : `/${path}`;
-  const trimmed = withLeadingSlash.replace(/\/+$/, '');
+  const trimmed = withLeadingSlash.replace(/\/+$/, '').replace(INDEX_FILE, '').replace(/\/+$/, '');
   return trimmed === '' ? '/' : trimmed;
 }
 

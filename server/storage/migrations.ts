@@ -647,4 +647,53 @@ export const migrations: readonly string[] = [
     SET subject = sightline_subject_hash((SELECT value FROM settings WHERE key = 'deletion_subject_key'), subject)
     WHERE kind IN ('session', 'user');
   `,
+
+  // 14: a directory's index file is the directory (analytics/page-key.ts): keys stored as `/x/index.html`, `.htm` or
+  // `.php` (any case) become `/x`, as ingest now names them, so a page visited both ways is one page. Rows that are
+  // their own record take the new key; buckets and counters keyed by the page are merged into the new key's row.
+  `
+  CREATE TEMP TABLE index_file_keys AS
+    SELECT old_key, coalesce(nullif(rtrim(substr(old_key, 1, length(old_key) - cut), '/'), ''), '/') AS new_key
+    FROM (
+      SELECT DISTINCT page_key AS old_key,
+        CASE WHEN lower(page_key) GLOB '*/index.html' THEN 11
+          WHEN lower(page_key) GLOB '*/index.htm' OR lower(page_key) GLOB '*/index.php' THEN 10 END AS cut
+      FROM (SELECT page_key FROM page_views UNION SELECT page_key FROM page_days UNION SELECT page_key FROM clicks
+        UNION SELECT page_key FROM signals UNION SELECT page_key FROM form_events
+        UNION SELECT page_key FROM session_move_cells)
+      WHERE page_key GLOB '/*'
+    )
+    WHERE cut IS NOT NULL;
+
+  UPDATE page_views SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE clicks SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE signals SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE form_events SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO heatmap_cells (project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y,
+      count)
+    SELECT project_id, new_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y, count
+    FROM heatmap_cells JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  DELETE FROM heatmap_cells WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO page_days (project_id, page_key, device, day, views, clicks, moves)
+    SELECT project_id, new_key, device, day, views, clicks, moves
+    FROM page_days JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET views = views + excluded.views, clicks = clicks + excluded.clicks,
+      moves = moves + excluded.moves;
+  DELETE FROM page_days WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO session_move_cells (session_id, project_id, page_key, device, day, doc_width, cell_x, cell_y, count)
+    SELECT session_id, project_id, new_key, device, day, doc_width, cell_x, cell_y, count
+    FROM session_move_cells JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  DELETE FROM session_move_cells WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  DROP TABLE index_file_keys;
+  `,
 ];

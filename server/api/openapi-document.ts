@@ -60,7 +60,12 @@ function describeQueryIntegers(context: { zodSchema: unknown; jsonSchema: JsonSc
   let bounds: { minimum: number; maximum: number } | undefined;
   if (context.zodSchema === integer) bounds = { minimum: 0, maximum: MAX_QUERY_INTEGER };
   else if (def.type === 'pipe' && def.in === integer && def.out instanceof z.ZodNumber) {
-    bounds = { minimum: def.out.minValue ?? 0, maximum: def.out.maxValue ?? MAX_QUERY_INTEGER };
+    // zod reports an unset bound as ±Infinity.
+    const { minValue, maxValue } = def.out;
+    bounds = {
+      minimum: Number.isFinite(minValue) ? Math.max(0, minValue!) : 0,
+      maximum: Number.isFinite(maxValue) ? Math.min(MAX_QUERY_INTEGER, maxValue!) : MAX_QUERY_INTEGER,
+    };
   }
   if (!bounds) return;
   for (const key of Object.keys(context.jsonSchema)) delete context.jsonSchema[key];

@@ -1,4 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { reasonCodes } from '../../contract/reason-codes.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
@@ -46,6 +47,21 @@ describe('GET /api/openapi.json', () => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     expect(() => validator.resolveRefs()).not.toThrow();
+  });
+
+  test('every parameter and body schema is a valid JSON Schema 2020-12', () => {
+    // The OpenAPI validator checks the document's structure, not the schemas inside it.
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    const schemas: Array<[string, unknown]> = [['Error', doc.components.schemas.Error]];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const parameter of operation.parameters) schemas.push([`${method} ${path} ${parameter.name}`, parameter.schema]);
+        for (const [type, { schema }] of Object.entries(operation.requestBody?.content ?? {})) schemas.push([`${method} ${path} ${type}`, schema]);
+      }
+    }
+    const invalid = schemas.filter(([, schema]) => !ajv.validateSchema(schema as object)).map(([name]) => name);
+    expect(invalid).toEqual([]);
+    expect(ajv.validateSchema({ type: 'integer', maximum: null })).toBe(false);
   });
 
   test('the validator refuses a document that is not one, so the check above can fail', async () => {

@@ -42,7 +42,7 @@ describe('GET /api/openapi.json', () => {
 
   test('is a valid OpenAPI 3.1 document whose references all resolve', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc));
+    const result = await validator.validate(structuredClone(doc) as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
@@ -68,7 +68,7 @@ describe('GET /api/openapi.json', () => {
     // Every response needs a description.
     const broken = structuredClone(doc);
     delete (broken.paths['/api/metrics']!.get!.responses['200'] as { description?: string }).description;
-    expect((await new Validator().validate(broken)).valid).toBe(false);
+    expect((await new Validator().validate(broken as unknown as Record<string, unknown>)).valid).toBe(false);
   });
 
   const routes = registeredApiRoutes();

@@ -1,6 +1,8 @@
 /** A stand-in for a store's asset host (a CDN) on 127.0.0.1, recording every request it receives. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { proxyPath } from '../../server/assets/asset-urls.ts';
+import type { AssetStore } from '../../server/storage/asset-store.ts';
 
 /** A valid 1×1 PNG (one opaque pixel), so a browser decodes it with naturalWidth 1. */
 export const PIXEL_PNG = Buffer.from(
@@ -19,7 +21,10 @@ export interface AssetHost {
   close(): Promise<void>;
 }
 
-/** `host`: the address to listen on; `::` takes every local address, IPv4 and IPv6. Defaults to 127.0.0.1. */
+/**
+ * `host`: the address to listen on (another loopback address such as 127.0.0.3 gives a host of its own origin); `::`
+ * takes every local address, IPv4 and IPv6, and is reached at 127.0.0.1. Defaults to 127.0.0.1.
+ */
 export async function startAssetHost(handle: (req: IncomingMessage, res: ServerResponse) => void, host = '127.0.0.1'): Promise<AssetHost> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
@@ -28,7 +33,7 @@ export async function startAssetHost(handle: (req: IncomingMessage, res: ServerR
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host === '::' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`,
     port: (server.address() as AddressInfo).port,
     hits,
     count: (path) => hits.filter((hit) => hit === path).length,
@@ -38,4 +43,13 @@ export async function startAssetHost(handle: (req: IncomingMessage, res: ServerR
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The signed proxy path the events routes hand out for `url` in `project` (GET /api/assets refuses an unsigned one),
+ * for tests that call the proxy directly instead of reading it from served events.
+ */
+export async function signedAssetPath(store: Pick<AssetStore, 'assetUrlKey'>, url: string, project = 'demo'): Promise<string> {
+  // Signed as the mapper signs: the URL as parsed (`127.1` is 127.0.0.1 by then); one that does not parse, as it is.
+  return proxyPath(project, URL.canParse(url) ? new URL(url).href : url, await store.assetUrlKey());
 }

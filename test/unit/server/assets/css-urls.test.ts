@@ -5,12 +5,16 @@ import { rewriteCss, rewriteSrcset } from '../../../../server/assets/css-urls.ts
 const CDN = 'https://cdn.shop.example';
 const OTHER = 'https://tracker.example';
 const SIGHTLINE = 'https://sightline.example';
-const map = createAssetUrlMapper({ projectKey: 'demo', allowedOrigins: new Set([CDN]), ownOrigin: SIGHTLINE });
-const proxied = (url: string) => proxyPath('demo', url);
+const KEY = 'unit-test-key';
+const onCdn = (url: URL) => url.origin === CDN;
+const map = createAssetUrlMapper({ projectKey: 'demo', accepts: onCdn, urlKey: KEY, ownOrigin: SIGHTLINE });
+const proxied = (url: string) => proxyPath('demo', url, KEY);
 
 describe('assets | asset URL mapping', () => {
-  test('maps absolute URLs on an allowed origin to the proxy, with the project and the URL encoded', () => {
-    expect(map(`${CDN}/img/a.png?v=2&w=3`)).toBe('/api/assets?project=demo&url=https%3A%2F%2Fcdn.shop.example%2Fimg%2Fa.png%3Fv%3D2%26w%3D3');
+  test('maps absolute URLs on an allowed origin to the proxy, with the project, the URL encoded and its signature', () => {
+    expect(map(`${CDN}/img/a.png?v=2&w=3`)).toMatch(
+      /^\/api\/assets\?project=demo&url=https%3A%2F%2Fcdn\.shop\.example%2Fimg%2Fa\.png%3Fv%3D2%26w%3D3&sig=[\w-]{22}$/,
+    );
   });
 
   test.each([
@@ -74,7 +78,7 @@ describe('assets | CSS url() and @import rewriting', () => {
   });
 
   test('resolves relative URLs against the stylesheet URL when one is given (CSS the proxy serves)', () => {
-    const inSheet = createAssetUrlMapper({ projectKey: 'demo', allowedOrigins: new Set([CDN]), base: `${CDN}/css/site.css` });
+    const inSheet = createAssetUrlMapper({ projectKey: 'demo', accepts: onCdn, urlKey: KEY, base: `${CDN}/css/site.css` });
     const css = `a{background:url(../img/bg.png)} b{background:url('/top.png')} @import "part.css"; i{background:url(//cdn.shop.example/p.png)} u{mask:url(#m)}`;
     expect(rewriteCss(css, inSheet)).toBe(
       `a{background:url("${proxied(`${CDN}/img/bg.png`)}")} b{background:url("${proxied(`${CDN}/top.png`)}")} ` +
@@ -83,7 +87,7 @@ describe('assets | CSS url() and @import rewriting', () => {
   });
 
   test('a relative URL in a stylesheet that resolves to another host becomes absolute, so the CSP blocks it', () => {
-    const inSheet = createAssetUrlMapper({ projectKey: 'demo', allowedOrigins: new Set([CDN]), base: `${OTHER}/site.css` });
+    const inSheet = createAssetUrlMapper({ projectKey: 'demo', accepts: onCdn, urlKey: KEY, base: `${OTHER}/site.css` });
     expect(rewriteCss('a{background:url(x.png)}', inSheet)).toBe(`a{background:url("${OTHER}/x.png")}`);
   });
 });

@@ -8,8 +8,10 @@ import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-n
 const CDN = 'https://cdn.shop.example';
 const OTHER = 'https://tracker.example';
 const SIGHTLINE = 'https://sightline.example';
-const map = createAssetUrlMapper({ projectKey: 'shop', allowedOrigins: new Set([CDN]), ownOrigin: SIGHTLINE });
-const p = (path: string) => proxyPath('shop', `${CDN}${path}`);
+const KEY = 'unit-test-key';
+const onCdn = (url: URL) => url.origin === CDN;
+const map = createAssetUrlMapper({ projectKey: 'shop', accepts: onCdn, urlKey: KEY, ownOrigin: SIGHTLINE });
+const p = (path: string) => proxyPath('shop', `${CDN}${path}`, KEY);
 
 const snapshot = (head: Node[], body: Node[]): RecordedEvent => ({
   type: 2,
@@ -197,7 +199,7 @@ describe('assets | real rrweb recordings', () => {
   test('every corpus stream rewrites without error, keeping its events, and a script src is never proxied', () => {
     // The corpus pages load scripts from these hosts; with them allowed, only asset attributes may change.
     const hosts = new Set(['https://cdn.jsdelivr.net', 'http://localhost:3030']);
-    const corpusMap = createAssetUrlMapper({ projectKey: 'shop', allowedOrigins: hosts });
+    const corpusMap = createAssetUrlMapper({ projectKey: 'shop', accepts: (url) => hosts.has(url.origin), urlKey: KEY });
     for (const { name, events } of loadValidCorpus()) {
       const out = rewriteAssetUrls(deepFreeze(events), corpusMap);
       expect(out.map((event) => [event.type, event.timestamp]), name).toEqual(events.map((event) => [event.type, event.timestamp]));

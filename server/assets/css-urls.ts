@@ -7,7 +7,8 @@ import type { MapUrl } from './asset-urls.ts';
  */
 const CSS_REFERENCE =
   /(?<![\w-])(url\(\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)'|((?:[^\s"'()\\]|\\[\s\S])*))(\s*\))|(@import\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)')/gi;
-const MAY_REFERENCE = /url\(|@import/i;
+const MAY_REFERENCE = /url\(|@import|image-set\(/i;
+const IMAGE_SET_NAME = /image-set\(/i;
 
 /** CSS escapes (`\29`, `\)`) spelled out, so an escaped URL is mapped as the browser would read it. */
 function unescapeCss(text: string): string {
@@ -18,13 +19,62 @@ function unescapeCss(text: string): string {
   });
 }
 
+/** `image-set(` and its prefixed form, whose candidates may be plain strings rather than url()s. */
+const IMAGE_SET = /(?<![\w-])(?:-webkit-)?image-set\(/gi;
+
+/** Index of the quote that closes the string opening at `start`, or the text's length when it never closes. */
+function stringEnd(css: string, start: number): number {
+  const quote = css[start];
+  for (let index = start + 1; index < css.length; index++) {
+    if (css[index] === '\\') index++;
+    else if (css[index] === quote || css[index] === '\n') return index;
+  }
+  return css.length;
+}
+
 /**
- * The CSS with every url() and @import string that `map` replaces rewritten (always double-quoted: proxy URLs are
- * percent-encoded, so they hold no quote); the same string when nothing changed.
+ * The string candidates of `image-set("a.png" 1x, "b.png" 2x)` mapped. Only a string that starts a candidate is a
+ * URL: those inside nested functions (`type("image/avif")`) are not, and nested url()s are rewriteCss's own.
+ */
+function rewriteImageSets(css: string, map: MapUrl): string {
+  let out = '';
+  let copied = 0;
+  IMAGE_SET.lastIndex = 0;
+  for (let match = IMAGE_SET.exec(css); match; match = IMAGE_SET.exec(css)) {
+    let index = match.index + match[0].length;
+    let depth = 1;
+    let startsCandidate = true;
+    while (index < css.length && depth > 0) {
+      const char = css[index]!;
+      if (char === '"' || char === "'") {
+        const end = stringEnd(css, index);
+        const next = depth === 1 && startsCandidate ? map(unescapeCss(css.slice(index + 1, end))) : undefined;
+        if (next !== undefined) {
+          out += `${css.slice(copied, index)}"${next}"`;
+          copied = Math.min(end + 1, css.length);
+        }
+        startsCandidate = false;
+        index = end + 1;
+        continue;
+      }
+      if (char === '(') depth++;
+      else if (char === ')') depth--;
+      else if (char === ',' && depth === 1) startsCandidate = true;
+      else if (depth === 1 && !/\s/.test(char)) startsCandidate = false;
+      index++;
+    }
+    IMAGE_SET.lastIndex = index;
+  }
+  return copied === 0 ? css : out + css.slice(copied);
+}
+
+/**
+ * The CSS with every url(), @import string and image-set() string candidate that `map` replaces rewritten (always
+ * double-quoted: proxy URLs are percent-encoded, so they hold no quote); the same string when nothing changed.
  */
 export function rewriteCss(css: string, map: MapUrl): string {
   if (!MAY_REFERENCE.test(css)) return css;
-  return css.replace(CSS_REFERENCE, (whole: string, ...groups: Array<string | undefined>) => {
+  const referenced = css.replace(CSS_REFERENCE, (whole: string, ...groups: Array<string | undefined>) => {
     const [urlOpen, double, single, bare, urlClose, importOpen, importDouble, importSingle] = groups;
     if (urlOpen !== undefined) {
       const next = map(unescapeCss(double ?? single ?? bare ?? ''));
@@ -33,6 +83,7 @@ export function rewriteCss(css: string, map: MapUrl): string {
     const next = map(unescapeCss(importDouble ?? importSingle ?? ''));
     return next === undefined ? whole : `${importOpen}"${next}"`;
   });
+  return IMAGE_SET_NAME.test(referenced) ? rewriteImageSets(referenced, map) : referenced;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface AssetHost {
   port: number;
   /** Path and query of every request received, in order. */
   hits: string[];
+  /** The User-Agent of each request in `hits`, at the same index: Sightline's proxy sends its own. */
+  userAgents: string[];
   /** How many requests named this path (query included). */
   count(path: string): number;
   close(): Promise<void>;
@@ -27,8 +29,10 @@ export interface AssetHost {
  */
 export async function startAssetHost(handle: (req: IncomingMessage, res: ServerResponse) => void, host = '127.0.0.1'): Promise<AssetHost> {
   const hits: string[] = [];
+  const userAgents: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? '');
+    userAgents.push(req.headers['user-agent'] ?? '');
     handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -36,6 +40,7 @@ export async function startAssetHost(handle: (req: IncomingMessage, res: ServerR
     url: `http://${host === '::' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}`,
     port: (server.address() as AddressInfo).port,
     hits,
+    userAgents,
     count: (path) => hits.filter((hit) => hit === path).length,
     close: () =>
       new Promise<void>((resolve) => {

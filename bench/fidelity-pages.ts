@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAssetHost, type AssetHost } from '../test/helpers/asset-host.ts';
+import { startAssetHost, type AssetHost } from '../support/asset-host.ts';
 import { repoRoot } from './shared.ts';
 
 export interface FidelityPage {

@@ -9,9 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import type { SessionDetail, SessionList } from '../server/api/types.ts';
+import type { SessionDetail, SessionList } from '../contract/api.ts';
 import { flushRecorder } from '../demo/human.ts';
-import { launchChromium } from '../test/helpers/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { FIDELITY_ADDRESSES, FIDELITY_PAGES, startFidelityOrigins, type FidelityOrigins, type FidelityPage } from './fidelity-pages.ts';
 import { median, type FigureResult } from './report.ts';
 import { repoRoot, sleep, startBenchServer, type BenchServer } from './shared.ts';

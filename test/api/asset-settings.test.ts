@@ -3,11 +3,11 @@
  * (made by the first migration) blocks, a project made now proxies any host (`public`), `proxy` only listed ones.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { HeatmapSnapshotResponse } from '../../server/api/insights-types.ts';
-import type { AssetSettingsResponse } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { signedAssetPath } from '../helpers/asset-host.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
+import type { AssetSettingsResponse } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { signedAssetPath } from '../../support/asset-host.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { el, text } from '../helpers/snapshot-nodes.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
 

@@ -3,10 +3,10 @@
  * so a test that delivers to them allows it explicitly with ALLOW_LOCAL_RECEIVERS; every other server keeps the
  * default. Made-up host names resolve through `testResolver`, never through real DNS.
  */
-import type { Config } from '../../server/config.ts';
-import { addressKind, parseIp } from '../../server/outbound/addresses.ts';
-import { systemResolver, type OutboundOptions, type Resolver } from '../../server/outbound/policy.ts';
-import { sendPinned } from '../../server/outbound/request.ts';
+import type { Config } from '../server/config.ts';
+import { addressKind, parseIp } from '../server/outbound/addresses.ts';
+import { systemResolver, type OutboundOptions, type Resolver } from '../server/outbound/policy.ts';
+import { sendPinned } from '../server/outbound/request.ts';
 
 /** Config overrides for a server whose tests run receivers or asset hosts on 127.0.0.1 (and nothing else). */
 export const ALLOW_LOCAL_RECEIVERS: Pick<Config, 'outbound'> = Object.freeze({ outbound: { allow: ['127.0.0.1'] } });

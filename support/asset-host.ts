@@ -1,8 +1,8 @@
 /** A stand-in for a store's asset host (a CDN) on 127.0.0.1, recording every request it receives. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { proxyPath } from '../../server/assets/asset-urls.ts';
-import type { AssetStore } from '../../server/storage/asset-store.ts';
+import { proxyPath } from '../server/assets/asset-urls.ts';
+import type { AssetStore } from '../server/storage/asset-store.ts';
 
 /** A valid 1×1 PNG (one opaque pixel), so a browser decodes it with naturalWidth 1. */
 export const PIXEL_PNG = Buffer.from(

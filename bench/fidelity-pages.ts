@@ -30,6 +30,7 @@ export const FIDELITY_PAGES: readonly FidelityPage[] = [
 export const FIDELITY_ADDRESSES = { store: '127.0.0.2', static: '127.0.0.3', fonts: '127.0.0.4', images: '127.0.0.5' } as const;
 
 const pagesDir = fileURLToPath(new URL('../test/fixtures/pages/', import.meta.url));
+const cdnDir = join(pagesDir, 'cdn');
 /** The heatmap.js examples load the library from /build/, as in its own repository: served from the installed package. */
 const HEATMAP_BUILD = join(repoRoot, 'node_modules/heatmap.js/build/heatmap.js');
 
@@ -49,11 +50,11 @@ export interface FidelityOrigins {
   close(): Promise<void>;
 }
 
-/** A file under test/fixtures/pages/, or undefined for a path outside it. */
-async function fixture(path: string): Promise<Buffer | undefined> {
+/** A file under `root`, or undefined for a path outside it or no file. */
+async function fixture(root: string, path: string): Promise<Buffer | undefined> {
   const relative = normalize(decodeURIComponent(path)).replace(/^\/+/, '');
   if (relative.startsWith('..')) return undefined;
-  return readFile(join(pagesDir, relative)).catch(() => undefined);
+  return readFile(join(root, relative)).catch(() => undefined);
 }
 
 /** Starts the four origins; `sightlineUrl` is where the recorder script and the ingest endpoint are. */
@@ -61,11 +62,14 @@ export async function startFidelityOrigins(sightlineUrl: string): Promise<Fideli
   const hosts: Partial<Record<keyof typeof FIDELITY_ADDRESSES, AssetHost>> = {};
   const originOf = (name: keyof typeof FIDELITY_ADDRESSES) => hosts[name]!.url;
 
-  /** Serves fixture files; `transform` may rewrite HTML. Every answer allows any origin, as CDNs do (web fonts need it). */
-  const serve = (transform?: (html: string, url: URL) => string) =>
+  /**
+   * Serves the files under `root`; `transform` may rewrite HTML. Every answer allows any origin, as CDNs do (web
+   * fonts need it).
+   */
+  const serve = (root: string, transform?: (html: string, url: URL) => string) =>
     async (req: { url?: string }, res: import('node:http').ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://fixture');
-      const body = url.pathname === '/build/heatmap.js' ? await readFile(HEATMAP_BUILD) : await fixture(url.pathname);
+      const body = url.pathname === '/build/heatmap.js' ? await readFile(HEATMAP_BUILD) : await fixture(root, url.pathname);
       if (!body) return void res.writeHead(404).end();
       const type = TYPES[extname(url.pathname)] ?? 'application/octet-stream';
       const headers: Record<string, string> = { 'Content-Type': type, 'Access-Control-Allow-Origin': '*' };
@@ -73,11 +77,12 @@ export async function startFidelityOrigins(sightlineUrl: string): Promise<Fideli
       res.writeHead(200, headers).end(body);
     };
 
-  hosts.static = await startAssetHost(serve(), FIDELITY_ADDRESSES.static);
-  hosts.fonts = await startAssetHost(serve(), FIDELITY_ADDRESSES.fonts);
-  hosts.images = await startAssetHost(serve(), FIDELITY_ADDRESSES.images);
+  hosts.static = await startAssetHost(serve(pagesDir), FIDELITY_ADDRESSES.static);
+  // The CDNs serve what test/fixtures/pages/cdn/ holds, from their root.
+  hosts.fonts = await startAssetHost(serve(cdnDir), FIDELITY_ADDRESSES.fonts);
+  hosts.images = await startAssetHost(serve(cdnDir), FIDELITY_ADDRESSES.images);
   hosts.store = await startAssetHost(
-    serve((html, url) => {
+    serve(pagesDir, (html, url) => {
       const tokens: Record<string, string> = { STATIC_HOST: originOf('static'), FONT_CDN: originOf('fonts'), IMAGE_CDN: originOf('images') };
       const project = url.searchParams.get('project') ?? '';
       // In the head, before the page's own scripts, as the README tells a store to put it.

@@ -71,8 +71,16 @@ async function visit(browser: Browser, server: BenchServer, origins: FidelityOri
   const context = await browser.newContext({ viewport: options.viewport, deviceScaleFactor: 1 });
   try {
     const tab = await context.newPage();
+    // A page missing one of its own files would make a broken page the standard: refuse to measure it.
+    const missing: string[] = [];
+    tab.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.url()} (${response.status()})`);
+    });
+    tab.on('requestfailed', (request) => missing.push(`${request.url()} (${request.failure()?.errorText ?? 'failed'})`));
     await tab.goto(origins.pageUrl(page.path, project), { waitUntil: 'domcontentloaded' });
     await settle(tab, options.settleMs);
+    const ownFiles = missing.filter((url) => !url.startsWith(server.url));
+    if (ownFiles.length > 0) throw new Error(`${page.name} did not load all its files live: ${ownFiles.join(', ')}`);
     const live = await tab.screenshot({ type: 'png' });
     if (!(await flushRecorder(tab))) throw new Error(`the recorder did not flush on ${page.name}`);
     const after = (await api<SessionList>(server, `/api/sessions?project=${project}`)).sessions;

@@ -1,89 +1,27 @@
 /** Rewriting the URLs inside CSS text and `srcset` values through a `MapUrl`; pure, strings in and out. */
+import { MAY_HOLD_REFERENCE, scanCss } from '../ingest/css-scan.ts';
 import type { MapUrl } from './asset-urls.ts';
 
 /**
- * `url(…)` unquoted, in double or single quotes, or `@import "…"` / `@import '…'` (an `@import url(…)` is a url()).
- * Unquoted URLs hold no whitespace, quotes or parentheses unless escaped. The look-behind keeps `myurl(` out.
- */
-const CSS_REFERENCE =
-  /(?<![\w-])(url\(\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)'|((?:[^\s"'()\\]|\\[\s\S])*))(\s*\))|(@import\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)')/gi;
-const MAY_REFERENCE = /url\(|@import|image-set\(/i;
-const IMAGE_SET_NAME = /image-set\(/i;
-
-/** CSS escapes (`\29`, `\)`) spelled out, so an escaped URL is mapped as the browser would read it. */
-function unescapeCss(text: string): string {
-  if (!text.includes('\\')) return text;
-  return text.replace(/\\([0-9a-f]{1,6}\s?|[\s\S])/gi, (_, escape: string) => {
-    const hex = escape.trim();
-    return /^[0-9a-f]+$/i.test(hex) ? String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)) : escape;
-  });
-}
-
-/** `image-set(` and its prefixed form, whose candidates may be plain strings rather than url()s. */
-const IMAGE_SET = /(?<![\w-])(?:-webkit-)?image-set\(/gi;
-
-/** Index of the quote that closes the string opening at `start`, or the text's length when it never closes. */
-function stringEnd(css: string, start: number): number {
-  const quote = css[start];
-  for (let index = start + 1; index < css.length; index++) {
-    if (css[index] === '\\') index++;
-    else if (css[index] === quote || css[index] === '\n') return index;
-  }
-  return css.length;
-}
-
-/**
- * The string candidates of `image-set("a.png" 1x, "b.png" 2x)` mapped. Only a string that starts a candidate is a
- * URL: those inside nested functions (`type("image/avif")`) are not, and nested url()s are rewriteCss's own.
- */
-function rewriteImageSets(css: string, map: MapUrl): string {
-  let out = '';
-  let copied = 0;
-  IMAGE_SET.lastIndex = 0;
-  for (let match = IMAGE_SET.exec(css); match; match = IMAGE_SET.exec(css)) {
-    let index = match.index + match[0].length;
-    let depth = 1;
-    let startsCandidate = true;
-    while (index < css.length && depth > 0) {
-      const char = css[index]!;
-      if (char === '"' || char === "'") {
-        const end = stringEnd(css, index);
-        const next = depth === 1 && startsCandidate ? map(unescapeCss(css.slice(index + 1, end))) : undefined;
-        if (next !== undefined) {
-          out += `${css.slice(copied, index)}"${next}"`;
-          copied = Math.min(end + 1, css.length);
-        }
-        startsCandidate = false;
-        index = end + 1;
-        continue;
-      }
-      if (char === '(') depth++;
-      else if (char === ')') depth--;
-      else if (char === ',' && depth === 1) startsCandidate = true;
-      else if (depth === 1 && !/\s/.test(char)) startsCandidate = false;
-      index++;
-    }
-    IMAGE_SET.lastIndex = index;
-  }
-  return copied === 0 ? css : out + css.slice(copied);
-}
-
-/**
- * The CSS with every url(), @import string and image-set() string candidate that `map` replaces rewritten (always
- * double-quoted: proxy URLs are percent-encoded, so they hold no quote); the same string when nothing changed.
+ * The CSS with every URL reference that `map` replaces rewritten (always double-quoted: proxy URLs are
+ * percent-encoded, so they hold no quote); the same string when nothing changed. References are found by the
+ * sanitizer's reader (url() in every spelling, @import and image-set() strings); a malformed url() loads nothing
+ * and is left alone.
  */
 export function rewriteCss(css: string, map: MapUrl): string {
-  if (!MAY_REFERENCE.test(css)) return css;
-  const referenced = css.replace(CSS_REFERENCE, (whole: string, ...groups: Array<string | undefined>) => {
-    const [urlOpen, double, single, bare, urlClose, importOpen, importDouble, importSingle] = groups;
-    if (urlOpen !== undefined) {
-      const next = map(unescapeCss(double ?? single ?? bare ?? ''));
-      return next === undefined ? whole : `${urlOpen}"${next}"${urlClose}`;
-    }
-    const next = map(unescapeCss(importDouble ?? importSingle ?? ''));
-    return next === undefined ? whole : `${importOpen}"${next}"`;
+  if (!MAY_HOLD_REFERENCE.test(css)) return css;
+  let out = '';
+  let copied = 0;
+  scanCss(css, {
+    url: ({ start, end, url, form, bad }) => {
+      const next = bad ? undefined : map(url);
+      if (next === undefined) return;
+      out += css.slice(copied, start) + (form === 'url' ? `url("${next}")` : `"${next}"`);
+      copied = end;
+    },
+    hook: () => {},
   });
-  return IMAGE_SET_NAME.test(referenced) ? rewriteImageSets(referenced, map) : referenced;
+  return copied === 0 ? css : out + css.slice(copied);
 }
 
 /**

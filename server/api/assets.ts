@@ -63,15 +63,16 @@ export const assetRoutes: RouteDoc[] = [
     tag: 'Replay assets',
     summary: 'An image, font or stylesheet a replay needs, fetched by the server',
     description:
-      "Only from the project's asset origins at public addresses, only image, font and CSS types, within a deadline " +
-      'and a byte cap; cached.',
+      'Only URLs the events routes handed out, signed (`sig`), for a replay of the project; only from public addresses ' +
+      "(and, in `proxy` mode, the project's asset origins); only image, font and CSS types, within a deadline and a " +
+      'byte cap; cached.',
     access: 'read',
     scoped: true,
     query: assetQuery,
     responses: { 200: 'The asset, with its content type' },
     produces: '*/*',
     errors: {
-      403: 'assets_blocked, asset_host_not_allowed or asset_forbidden_address',
+      403: 'asset_not_signed, assets_blocked, asset_host_not_allowed or asset_forbidden_address',
       502: 'asset_unresolvable, asset_unreachable, asset_upstream_status, asset_redirect_not_allowed, ' +
         'asset_too_many_redirects, asset_type_refused or asset_too_large',
       504: 'asset_timeout',
@@ -91,7 +92,7 @@ export const assetRoutes: RouteDoc[] = [
     method: 'put',
     path: '/api/settings/assets',
     tag: 'Replay assets',
-    summary: '`block` (leave them out) or `proxy` (serve those on the origins through GET /api/assets)',
+    summary: 'Sets how replays get them: `public` (any public host), `proxy` (only the origins) or `block`',
     access: 'manage',
     scoped: true,
     query: settingsQuery,

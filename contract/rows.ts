@@ -32,6 +32,22 @@ export interface CheckoutEvent {
   orderId: unknown;
 }
 
+/**
+ * One UTC start day's sessions as storage keeps them summed (per day and device, kept by triggers on the rows): how
+ * many started, how many put something in the cart (an `add_to_cart`), and the cart value those added.
+ */
+export interface DayCheckoutTotals {
+  day: string;
+  sessions: number;
+  cartSessions: number;
+  cartValue: number;
+}
+
+/** A purchase or refund event with its session's cart: the value it added, null when it added nothing. */
+export interface CheckoutOrderEvent extends CheckoutEvent {
+  sessionCartValue: number | null;
+}
+
 /** Who reported a tracked event: the store's page (through the recorder) or its backend (POST /api/events). */
 export type EventSource = 'browser' | 'server';
 

@@ -15,6 +15,7 @@
  *   off its own day; no order is known to be refunded, so it does not enter the refund rate.
  * Refunds are not merged across sources: the backend alone should report them.
  */
+import { moneyValue } from '../../contract/money.ts';
 import type { EventSource } from '../../contract/rows.ts';
 /** One purchase or refund event as stored. */
 export interface OrderEvent {
@@ -54,12 +55,6 @@ export interface UnmatchedRefund {
 export interface ReconciledOrders {
   orders: Order[];
   unmatchedRefunds: UnmatchedRefund[];
-}
-
-/** A finite number or a numeric string is an amount; anything else counts as 0. */
-export function moneyValue(value: unknown): number {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : 0;
 }
 
 /** A string or a finite number names an order (`1001` and `"1001"` are the same one); anything else does not. */

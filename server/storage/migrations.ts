@@ -709,4 +709,101 @@ export const migrations: readonly string[] = [
 
   DROP TABLE index_file_keys;
   `,
+
+  // 16: checkout totals per day, so GET /api/metrics reads a row per day and device instead of every session and its
+  // tracked events. checkout_days counts, per project, UTC start day and device, the sessions, those with an
+  // add_to_cart and the cart value they added; session_carts holds each such session's carts. Triggers keep both in
+  // step with whatever writes sessions and custom_events (ingest, a backend's events, deletion, the benchmark's
+  // seeding), as the funnel timelines are kept: a session's start can move earlier and its device change, which moves
+  // its counts to another row. A value is worth what sightline_money says (contract/money.ts, registered by
+  // storage/checkout-days.ts): the same rule the metrics apply to each event. Purchases and refunds stay rows: orders
+  // merge by orderId across sessions and days, so they are reconciled when read.
+  `
+  CREATE TABLE checkout_days (
+    project_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    cart_sessions INTEGER NOT NULL,
+    cart_value REAL NOT NULL,
+    PRIMARY KEY (project_id, day, device)
+  ) WITHOUT ROWID;
+
+  -- No foreign key: the triggers below remove a row with its session's last add_to_cart, or with the session.
+  CREATE TABLE session_carts (
+    session_id TEXT PRIMARY KEY,
+    carts INTEGER NOT NULL,
+    value REAL NOT NULL
+  ) WITHOUT ROWID;
+
+  -- What an add_to_cart adds: its session's place, whether it is the session's first, and its value.
+  CREATE VIEW checkout_cart_change AS SELECT NULL AS session_id, NULL AS value, NULL AS sign WHERE 0;
+  CREATE TRIGGER checkout_cart_change INSTEAD OF INSERT ON checkout_cart_change
+    WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id) BEGIN
+    INSERT INTO session_carts (session_id, carts, value) SELECT NEW.session_id, 0, 0 WHERE NEW.sign > 0
+      ON CONFLICT DO NOTHING;
+    UPDATE session_carts SET carts = carts + NEW.sign, value = value + NEW.sign * NEW.value
+      WHERE session_id = NEW.session_id;
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      SELECT s.project_id, s.started_at / 86400000, s.device, 0,
+        CASE WHEN NEW.sign > 0 THEN c.carts = 1 ELSE -(c.carts = 0) END, NEW.sign * NEW.value
+      FROM sessions s JOIN session_carts c ON c.session_id = s.id WHERE s.id = NEW.session_id
+      ON CONFLICT DO UPDATE SET cart_sessions = cart_sessions + excluded.cart_sessions,
+        cart_value = cart_value + excluded.cart_value;
+    DELETE FROM session_carts WHERE session_id = NEW.session_id AND carts <= 0;
+  END;
+
+  CREATE TRIGGER checkout_cart_added AFTER INSERT ON custom_events
+    WHEN NEW.tag = 'sl:track' AND NEW.name = 'add_to_cart' BEGIN
+    INSERT INTO checkout_cart_change VALUES (NEW.session_id,
+      sightline_money(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.value') END), 1);
+  END;
+  CREATE TRIGGER checkout_cart_deleted AFTER DELETE ON custom_events
+    WHEN OLD.tag = 'sl:track' AND OLD.name = 'add_to_cart' BEGIN
+    INSERT INTO checkout_cart_change VALUES (OLD.session_id,
+      sightline_money(CASE WHEN json_valid(OLD.props) THEN json_extract(OLD.props, '$.props.value') END), -1);
+  END;
+
+  CREATE TRIGGER checkout_session_inserted AFTER INSERT ON sessions BEGIN
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      VALUES (NEW.project_id, NEW.started_at / 86400000, NEW.device, 1, 0, 0)
+      ON CONFLICT DO UPDATE SET sessions = sessions + 1;
+  END;
+  CREATE TRIGGER checkout_session_moved AFTER UPDATE OF project_id, started_at, device ON sessions
+    WHEN OLD.project_id <> NEW.project_id OR OLD.started_at / 86400000 <> NEW.started_at / 86400000
+      OR OLD.device <> NEW.device BEGIN
+    UPDATE checkout_days SET sessions = sessions - 1,
+        cart_sessions = cart_sessions - EXISTS (SELECT 1 FROM session_carts WHERE session_id = OLD.id),
+        cart_value = cart_value - coalesce((SELECT value FROM session_carts WHERE session_id = OLD.id), 0)
+      WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000 AND device = OLD.device;
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      SELECT NEW.project_id, NEW.started_at / 86400000, NEW.device, 1, count(*), total(value)
+      FROM session_carts WHERE session_id = NEW.id
+      ON CONFLICT DO UPDATE SET sessions = sessions + 1, cart_sessions = cart_sessions + excluded.cart_sessions,
+        cart_value = cart_value + excluded.cart_value;
+    DELETE FROM checkout_days WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000
+      AND device = OLD.device AND sessions <= 0;
+  END;
+  -- Deletion removes a session's events first (their triggers take its carts back); whatever is left goes here.
+  CREATE TRIGGER checkout_session_deleted AFTER DELETE ON sessions BEGIN
+    UPDATE checkout_days SET sessions = sessions - 1,
+        cart_sessions = cart_sessions - EXISTS (SELECT 1 FROM session_carts WHERE session_id = OLD.id),
+        cart_value = cart_value - coalesce((SELECT value FROM session_carts WHERE session_id = OLD.id), 0)
+      WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000 AND device = OLD.device;
+    DELETE FROM session_carts WHERE session_id = OLD.id;
+    DELETE FROM checkout_days WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000
+      AND device = OLD.device AND sessions <= 0;
+  END;
+
+  -- Backfill from the rows already stored.
+  INSERT INTO session_carts (session_id, carts, value)
+    SELECT e.session_id, count(*),
+      total(sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END))
+    FROM custom_events e JOIN sessions s ON s.id = e.session_id
+    WHERE e.tag = 'sl:track' AND e.name = 'add_to_cart' GROUP BY e.session_id;
+  INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+    SELECT s.project_id, s.started_at / 86400000, s.device, count(*), count(c.session_id), total(c.value)
+    FROM sessions s LEFT JOIN session_carts c ON c.session_id = s.id
+    GROUP BY s.project_id, s.started_at / 86400000, s.device;
+  `,
 ];

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
+import type { CheckoutOptions, CheckoutOrderEvent, DayCheckoutTotals, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
 import type { SessionSignal, SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
+import { createCheckoutDayQueries } from './checkout-days.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
@@ -24,7 +25,6 @@ import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTota
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
-import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries } from './signals.ts';
@@ -114,8 +114,14 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
   /** The packed funnel timelines of the sessions in range, with every label the query's steps can match. */
   funnelTimelines(range: SessionRange, labels: FunnelLabelQuery): Promise<PackedTimelines>;
-  /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
-  checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
+  /**
+   * Per start day the sessions, cart sessions and cart value of the sessions in range, and their purchase and refund
+   * events with their session's cart, plus (without a device filter) such backend events without a session.
+   */
+  checkoutTotals(
+    range: SessionRange,
+    names: CheckoutOptions,
+  ): Promise<{ days: DayCheckoutTotals[]; events: CheckoutOrderEvent[] }>;
   listFunnels(projectId: number): Promise<SavedFunnel[]>;
   getFunnel(projectId: number, id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
@@ -134,7 +140,7 @@ export function createSqliteStore(db: Database): Store {
   const heatmaps = createHeatmapQueries(db);
   const pageViews = createPageViewQueries(db);
   const formEvents = createFormEventQueries(db);
-  const reports = createReportQueries(db);
+  const checkoutDays = createCheckoutDayQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
@@ -279,8 +285,8 @@ export function createSqliteStore(db: Database): Store {
       return funnelTimelines.read(range, labels);
     },
 
-    async checkoutRows(range, names) {
-      return reports.checkout(range, names);
+    async checkoutTotals(range, names) {
+      return checkoutDays.checkoutTotals(range, names);
     },
 
     async listFunnels(projectId) {

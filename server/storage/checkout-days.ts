@@ -1,0 +1,135 @@
+/**
+ * Rows for the checkout metrics, from the totals migration 16 keeps per UTC start day and device: whole days of a
+ * range read checkout_days, a row per day and device; the part days at its ends (a range from a viewer's local
+ * midnight) are summed from their sessions and session_carts. Purchases and refunds are read as events, each with
+ * its session's cart value, since orders merge across sessions by orderId; in the order stored, which settles
+ * which of two reports at the same time is the earlier.
+ */
+import { DAY_MS, dayLabel } from '../../contract/buckets.ts';
+import { moneyValue } from '../../contract/money.ts';
+import type { CheckoutOptions, CheckoutOrderEvent, DayCheckoutTotals, EventSource } from '../../contract/rows.ts';
+import type { Database } from './db.ts';
+import { sessionRangeParams, type SessionRange } from './form-events.ts';
+import { jsonField, perDevice } from './sql.ts';
+
+/** The SQL function the checkout triggers value an add_to_cart with: the metrics' own rule. */
+export function registerCheckoutFunctions(db: Database): void {
+  db.function('sightline_money', { deterministic: true }, (value) => moneyValue(value));
+}
+
+interface TotalsRow {
+  day: number;
+  sessions: number;
+  cart_sessions: number;
+  cart_value: number;
+}
+
+interface OrderEventRow {
+  session_id: string | null;
+  day: number;
+  ts: number;
+  name: string;
+  source: EventSource;
+  value: unknown;
+  order_id: unknown;
+  cart_value: number | null;
+}
+
+/**
+ * The whole UTC days inside [from, to] and the times before and after them. Days are counted from day 1: SQL's
+ * `started_at / DAY_MS` truncates, so day 0 also holds the last day before the epoch, and times there are summed
+ * from their sessions, as any part day is.
+ */
+export function splitAtWholeDays(from: number, to: number) {
+  const firstDay = Math.max(1, Math.ceil(from / DAY_MS));
+  const lastDay = Math.floor((to + 1) / DAY_MS) - 1;
+  if (firstDay > lastDay) return { firstDay, lastDay, before: [from, to] as const, after: [1, 0] as const };
+  return {
+    firstDay,
+    lastDay,
+    before: [from, firstDay * DAY_MS - 1] as const,
+    after: [(lastDay + 1) * DAY_MS, to] as const,
+  };
+}
+
+export function createCheckoutDayQueries(db: Database) {
+  const wholeDays = perDevice<TotalsRow>(
+    db,
+    (devices) => `
+      SELECT day, sum(sessions) AS sessions, sum(cart_sessions) AS cart_sessions, total(cart_value) AS cart_value
+      FROM checkout_days WHERE project_id = @projectId AND day BETWEEN @firstDay AND @lastDay AND device ${devices}
+      GROUP BY day HAVING sum(sessions) > 0`,
+  );
+  const partDays = perDevice<TotalsRow>(db, (devices) => {
+    const part = (from: string, to: string) => `
+      SELECT s.started_at / ${DAY_MS} AS day, c.session_id AS carted, c.value FROM sessions s
+      LEFT JOIN session_carts c ON c.session_id = s.id
+      WHERE s.project_id = @projectId AND s.started_at BETWEEN ${from} AND ${to} AND s.device ${devices}`;
+    return `
+      SELECT day, count(*) AS sessions, count(carted) AS cart_sessions, total(value) AS cart_value FROM (
+        ${part('@beforeFrom', '@beforeTo')} UNION ALL ${part('@afterFrom', '@afterTo')}
+      ) GROUP BY day`;
+  });
+  const orderEvents = perDevice<OrderEventRow>(
+    db,
+    (devices) => `
+      SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.ts, e.name, e.source,
+        ${jsonField('e.props', '$.props.value')} AS value, ${jsonField('e.props', '$.props.orderId')} AS order_id,
+        c.value AS cart_value
+      FROM sessions s JOIN custom_events e ON e.session_id = s.id LEFT JOIN session_carts c ON c.session_id = s.id
+      WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}
+        AND e.tag = 'sl:track' AND e.name IN (@purchaseEvent, @refundEvent)
+      ORDER BY e.id`,
+  );
+  // Backend events whose session is unknown still count, on the day they happened.
+  const sessionlessEvents = db.prepare<Record<string, unknown>, OrderEventRow>(`
+    SELECT NULL AS session_id, ts / ${DAY_MS} AS day, ts, name, 'server' AS source,
+      ${jsonField('payload', '$.props.value')} AS value, ${jsonField('payload', '$.props.orderId')} AS order_id,
+      NULL AS cart_value
+    FROM server_events
+    WHERE project_id = @projectId AND attached = 0 AND ts BETWEEN @from AND @to AND name IN (@purchaseEvent, @refundEvent)
+    ORDER BY id
+  `);
+
+  const toTotals = (row: TotalsRow): DayCheckoutTotals => ({
+    day: dayLabel(row.day),
+    sessions: row.sessions,
+    cartSessions: row.cart_sessions,
+    cartValue: row.cart_value,
+  });
+  const toOrderEvent = (row: OrderEventRow): CheckoutOrderEvent => ({
+    sessionId: row.session_id,
+    day: dayLabel(row.day),
+    ts: row.ts,
+    name: row.name,
+    source: row.source,
+    value: row.value,
+    orderId: row.order_id,
+    sessionCartValue: row.cart_value,
+  });
+
+  return {
+    /**
+     * Each start day's session and cart totals of the sessions in range, their purchase and refund events, and,
+     * unless a device class is asked for (none is known for them), the backend's such events without a session.
+     */
+    checkoutTotals(range: SessionRange, { purchaseEvent, refundEvent }: CheckoutOptions) {
+      const params = sessionRangeParams(range);
+      const split = splitAtWholeDays(params.from as number, params.to as number);
+      const days = [
+        ...wholeDays(range.device).all({ ...params, firstDay: split.firstDay, lastDay: split.lastDay }),
+        ...partDays(range.device).all({
+          ...params,
+          beforeFrom: split.before[0],
+          beforeTo: split.before[1],
+          afterFrom: split.after[0],
+          afterTo: split.after[1],
+        }),
+      ].map(toTotals);
+      const eventParams = { ...params, purchaseEvent, refundEvent };
+      const events = orderEvents(range.device).all(eventParams).map(toOrderEvent);
+      if (!range.device) for (const row of sessionlessEvents.iterate(eventParams)) events.push(toOrderEvent(row));
+      return { days, events };
+    },
+  };
+}

@@ -43,8 +43,24 @@ export interface DayCheckoutTotals {
   cartValue: number;
 }
 
+/** One purchase or refund event as stored. */
+export interface OrderEvent {
+  kind: 'purchase' | 'refund';
+  source: EventSource;
+  /** The session it belongs to, null when it has none. */
+  sessionId: string | null;
+  /** `YYYY-MM-DD` (UTC) the session started, or of the event itself when it has no session. */
+  day: string;
+  /** Event time, ms since epoch. */
+  ts: number;
+  /** `props.orderId` as sent, or the order key it names. */
+  orderId: unknown;
+  /** `props.value` as sent, or what it is worth. */
+  value: unknown;
+}
+
 /** A purchase or refund event with its session's cart: the value it added, null when it added nothing. */
-export interface CheckoutOrderEvent extends CheckoutEvent {
+export interface CheckoutOrderEvent extends OrderEvent {
   sessionCartValue: number | null;
 }
 

@@ -15,13 +15,14 @@
  * sums do not drift on binary fractions; rates are left unrounded. A rate with nothing to divide by is null.
  */
 import { moneyValue } from '../../contract/money.ts';
-import { reconcileOrders, type Order, type OrderEvent } from './orders.ts';
+import { reconcileOrders, type Order } from './orders.ts';
 import type {
   CheckoutEvent,
   CheckoutOptions,
   CheckoutOrderEvent,
   DayCheckoutTotals,
   DaySessions,
+  OrderEvent,
 } from '../../contract/rows.ts';
 import type { CheckoutFigures, DayFigures } from '../../contract/insights.ts';
 
@@ -186,10 +187,8 @@ export function computeCheckoutMetrics(
  */
 export function checkoutMetricsFromTotals(
   days: readonly DayCheckoutTotals[],
-  orderEvents: Iterable<CheckoutOrderEvent>,
-  options: Partial<CheckoutOptions> = {},
+  orderEvents: readonly CheckoutOrderEvent[],
 ): CheckoutMetrics {
-  const names = { ...defaultCheckoutOptions, ...options };
   const book = new DayBook();
   for (const { day, sessions, cartSessions, cartValue } of days) {
     const sums = book.of(day);
@@ -199,15 +198,9 @@ export function checkoutMetricsFromTotals(
     sums.abandonedCartValue += cartValue;
   }
   const cartOf = new Map<string, number | null>();
-  const events: OrderEvent[] = [];
-  for (const event of orderEvents) {
-    const kind = orderKind(event.name, names);
-    if (!kind) continue;
-    events.push({ ...event, kind });
-    if (event.sessionId !== null) cartOf.set(event.sessionId, event.sessionCartValue);
-  }
+  for (const event of orderEvents) if (event.sessionId !== null) cartOf.set(event.sessionId, event.sessionCartValue);
   const bought = new Set<string>();
-  for (const order of countOrders(book, events)) {
+  for (const order of countOrders(book, orderEvents)) {
     if (order.sessionId === null || bought.has(order.sessionId)) continue;
     bought.add(order.sessionId);
     const sums = book.of(order.day);

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { checkoutMetricsFromTotals, defaultCheckoutOptions } from '../analytics/checkout-metrics.ts';
+import { checkoutMetricsFromTotals } from '../analytics/checkout-metrics.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
@@ -35,8 +35,8 @@ export function metricsRouter({ store }: { store: Store }): Router {
     const query = parseOrThrow(metricsQuery, req.query, 'invalid_query');
     const project = await requestProject(req, store);
     const range = { projectId: project.id, from: query.from, to: query.to, device: query.device };
-    const { days, events } = await store.checkoutTotals(range, defaultCheckoutOptions);
-    const metrics = checkoutMetricsFromTotals(days, events, defaultCheckoutOptions);
+    const { days, events } = await store.checkoutTotals(range);
+    const metrics = checkoutMetricsFromTotals(days, events);
     const body: MetricsResponse = { from: query.from ?? null, to: query.to ?? null, ...metrics };
     res.json(body);
   });

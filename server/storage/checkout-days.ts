@@ -1,20 +1,21 @@
 /**
- * Rows for the checkout metrics, from the totals migration 16 keeps per UTC start day and device: whole days of a
- * range read checkout_days, a row per day and device; the part days at its ends (a range from a viewer's local
- * midnight) are summed from their sessions and session_carts. Purchases and refunds are read as events, each with
- * its session's cart value, since orders merge across sessions by orderId; in the order stored, which settles
- * which of two reports at the same time is the earlier.
+ * Rows for the checkout metrics, from what migration 16 keeps: whole days of a range read checkout_days, a row per
+ * UTC start day and device; the part days at its ends (a range from a viewer's local midnight) are summed from
+ * their sessions and session_carts. Purchases and refunds are read from order_events, each with its session's cart
+ * value, since orders merge across sessions by orderId; in the order stored, which settles which of two reports at
+ * the same time is the earlier. The event names are the metrics' defaults, which the migration's triggers name.
  */
 import { DAY_MS, dayLabel } from '../../contract/buckets.ts';
-import { moneyValue } from '../../contract/money.ts';
-import type { CheckoutOptions, CheckoutOrderEvent, DayCheckoutTotals, EventSource } from '../../contract/rows.ts';
+import { moneyValue, orderKey } from '../../contract/money.ts';
+import type { CheckoutOrderEvent, DayCheckoutTotals, EventSource } from '../../contract/rows.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
 import { jsonField, perDevice } from './sql.ts';
 
-/** The SQL function the checkout triggers value an add_to_cart with: the metrics' own rule. */
+/** The SQL functions the checkout triggers value an event and name its order with: the metrics' own rules. */
 export function registerCheckoutFunctions(db: Database): void {
   db.function('sightline_money', { deterministic: true }, (value) => moneyValue(value));
+  db.function('sightline_order_key', { deterministic: true }, (orderId) => orderKey(orderId));
 }
 
 interface TotalsRow {
@@ -28,7 +29,7 @@ interface OrderEventRow {
   session_id: string | null;
   day: number;
   ts: number;
-  name: string;
+  refund: number;
   source: EventSource;
   value: unknown;
   order_id: unknown;
@@ -73,21 +74,19 @@ export function createCheckoutDayQueries(db: Database) {
   const orderEvents = perDevice<OrderEventRow>(
     db,
     (devices) => `
-      SELECT e.session_id, s.started_at / ${DAY_MS} AS day, e.ts, e.name, e.source,
-        ${jsonField('e.props', '$.props.value')} AS value, ${jsonField('e.props', '$.props.orderId')} AS order_id,
+      SELECT o.session_id, o.started_at / ${DAY_MS} AS day, o.ts, o.refund, o.source, o.value, o.order_key AS order_id,
         c.value AS cart_value
-      FROM sessions s JOIN custom_events e ON e.session_id = s.id LEFT JOIN session_carts c ON c.session_id = s.id
-      WHERE s.project_id = @projectId AND s.started_at BETWEEN @from AND @to AND s.device ${devices}
-        AND e.tag = 'sl:track' AND e.name IN (@purchaseEvent, @refundEvent)
-      ORDER BY e.id`,
+      FROM order_events o LEFT JOIN session_carts c ON c.session_id = o.session_id
+      WHERE o.project_id = @projectId AND o.started_at BETWEEN @from AND @to AND o.device ${devices}
+      ORDER BY o.event_id`,
   );
   // Backend events whose session is unknown still count, on the day they happened.
   const sessionlessEvents = db.prepare<Record<string, unknown>, OrderEventRow>(`
-    SELECT NULL AS session_id, ts / ${DAY_MS} AS day, ts, name, 'server' AS source,
+    SELECT NULL AS session_id, ts / ${DAY_MS} AS day, ts, name = 'refund' AS refund, 'server' AS source,
       ${jsonField('payload', '$.props.value')} AS value, ${jsonField('payload', '$.props.orderId')} AS order_id,
       NULL AS cart_value
     FROM server_events
-    WHERE project_id = @projectId AND attached = 0 AND ts BETWEEN @from AND @to AND name IN (@purchaseEvent, @refundEvent)
+    WHERE project_id = @projectId AND attached = 0 AND ts BETWEEN @from AND @to AND name IN ('purchase', 'refund')
     ORDER BY id
   `);
 
@@ -98,10 +97,10 @@ export function createCheckoutDayQueries(db: Database) {
     cartValue: row.cart_value,
   });
   const toOrderEvent = (row: OrderEventRow): CheckoutOrderEvent => ({
+    kind: row.refund ? 'refund' : 'purchase',
     sessionId: row.session_id,
     day: dayLabel(row.day),
     ts: row.ts,
-    name: row.name,
     source: row.source,
     value: row.value,
     orderId: row.order_id,
@@ -113,7 +112,7 @@ export function createCheckoutDayQueries(db: Database) {
      * Each start day's session and cart totals of the sessions in range, their purchase and refund events, and,
      * unless a device class is asked for (none is known for them), the backend's such events without a session.
      */
-    checkoutTotals(range: SessionRange, { purchaseEvent, refundEvent }: CheckoutOptions) {
+    checkoutTotals(range: SessionRange) {
       const params = sessionRangeParams(range);
       const split = splitAtWholeDays(params.from as number, params.to as number);
       const days = [
@@ -126,9 +125,8 @@ export function createCheckoutDayQueries(db: Database) {
           afterTo: split.after[1],
         }),
       ].map(toTotals);
-      const eventParams = { ...params, purchaseEvent, refundEvent };
-      const events = orderEvents(range.device).all(eventParams).map(toOrderEvent);
-      if (!range.device) for (const row of sessionlessEvents.iterate(eventParams)) events.push(toOrderEvent(row));
+      const events = orderEvents(range.device).all(params).map(toOrderEvent);
+      if (!range.device) for (const row of sessionlessEvents.iterate(params)) events.push(toOrderEvent(row));
       return { days, events };
     },
   };

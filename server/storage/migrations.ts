@@ -715,9 +715,11 @@ export const migrations: readonly string[] = [
   // add_to_cart and the cart value they added; session_carts holds each such session's carts. Triggers keep both in
   // step with whatever writes sessions and custom_events (ingest, a backend's events, deletion, the benchmark's
   // seeding), as the funnel timelines are kept: a session's start can move earlier and its device change, which moves
-  // its counts to another row. A value is worth what sightline_money says (contract/money.ts, registered by
-  // storage/checkout-days.ts): the same rule the metrics apply to each event. Purchases and refunds stay rows: orders
-  // merge by orderId across sessions and days, so they are reconciled when read.
+  // its counts to another row. Purchases and refunds stay one row each, since orders merge by orderId across
+  // sessions and days and are reconciled when read, but narrow ones in order_events: the event's time, source, value
+  // and order key, and its session's start and device, in a covering index. A value is worth what sightline_money
+  // says and an orderId names what sightline_order_key says (contract/money.ts, registered by
+  // storage/checkout-days.ts): the rules the metrics apply to each event. The event names are the metrics' defaults.
   `
   CREATE TABLE checkout_days (
     project_id INTEGER NOT NULL,
@@ -735,6 +737,41 @@ export const migrations: readonly string[] = [
     carts INTEGER NOT NULL,
     value REAL NOT NULL
   ) WITHOUT ROWID;
+
+  -- event_id is the custom_events row's: equal times are settled in the order events were stored.
+  CREATE TABLE order_events (
+    event_id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    refund INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    value REAL NOT NULL,
+    order_key TEXT
+  );
+  CREATE INDEX order_events_range
+    ON order_events (project_id, started_at, device, event_id, ts, refund, source, value, order_key, session_id);
+  CREATE INDEX order_events_session ON order_events (session_id);
+
+  CREATE TRIGGER checkout_order_added AFTER INSERT ON custom_events
+    WHEN NEW.tag = 'sl:track' AND NEW.name IN ('purchase', 'refund') BEGIN
+    INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key)
+      SELECT NEW.id, project_id, id, started_at, device, NEW.ts, NEW.name = 'refund', NEW.source,
+        sightline_money(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.value') END),
+        sightline_order_key(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.orderId') END)
+      FROM sessions WHERE id = NEW.session_id;
+  END;
+  CREATE TRIGGER checkout_order_deleted AFTER DELETE ON custom_events
+    WHEN OLD.tag = 'sl:track' AND OLD.name IN ('purchase', 'refund') BEGIN
+    DELETE FROM order_events WHERE event_id = OLD.id;
+  END;
+  CREATE TRIGGER checkout_orders_moved AFTER UPDATE OF project_id, started_at, device ON sessions
+    WHEN OLD.project_id <> NEW.project_id OR OLD.started_at <> NEW.started_at OR OLD.device <> NEW.device BEGIN
+    UPDATE order_events SET project_id = NEW.project_id, started_at = NEW.started_at, device = NEW.device
+      WHERE session_id = NEW.id;
+  END;
 
   -- What an add_to_cart adds: its session's place, whether it is the session's first, and its value.
   CREATE VIEW checkout_cart_change AS SELECT NULL AS session_id, NULL AS value, NULL AS sign WHERE 0;
@@ -791,11 +828,18 @@ export const migrations: readonly string[] = [
         cart_value = cart_value - coalesce((SELECT value FROM session_carts WHERE session_id = OLD.id), 0)
       WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000 AND device = OLD.device;
     DELETE FROM session_carts WHERE session_id = OLD.id;
+    DELETE FROM order_events WHERE session_id = OLD.id;
     DELETE FROM checkout_days WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000
       AND device = OLD.device AND sessions <= 0;
   END;
 
   -- Backfill from the rows already stored.
+  INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key)
+    SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
+      sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
+      sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END)
+    FROM custom_events e JOIN sessions s ON s.id = e.session_id
+    WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
   INSERT INTO session_carts (session_id, carts, value)
     SELECT e.session_id, count(*),
       total(sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END))

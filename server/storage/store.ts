@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutOptions, CheckoutOrderEvent, DayCheckoutTotals, PackedTimelines } from '../../contract/rows.ts';
+import type { CheckoutOrderEvent, DayCheckoutTotals, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
@@ -118,10 +118,7 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
    * Per start day the sessions, cart sessions and cart value of the sessions in range, and their purchase and refund
    * events with their session's cart, plus (without a device filter) such backend events without a session.
    */
-  checkoutTotals(
-    range: SessionRange,
-    names: CheckoutOptions,
-  ): Promise<{ days: DayCheckoutTotals[]; events: CheckoutOrderEvent[] }>;
+  checkoutTotals(range: SessionRange): Promise<{ days: DayCheckoutTotals[]; events: CheckoutOrderEvent[] }>;
   listFunnels(projectId: number): Promise<SavedFunnel[]>;
   getFunnel(projectId: number, id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
@@ -285,8 +282,8 @@ export function createSqliteStore(db: Database): Store {
       return funnelTimelines.read(range, labels);
     },
 
-    async checkoutTotals(range, names) {
-      return checkoutDays.checkoutTotals(range, names);
+    async checkoutTotals(range) {
+      return checkoutDays.checkoutTotals(range);
     },
 
     async listFunnels(projectId) {

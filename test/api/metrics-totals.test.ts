@@ -102,7 +102,7 @@ describe('GET /api/metrics over per-day totals', () => {
     }
   }
 
-  /** The totals table against a recount from the sessions and their add_to_cart events. */
+  /** The totals tables against a recount from the sessions and their tracked events. */
   function expectTotalsRecounted(): void {
     const kept = server.db
       .prepare('SELECT project_id, day, device, sessions, cart_sessions, round(cart_value, 6) AS cart_value FROM checkout_days ORDER BY 1, 2, 3')
@@ -118,6 +118,14 @@ describe('GET /api/metrics over per-day totals', () => {
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
       .all();
     expect(kept).toEqual(recounted);
+    const orders = 'SELECT event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key FROM order_events ORDER BY 1';
+    const events = `
+      SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
+        sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
+        sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END)
+      FROM custom_events e JOIN sessions s ON s.id = e.session_id
+      WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund') ORDER BY 1`;
+    expect(server.db.prepare(orders).raw().all()).toEqual(server.db.prepare(events).raw().all());
   }
 
   beforeAll(async () => {

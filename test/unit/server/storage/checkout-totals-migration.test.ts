@@ -18,7 +18,7 @@ describe('storage | the checkout totals migration', () => {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   });
 
-  test('sums the sessions and carts already stored per project, start day and device', () => {
+  test('sums the sessions and carts already stored per project, start day and device, and lists the orders', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sightline-checkout-'));
     folders.push(folder);
     const path = join(folder, 'old.db');
@@ -41,6 +41,9 @@ describe('storage | the checkout totals migration', () => {
     track.run('a', 'add_to_cart', props('4.5'));
     track.run('a', 'purchase', props(99));
     track.run('c', 'add_to_cart', props('free'));
+    old.prepare(
+      `INSERT INTO custom_events (session_id, window_id, ts, tag, name, props, source) VALUES ('b', '', 2, 'sl:track', 'refund', ?, 'server')`,
+    ).run(JSON.stringify({ name: 'refund', props: { value: '5', orderId: 1001 } }));
     old.close();
 
     const db = openDatabase(path);
@@ -51,6 +54,10 @@ describe('storage | the checkout totals migration', () => {
     expect(db.prepare('SELECT day, device, sessions, cart_sessions, cart_value FROM checkout_days ORDER BY day').all()).toEqual([
       { day: 10, device: 'mobile', sessions: 2, cart_sessions: 1, cart_value: 15 },
       { day: 11, device: 'desktop', sessions: 1, cart_sessions: 1, cart_value: 0 },
+    ]);
+    expect(db.prepare('SELECT session_id, started_at, device, refund, source, value, order_key FROM order_events ORDER BY event_id').all()).toEqual([
+      { session_id: 'a', started_at: 10 * DAY + 5, device: 'mobile', refund: 0, source: 'browser', value: 99, order_key: null },
+      { session_id: 'b', started_at: 10 * DAY + 7, device: 'mobile', refund: 1, source: 'server', value: 5, order_key: '1001' },
     ]);
   });
 });

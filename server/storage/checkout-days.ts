@@ -2,7 +2,7 @@
  * Rows for the checkout metrics, from what migration 16 keeps: whole days of a range read checkout_days, a row per
  * UTC start day and device; the part days at its ends (a range from a viewer's local midnight) are summed from
  * their sessions and session_carts. Purchases and refunds are read from order_events, each with its session's cart
- * value, since orders merge across sessions by orderId; in the order stored, which settles which of two reports at
+ * value, one covering index range, since orders merge across sessions by orderId; in the order stored, which settles which of two reports at
  * the same time is the earlier. The event names are the metrics' defaults, which the migration's triggers name.
  */
 import { DAY_MS, dayLabel } from '../../contract/buckets.ts';
@@ -74,11 +74,9 @@ export function createCheckoutDayQueries(db: Database) {
   const orderEvents = perDevice<OrderEventRow>(
     db,
     (devices) => `
-      SELECT o.session_id, o.started_at / ${DAY_MS} AS day, o.ts, o.refund, o.source, o.value, o.order_key AS order_id,
-        c.value AS cart_value
-      FROM order_events o LEFT JOIN session_carts c ON c.session_id = o.session_id
-      WHERE o.project_id = @projectId AND o.started_at BETWEEN @from AND @to AND o.device ${devices}
-      ORDER BY o.event_id`,
+      SELECT session_id, started_at / ${DAY_MS} AS day, ts, refund, source, value, order_key AS order_id, cart_value
+      FROM order_events WHERE project_id = @projectId AND started_at BETWEEN @from AND @to AND device ${devices}
+      ORDER BY event_id`,
   );
   // Backend events whose session is unknown still count, on the day they happened.
   const sessionlessEvents = db.prepare<Record<string, unknown>, OrderEventRow>(`

@@ -717,7 +717,7 @@ export const migrations: readonly string[] = [
   // seeding), as the funnel timelines are kept: a session's start can move earlier and its device change, which moves
   // its counts to another row. Purchases and refunds stay one row each, since orders merge by orderId across
   // sessions and days and are reconciled when read, but narrow ones in order_events: the event's time, source, value
-  // and order key, and its session's start and device, in a covering index. A value is worth what sightline_money
+  // and order key, and its session's start, device and cart value, in a covering index. A value is worth what sightline_money
   // says and an orderId names what sightline_order_key says (contract/money.ts, registered by
   // storage/checkout-days.ts): the rules the metrics apply to each event. The event names are the metrics' defaults.
   `
@@ -749,18 +749,22 @@ export const migrations: readonly string[] = [
     refund INTEGER NOT NULL,
     source TEXT NOT NULL,
     value REAL NOT NULL,
-    order_key TEXT
+    order_key TEXT,
+    -- The session's session_carts value; NULL while it has put nothing in the cart.
+    cart_value REAL
   );
-  CREATE INDEX order_events_range
-    ON order_events (project_id, started_at, device, event_id, ts, refund, source, value, order_key, session_id);
+  CREATE INDEX order_events_range ON order_events
+    (project_id, started_at, device, event_id, ts, refund, source, value, order_key, session_id, cart_value);
   CREATE INDEX order_events_session ON order_events (session_id);
 
   CREATE TRIGGER checkout_order_added AFTER INSERT ON custom_events
     WHEN NEW.tag = 'sl:track' AND NEW.name IN ('purchase', 'refund') BEGIN
-    INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key)
+    INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key,
+        cart_value)
       SELECT NEW.id, project_id, id, started_at, device, NEW.ts, NEW.name = 'refund', NEW.source,
         sightline_money(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.value') END),
-        sightline_order_key(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.orderId') END)
+        sightline_order_key(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.orderId') END),
+        (SELECT value FROM session_carts WHERE session_id = NEW.session_id)
       FROM sessions WHERE id = NEW.session_id;
   END;
   CREATE TRIGGER checkout_order_deleted AFTER DELETE ON custom_events
@@ -788,6 +792,8 @@ export const migrations: readonly string[] = [
       ON CONFLICT DO UPDATE SET cart_sessions = cart_sessions + excluded.cart_sessions,
         cart_value = cart_value + excluded.cart_value;
     DELETE FROM session_carts WHERE session_id = NEW.session_id AND carts <= 0;
+    UPDATE order_events SET cart_value = (SELECT value FROM session_carts WHERE session_id = NEW.session_id)
+      WHERE session_id = NEW.session_id;
   END;
 
   CREATE TRIGGER checkout_cart_added AFTER INSERT ON custom_events
@@ -834,12 +840,6 @@ export const migrations: readonly string[] = [
   END;
 
   -- Backfill from the rows already stored.
-  INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key)
-    SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
-      sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
-      sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END)
-    FROM custom_events e JOIN sessions s ON s.id = e.session_id
-    WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
   INSERT INTO session_carts (session_id, carts, value)
     SELECT e.session_id, count(*),
       total(sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END))
@@ -849,5 +849,13 @@ export const migrations: readonly string[] = [
     SELECT s.project_id, s.started_at / 86400000, s.device, count(*), count(c.session_id), total(c.value)
     FROM sessions s LEFT JOIN session_carts c ON c.session_id = s.id
     GROUP BY s.project_id, s.started_at / 86400000, s.device;
+  INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key,
+      cart_value)
+    SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
+      sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
+      sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END),
+      c.value
+    FROM custom_events e JOIN sessions s ON s.id = e.session_id LEFT JOIN session_carts c ON c.session_id = s.id
+    WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
   `,
 ];

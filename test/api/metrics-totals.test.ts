@@ -118,11 +118,15 @@ describe('GET /api/metrics over per-day totals', () => {
         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
       .all();
     expect(kept).toEqual(recounted);
-    const orders = 'SELECT event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key FROM order_events ORDER BY 1';
+    const orders = `SELECT event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key,
+      round(cart_value, 6) FROM order_events ORDER BY 1`;
     const events = `
       SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
         sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
-        sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END)
+        sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END),
+        (SELECT round(total(sightline_money(CASE WHEN json_valid(c.props) THEN json_extract(c.props, '$.props.value') END)), 6)
+          FROM custom_events c WHERE c.session_id = s.id AND c.tag = 'sl:track' AND c.name = 'add_to_cart'
+          HAVING count(*) > 0)
       FROM custom_events e JOIN sessions s ON s.id = e.session_id
       WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund') ORDER BY 1`;
     expect(server.db.prepare(orders).raw().all()).toEqual(server.db.prepare(events).raw().all());

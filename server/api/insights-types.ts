@@ -4,7 +4,7 @@
  * from there so there is one definition of each.
  */
 import type { CheckoutFigures, DayFigures } from '../analytics/checkout-metrics.ts';
-import type { FormSummary } from '../analytics/form-report.ts';
+import type { FieldSummary, FormSummary } from '../analytics/form-report.ts';
 import type { FunnelStep, FunnelStepResult } from '../analytics/funnel.ts';
 import type { HeatmapElement } from '../analytics/heatmap-grid.ts';
 import type { ScrollBand } from '../analytics/scroll-map.ts';
@@ -27,6 +27,12 @@ export interface ReplayLink {
   ts: number;
 }
 
+/** A replay moment with its place on that window's replay clock, as the link's `t` takes it. */
+export interface ReplayMoment extends ReplayLink {
+  /** ms from the window's first event. */
+  offsetMs: number;
+}
+
 /** The filters a page-level report answered with (null: not filtered). */
 export interface PageReportScope {
   page: string;
@@ -36,6 +42,8 @@ export interface PageReportScope {
 }
 
 export interface HeatmapElementRow extends HeatmapElement {
+  /** The element as a person reads it at its latest point (`"Add to cart" button`); '' for mouse moves and old recordings. */
+  label: string;
   /** The latest point on this element in range, to open its replay; null for mouse moves. */
   replay: ReplayLink | null;
 }
@@ -99,13 +107,23 @@ export interface ScrollmapResponse extends PageReportScope {
   averageFold: number | null;
 }
 
+/** A field row of the form report: the figures, and the latest drop-off on it placed on its replay's clock. */
+export interface FormFieldRow extends Omit<FieldSummary, 'latestDropOff'> {
+  /** Where the latest session that left the form at this field did so; null when none did. */
+  latestDropOff: ReplayMoment | null;
+}
+
+export interface FormReport extends Omit<FormSummary, 'fields'> {
+  fields: FormFieldRow[];
+}
+
 /** GET /api/forms */
 export interface FormsResponse {
   from: number | null;
   to: number | null;
   device: DeviceClass | null;
   /** Most started first. */
-  forms: FormSummary[];
+  forms: FormReport[];
 }
 
 /** POST /api/funnels/query body. */

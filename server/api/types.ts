@@ -55,8 +55,12 @@ export interface SessionSignal {
   ts: number;
   /** CSS selector of the clicked element. */
   selector: string;
+  /** The clicked element as a person reads it (`"Add to cart" button`); '' for recordings without labels. */
+  label: string;
   /** Clicks in a rage burst; errors blamed on an error click; 1 for a dead click. */
   count: number;
+  /** Clicks of a rage burst that got no response (dead clicks are counted in their burst, not listed); 0 otherwise. */
+  deadClicks: number;
   /** Page coordinates of the click in CSS px (viewport coordinates for recordings without Sightline's recorder). */
   x: number;
   y: number;
@@ -64,6 +68,8 @@ export interface SessionSignal {
   page: string;
   /** The first error's message for an error click; '' otherwise. */
   message: string;
+  /** What came of the clicks, in words: "5 clicks, nothing happened", "1 error: TypeError: …". */
+  outcome: string;
 }
 
 export interface SessionDetail {

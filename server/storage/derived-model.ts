@@ -44,6 +44,8 @@ export interface DerivedPageView {
 
 /** One sl:click with its time and device; `view` indexes DerivedChunk.views. */
 export interface DerivedClick extends ClickPayload {
+  /** '' when the recorder sent none. */
+  label: string;
   view: number;
   ts: number;
   device: DeviceClass;
@@ -69,10 +71,11 @@ export interface DerivedFormEvent {
   action: FormAction;
   /** Form selector ('' for a field outside any form). */
   form: string;
-  /** Field selector, name and kind ('' for a submit). */
+  /** Field selector, name, kind and label as a person reads it ('' for a submit, and label '' when not sent). */
   field: string;
   name: string;
   kind: string;
+  label: string;
 }
 
 export interface DerivedChunk {
@@ -93,11 +96,16 @@ export interface SignalFinding {
   /** Time of the (first) click, ms since epoch. */
   ts: number;
   selector: string;
+  /** The clicked element as a person reads it; '' when the recording has no label. */
+  label: string;
   x: number;
   y: number;
   /** Clicks in a rage burst; errors blamed on an error click; 1 for a dead click. */
   count: number;
-  /** Kind-specific facts kept as JSON (an error click's message, a dead click's tag). */
+  /**
+   * Kind-specific facts kept as JSON: a rage burst's last click time and its dead clicks (lastTs, deadClicks), a dead
+   * click's tag, an error click's tag, error time and message.
+   */
   details: Record<string, unknown>;
 }
 

@@ -36,14 +36,14 @@ export function sessionRangeParams(range: SessionRange): Record<string, unknown>
 export function createFormEventQueries(db: Database) {
   const insert = db.prepare(`
     INSERT INTO form_events (project_id, session_id, window_id, page_view_id, ts, page_key, action, form, field, name,
-      kind)
-    VALUES (@projectId, @sessionId, @windowId, @pageViewId, @ts, @pageKey, @action, @form, @field, @name, @kind)
+      kind, label)
+    VALUES (@projectId, @sessionId, @windowId, @pageViewId, @ts, @pageKey, @action, @form, @field, @name, @kind, @label)
   `);
   const rows = perDevice<FormEventRow>(
     db,
     (devices) => `
       SELECT f.session_id AS sessionId, f.window_id AS windowId, v.id AS viewId, v.url, v.ts AS viewTs,
-        v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind
+        v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind, f.label
       FROM sessions s
       JOIN form_events f ON f.session_id = s.id
       JOIN page_views v ON v.id = f.page_view_id

@@ -647,4 +647,13 @@ export const migrations: readonly string[] = [
     SET subject = sightline_subject_hash((SELECT value FROM settings WHERE key = 'deletion_subject_key'), subject)
     WHERE kind IN ('session', 'user');
   `,
+
+  // 14: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
+  // beside the selector wherever a finding names an element. '' for what was recorded before labels existed: those
+  // fall back to the selector when shown.
+  `
+  ALTER TABLE clicks ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE signals ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  `,
 ];

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryLogEntry, DeliveryStatus } from '../api/webhook-types.ts';
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
 import type { StoredWebhookEvent, WebhookEventDraft, WebhookPayloadType } from '../webhooks/events.ts';
+import { createChunkQueries } from './chunks.ts';
 import type { Database } from './db.ts';
 import type { SignalRecord } from './signals.ts';
 import { storedObject } from './stored-json.ts';
@@ -78,9 +79,7 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
 export function createOutboxQueries(db: Database) {
   const webhooks = createWebhookQueries(db);
   const userOf = db.prepare<[string], string | null>('SELECT user_id FROM sessions WHERE id = ?').pluck();
-  const windowStart = db
-    .prepare<[string, string], number | null>('SELECT min(first_ts) FROM chunks WHERE session_id = ? AND window_id = ?')
-    .pluck();
+  const chunks = createChunkQueries(db);
   const urlAt = db
     .prepare<[string, string, number], string>(
       'SELECT url FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1',
@@ -145,7 +144,7 @@ export function createOutboxQueries(db: Database) {
   function enqueueTo(webhookIds: readonly number[], projectId: number, draft: WebhookEventDraft, now: number): string | null {
     if (webhookIds.length === 0) return null;
     const { sessionId, moment } = draft;
-    const start = sessionId && moment ? windowStart.get(sessionId, moment.windowId) : null;
+    const start = sessionId && moment ? chunks.windowStart(sessionId, moment.windowId) : null;
     const id = `evt_${randomUUID()}`;
     insertEvent.run({
       id,

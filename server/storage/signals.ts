@@ -1,8 +1,8 @@
 import type { DeviceClass, SessionSignal } from '../api/types.ts';
 import type { Database } from './db.ts';
 import type { SignalFinding, SignalKind } from './derived-model.ts';
-import type { ReplayLink } from '../api/insights-types.ts';
-import type { ElementQuery } from './clicks.ts';
+import type { ElementQuery, LabelledReplayLink } from './clicks.ts';
+import { signalOutcome } from '../analytics/signal-text.ts';
 import { storedObject } from './stored-json.ts';
 
 /** A signal as stored: the finding with its owner, page, day and (for sl:click clicks) its element anchor. */
@@ -27,6 +27,7 @@ interface SignalRow {
   kind: SignalKind;
   ts: number;
   selector: string;
+  label: string;
   x: number;
   y: number;
   count: number;
@@ -47,6 +48,7 @@ function toRecord(row: SignalRow): SignalRecord {
     kind: row.kind,
     ts: row.ts,
     selector: row.selector,
+    label: row.label,
     x: row.x,
     y: row.y,
     count: row.count,
@@ -65,8 +67,8 @@ export const signalKey = (signal: { kind: string; ts: number; selector: string }
 
 /** Everything but the owner, as one string: two records that print the same need no rewrite. */
 function contentOf(record: SignalRecord): string {
-  const { kind, ts, selector, x, y, count, pageKey, device, day, ox, oy, dw, details } = record;
-  return JSON.stringify([kind, ts, selector, x, y, count, pageKey, device, day, ox, oy, dw, details]);
+  const { kind, ts, selector, label, x, y, count, pageKey, device, day, ox, oy, dw, details } = record;
+  return JSON.stringify([kind, ts, selector, label, x, y, count, pageKey, device, day, ox, oy, dw, details]);
 }
 
 export interface SignalChanges {
@@ -82,14 +84,14 @@ export function createSignalQueries(db: Database) {
   );
   const remove = db.prepare('DELETE FROM signals WHERE id = ?');
   const insert = db.prepare(`
-    INSERT INTO signals (project_id, session_id, window_id, kind, ts, selector, x, y, count, page_key, device, day, ox,
-      oy, dw, details)
-    VALUES (@projectId, @sessionId, @windowId, @kind, @ts, @selector, @x, @y, @count, @pageKey, @device, @day, @ox,
-      @oy, @dw, @details)
+    INSERT INTO signals (project_id, session_id, window_id, kind, ts, selector, label, x, y, count, page_key, device,
+      day, ox, oy, dw, details)
+    VALUES (@projectId, @sessionId, @windowId, @kind, @ts, @selector, @label, @x, @y, @count, @pageKey, @device,
+      @day, @ox, @oy, @dw, @details)
   `);
   const ofSession = db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE session_id = ? ORDER BY ts, id');
-  const latestOn = db.prepare<unknown[], ReplayLink>(`
-    SELECT session_id AS sessionId, window_id AS windowId, ts FROM signals
+  const latestOn = db.prepare<unknown[], LabelledReplayLink>(`
+    SELECT session_id AS sessionId, window_id AS windowId, ts, label FROM signals
     WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector
       AND ts BETWEEN @from AND @to
       AND (@device IS NULL OR device = @device)
@@ -125,22 +127,20 @@ export function createSignalQueries(db: Database) {
     ofSession(sessionId: string): SessionSignal[] {
       return ofSession.all(sessionId).map((row) => {
         const details = storedObject(row.details);
-        return {
+        const words = {
           kind: row.kind,
-          windowId: row.window_id,
-          ts: row.ts,
           selector: row.selector,
+          label: row.label,
           count: row.count,
-          x: row.x,
-          y: row.y,
-          page: row.page_key,
+          deadClicks: typeof details.deadClicks === 'number' ? details.deadClicks : 0,
           message: typeof details.message === 'string' ? details.message : '',
         };
+        return { ...words, windowId: row.window_id, ts: row.ts, x: row.x, y: row.y, page: row.page_key, outcome: signalOutcome(words) };
       });
     },
 
-    /** The latest signal of a kind on an element of a page, to open the replay there. */
-    latestOn(query: ElementQuery & { kind: SignalKind }) {
+    /** The latest signal of a kind on an element of a page, to open the replay there, and the element's label then. */
+    latestOn(query: ElementQuery & { kind: SignalKind }): LabelledReplayLink | undefined {
       return latestOn.get(query);
     },
   };

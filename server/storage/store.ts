@@ -107,7 +107,10 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   listSignals(sessionId: string): Promise<SessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
   heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
-  latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
+  /** The latest point on the element, with the element's label at that point ('' when recorded without one). */
+  latestReplayLink(query: ReplayLinkQuery): Promise<(ReplayLink & { label: string }) | undefined>;
+  /** Time of a window's first event (ms since epoch), the zero of its replay clock; null for an unknown window. */
+  windowStart(sessionId: string, windowId: string): Promise<number | null>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
@@ -261,6 +264,10 @@ export function createSqliteStore(db: Database): Store {
     async latestReplayLink({ kind, device, ...rest }) {
       const query = { ...rest, device: device ?? null };
       return kind === 'click' ? clicks.latestOn(query) : signals.latestOn({ ...query, kind });
+    },
+
+    async windowStart(sessionId, windowId) {
+      return chunks.windowStart(sessionId, windowId);
     },
 
     async scrollRows(range) {

@@ -102,7 +102,9 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     const signals = await signalsOf('rage');
     const rage = signals.filter((signal) => signal.kind === 'rage');
     expect(rage).toHaveLength(1);
-    expect(rage[0]).toMatchObject({ selector: '#apply-promo', count: rageOutcome.clicks, page: '/demo/checkout.html' });
+    expect(rage[0]).toMatchObject({
+      selector: '#apply-promo', label: '"Apply" button', count: rageOutcome.clicks, page: '/demo/checkout.html',
+    });
     expect(signals.filter((signal) => signal.kind === 'error')).toEqual([]);
     // The Apply button is wired to nothing, so a press of it could also be a dead click (legitimate, and on it alone);
     // at pace 0 the shopper heads for the cart within the detector's second, which makes every press look alive.
@@ -176,10 +178,11 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     // The replay starts at the window's first event, which is the session's start for a one-tab session.
     expect(offset).toBe(rage.ts - session.startedAt);
     await marker.hover();
+    expect(await marker.locator('.tip').innerText()).toContain('"Apply" button');
     expect(await marker.locator('.tip').innerText()).toContain(`#apply-promo`);
     expect(await marker.locator('.tip').innerText()).toContain(`${rageOutcome.clicks} clicks`);
     const listItem = page.locator('[data-testid="mark-item"][data-kind="rage"]');
-    expect(await listItem.innerText()).toContain('#apply-promo');
+    expect(await listItem.innerText()).toContain('"Apply" button');
 
     await marker.click();
     const currentTime = () => page.getByTestId('current-time').getAttribute('data-ms').then(Number);

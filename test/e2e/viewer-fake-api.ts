@@ -38,17 +38,44 @@ export const counterMarks: Array<{ offsetMs: number; kind: TimelineMark['kind'];
 
 /** Signals the fake detail route returns for window `w-main`, as offsets from the recording's start. */
 export const counterSignals: Array<{ offsetMs: number } & Omit<SessionSignal, 'ts' | 'windowId'>> = [
-  { offsetMs: 20_000, kind: 'rage', selector: '#apply-promo', count: 5, x: 610, y: 540, page: '/', message: '' },
-  { offsetMs: 40_000, kind: 'dead', selector: '#product-image', count: 1, x: 300, y: 260, page: '/cart', message: '' },
+  {
+    offsetMs: 20_000,
+    kind: 'rage',
+    selector: '#apply-promo',
+    label: '"Apply" button',
+    count: 5,
+    deadClicks: 5,
+    x: 610,
+    y: 540,
+    page: '/',
+    message: '',
+    outcome: '5 clicks, nothing happened',
+  },
+  {
+    offsetMs: 40_000,
+    kind: 'dead',
+    selector: '#product-image',
+    label: '',
+    count: 1,
+    deadClicks: 0,
+    x: 300,
+    y: 260,
+    page: '/cart',
+    message: '',
+    outcome: 'nothing happened',
+  },
   {
     offsetMs: 45_000,
     kind: 'error',
     selector: '#pay-button',
+    label: '"Pay" button',
     count: 1,
+    deadClicks: 0,
     x: 700,
     y: 620,
     page: '/cart',
     message: 'TypeError: cart.items is undefined',
+    outcome: '1 error: TypeError: cart.items is undefined',
   },
 ];
 
@@ -124,7 +151,20 @@ const sessions: Record<string, FakeSession> = {
     ],
     // Only the second tab saw a rage click: the first tab's timeline must not show it.
     signals: [
-      { ts: counterStart + 7_000, windowId: 'w-two', kind: 'rage', selector: '#compare', count: 4, x: 10, y: 10, page: '/', message: '' },
+      {
+        ts: counterStart + 7_000,
+        windowId: 'w-two',
+        kind: 'rage',
+        selector: '#compare',
+        label: '"Compare" button',
+        count: 4,
+        deadClicks: 0,
+        x: 10,
+        y: 10,
+        page: '/',
+        message: '',
+        outcome: '4 clicks',
+      },
     ],
   },
   's-short': {

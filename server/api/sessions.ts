@@ -32,6 +32,7 @@ const listQuery = z
     funnel: integer.optional(),
     reachedStep: integer.optional(),
     droppedAtStep: integer.pipe(z.number().min(1, 'step 0 has no drop-off: use 1 or more')).optional(),
+    sort: z.enum(['recent', 'friction']).default('recent'),
     limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
     offset: integer.default(0),
     ...projectParam,

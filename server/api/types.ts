@@ -26,7 +26,20 @@ export interface SessionSummary {
   userId: string | null;
   /** Window (tab) ids in the order first seen. */
   windows: string[];
+  /** Rage, dead and error clicks found in the session (dead clicks inside a rage burst count in the burst). */
+  rageClicks: number;
+  deadClicks: number;
+  errorClicks: number;
+  /** Started a form (focused or changed a field) and never submitted it. */
+  abandonedForm: boolean;
+  /** What came of the cart (`abandoned`: put in, not bought) and the value of what was put in it. */
+  cart: { outcome: 'none' | 'abandoned' | 'purchased'; value: number };
+  /** How much went wrong, weighted (server/analytics/friction.ts): 0 for a clean visit; the list sorts by it on request. */
+  friction: number;
 }
+
+/** Orders of the session list: newest first, or most friction first (ties newest first). */
+export type SessionSort = 'recent' | 'friction';
 
 export interface SessionList {
   sessions: SessionSummary[];

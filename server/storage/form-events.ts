@@ -12,6 +12,16 @@ export interface FormEventRecord extends Omit<DerivedFormEvent, 'view'> {
   pageKey: string;
 }
 
+/**
+ * SQL true when the session in `sessions.id` started a form and never submitted it: the rule of analyzeForms (started =
+ * a focus or change in the form; submitted = a submit of that form on a page with the same key).
+ */
+export const ABANDONED_FORM_SQL = `EXISTS (
+  SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
+    AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
+      AND s.form = f.form AND s.action = 'submit')
+)`;
+
 /** A stored form event with the page view it happened in, for rebuilding a window's form use. */
 export type FormEventRow = FormRow;
 

@@ -656,4 +656,22 @@ export const migrations: readonly string[] = [
   ALTER TABLE signals ADD COLUMN label TEXT NOT NULL DEFAULT '';
   ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
   `,
+
+  // 15: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
+  // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
+  // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
+  // stored before this migration, whose facts the store computes when it opens.
+  `
+  ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN error_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN form_abandoned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN cart_outcome TEXT NOT NULL DEFAULT 'none'
+    CHECK (cart_outcome IN ('none', 'abandoned', 'purchased'));
+  ALTER TABLE sessions ADD COLUMN cart_value REAL NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN friction REAL DEFAULT 0;
+  UPDATE sessions SET friction = NULL;
+  CREATE INDEX sessions_project_friction ON sessions (project_id, friction DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_friction_unknown ON sessions (id) WHERE friction IS NULL;
+  `,
 ];

@@ -6,6 +6,7 @@
  */
 import type { Database } from './db.ts';
 import { createProjectQueries } from './projects.ts';
+import { createSessionFactQueries } from './session-facts.ts';
 
 /** One validated backend event, as the route hands it to the store. */
 export interface ServerEventWrite {
@@ -117,6 +118,7 @@ export function createServerEventQueries(db: Database) {
 export function createSqliteServerEventStore(db: Database): ServerEventStore {
   const projects = createProjectQueries(db);
   const queries = createServerEventQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
 
   const save = db.transaction((projectId: number, events: readonly ServerEventWrite[], receivedAt: number): ServerEventsOutcome => {
     const sessions: Array<{ id: string | null; known: boolean }> = [];
@@ -142,6 +144,9 @@ export function createSqliteServerEventStore(db: Database): ServerEventStore {
       created.push(event.id);
       if (!session.known) withoutSession.push(event.id);
     }
+    // A backend's purchase settles the session's cart: its badges and friction follow.
+    const attached = new Set(sessions.filter((session) => session.known).map((session) => session.id!));
+    for (const sessionId of attached) sessionFacts.refresh(sessionId);
     return { outcome: 'stored', created, duplicates, withoutSession };
   });
 

@@ -26,6 +26,7 @@ import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotVi
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
+import { createSessionFactQueries } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
@@ -141,10 +142,13 @@ export function createSqliteStore(db: Database): Store {
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
   eraser.erase();
+  // Sessions stored before their facts were kept get them now, once.
+  sessionFacts.backfill();
 
   // Runs in its own savepoint of a group commit (group-commit.ts), so a batch that throws leaves nothing behind.
   function saveChunkRows(
@@ -191,6 +195,8 @@ export function createSqliteStore(db: Database): Store {
         const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
         derived.write(stored, derive);
       }
+      // After the signals, form events and tracked events of the chunk are in: its badges and friction follow them.
+      sessionFacts.refresh(chunk.sessionId);
     });
     return 'stored';
   }

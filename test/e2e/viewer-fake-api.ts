@@ -122,6 +122,12 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     viewportHeight: 900,
     userId: 'user-42',
     windows: ['w-main'],
+    rageClicks: 1,
+    deadClicks: 1,
+    errorClicks: 1,
+    abandonedForm: false,
+    cart: { outcome: 'abandoned', value: 42.5 },
+    friction: 17.3,
     ...overrides,
   };
 }
@@ -185,6 +191,11 @@ const listRows: SessionSummary[] = Array.from({ length: LIST_TOTAL }, (_, index)
         durationMs: 20_000 + index * 1_000,
         device: (['desktop', 'mobile', 'tablet'] as const)[index % 3],
         userId: index % 2 ? null : `user-${index}`,
+        rageClicks: 0,
+        deadClicks: index % 4 === 0 ? 1 : 0,
+        errorClicks: 0,
+        cart: index % 3 === 0 ? { outcome: 'purchased', value: 30 } : { outcome: 'none', value: 0 },
+        friction: index % 4 === 0 ? 2 : 0,
       }),
 );
 

@@ -8,6 +8,11 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
+/** A session's length for the list: `m:ss`, and "<0:01" for one that lasted under a second but did last. */
+export function formatSessionLength(ms: number): string {
+  return ms > 0 && ms < 1000 ? '<0:01' : formatDuration(ms);
+}
+
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const fullDateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 

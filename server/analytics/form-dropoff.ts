@@ -20,7 +20,8 @@
  * - label: the field as a person reads it (`"Email" email field`), the latest the recorder reported; '' for
  *   recordings without labels.
  */
-import { SlTag } from '../protocol.ts';
+import { SlTag } from '../../contract/protocol.ts';
+import type { ReplayLink } from '../../contract/insights.ts';
 import { slPayload } from './events.ts';
 import { pageKey } from './page-key.ts';
 import { splitPageViews } from './page-views.ts';
@@ -70,16 +71,9 @@ export interface FormUse {
   /** The field touched last before abandoning; null unless abandoned. */
   lastField: string | null;
   /** Where the replay of the drop-off starts: the last touch of the last field. Set by formUsesFromRows, else null. */
-  dropOff: FormMoment | null;
+  dropOff: ReplayLink | null;
   /** Fields in the order first touched. */
   fields: FieldUse[];
-}
-
-/** A moment of one session's window, ms since epoch. */
-export interface FormMoment {
-  sessionId: string;
-  windowId: string;
-  ts: number;
 }
 
 interface FieldState extends FieldUse {

@@ -10,27 +10,10 @@
  * An abandoned use gets its drop-off moment here, where rows still know their window: the last touch of its last
  * field (the row of that field at its lastTs).
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { analyzeForms, type FormOptions, type FormUse } from './form-dropoff.ts';
 import { mergeSessionFormUses } from './form-merge.ts';
-
-/** One stored form event with its page view; rows come ordered by session, window and time. */
-export interface FormRow {
-  sessionId: string;
-  windowId: string;
-  viewId: number;
-  url: string;
-  viewTs: number;
-  viewLastTs: number;
-  ts: number;
-  action: 'focus' | 'blur' | 'change' | 'submit';
-  form: string;
-  field: string;
-  name: string;
-  kind: string;
-  /** The field as a person reads it; '' for a submit and for recordings without labels. */
-  label: string;
-}
+import type { FormRow } from '../../contract/rows.ts';
 
 /** rrweb MouseMove with no positions: an event analyzeForms ignores but whose time ends the view. */
 const closing = (timestamp: number): RecordedEvent => ({ type: 3, data: { source: 1, positions: [] }, timestamp });

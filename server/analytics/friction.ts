@@ -1,10 +1,15 @@
 /**
- * How much went wrong in one session, as one number for ordering the session list with the sessions worth watching
- * first. The weights and caps live in thresholds.ts (FRICTION_*): each rage, error and dead click and each uncaught
- * error adds its weight, counted up to FRICTION_MAX_COUNTED times per kind; an abandoned form and an abandoned cart add
- * theirs once; an abandoned cart's value adds a point per FRICTION_CART_VALUE_PER_POINT, up to FRICTION_CART_MAX_POINTS.
- * A clean purchase scores 0.
+ * What went wrong in one session, and how much, as one number for ordering the session list with the sessions worth
+ * watching first. The weights and caps live in thresholds.ts (FRICTION_*): each rage, error and dead click and each
+ * uncaught error adds its weight, counted up to FRICTION_MAX_COUNTED times per kind; an abandoned form and an
+ * abandoned cart add theirs once; an abandoned cart's value adds a point per FRICTION_CART_VALUE_PER_POINT, up to
+ * FRICTION_CART_MAX_POINTS. A clean purchase scores 0.
+ *
+ * The cart follows the checkout metrics' rules: cart events put something in it (their values summed as money),
+ * a purchase event settles it.
  */
+import type { CartOutcome, CheckoutOptions, SessionFactRows, SessionFacts } from '../../contract/rows.ts';
+import { defaultCheckoutOptions, moneyValue } from './checkout-metrics.ts';
 import {
   FRICTION_CART_MAX_POINTS,
   FRICTION_CART_VALUE_PER_POINT,
@@ -12,24 +17,10 @@ import {
   FRICTION_WEIGHTS,
 } from './thresholds.ts';
 
-/** What happened in a session that friction weighs. */
-export interface SessionFacts {
-  rageClicks: number;
-  deadClicks: number;
-  errorClicks: number;
-  /** Uncaught errors (sl:error). */
-  errors: number;
-  /** A form was started (a field focused or changed) and never submitted on its page. */
-  abandonedForm: boolean;
-  /** What the cart events put in the cart, and whether the session bought. */
-  cart: CartOutcome;
-  cartValue: number;
-}
+/** The facts friction weighs. */
+export type FrictionFacts = Omit<SessionFacts, 'friction'>;
 
-/** none: nothing put in the cart and nothing bought; abandoned: put in, not bought; purchased: bought. */
-export type CartOutcome = 'none' | 'abandoned' | 'purchased';
-
-export const noFacts: Readonly<SessionFacts> = Object.freeze({
+export const noFacts: Readonly<FrictionFacts> = Object.freeze({
   rageClicks: 0,
   deadClicks: 0,
   errorClicks: 0,
@@ -41,7 +32,7 @@ export const noFacts: Readonly<SessionFacts> = Object.freeze({
 
 const counted = (count: number) => Math.min(Math.max(0, count), FRICTION_MAX_COUNTED);
 
-export function frictionScore(facts: SessionFacts): number {
+export function frictionScore(facts: FrictionFacts): number {
   const { rageClick, deadClick, errorClick, error, abandonedForm, abandonedCart } = FRICTION_WEIGHTS;
   const cartPoints =
     facts.cart === 'abandoned'
@@ -56,4 +47,26 @@ export function frictionScore(facts: SessionFacts): number {
     cartPoints;
   // Whole tenths: a stable sort key that prints as it compares.
   return Math.round(points * 10) / 10;
+}
+
+/** A session's facts and friction from what storage read of it. */
+export function scoreSession(rows: SessionFactRows, options: Partial<CheckoutOptions> = {}): SessionFacts {
+  const { cartEvent, purchaseEvent } = { ...defaultCheckoutOptions, ...options };
+  const signals = new Map(rows.signals.map(({ kind, count }) => [kind, count]));
+  const added = rows.tracked.filter((event) => event.name === cartEvent);
+  const cart: CartOutcome = rows.tracked.some((event) => event.name === purchaseEvent)
+    ? 'purchased'
+    : added.length > 0
+      ? 'abandoned'
+      : 'none';
+  const facts: FrictionFacts = {
+    rageClicks: signals.get('rage') ?? 0,
+    deadClicks: signals.get('dead') ?? 0,
+    errorClicks: signals.get('error') ?? 0,
+    errors: rows.errors,
+    abandonedForm: rows.abandonedForm,
+    cart,
+    cartValue: Math.round(added.reduce((sum, event) => sum + moneyValue(event.value), 0) * 100) / 100,
+  };
+  return { ...facts, friction: frictionScore(facts) };
 }

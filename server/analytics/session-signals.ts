@@ -6,7 +6,7 @@
  * after its first click and at or before its last, is part of the burst. It is counted in the burst's `deadClicks`
  * ("5 clicks, nothing happened") and not reported on its own.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { detectDeadClicks, type DeadClick } from './dead-clicks.ts';
 import { detectErrorClicks, type ErrorClick } from './error-clicks.ts';
 import { timeline } from './events.ts';

@@ -3,7 +3,7 @@
  * "Rage click: 5 clicks on "Add to cart" button, nothing happened". The element is named by its label, else by its
  * selector (recordings made before labels existed).
  */
-import type { SignalKind } from '../storage/derived-model.ts';
+import type { SignalKind } from '../../contract/vocabulary.ts';
 
 export interface SignalWords {
   kind: SignalKind;

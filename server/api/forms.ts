@@ -5,14 +5,13 @@ import { aggregateForms } from '../analytics/form-report.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
-import type { FormMoment } from '../analytics/form-dropoff.ts';
-import type { FormsResponse, ReplayMoment } from './insights-types.ts';
+import type { FormsResponse, ReplayLink, ReplayMoment } from '../../contract/insights.ts';
 import { checkRange, device, projectParam, timeRange } from './query-params.ts';
 
 const formsQuery = z.strictObject({ device: device.optional(), ...timeRange, ...projectParam }).superRefine(checkRange);
 
 /** A session moment placed on its window's replay clock; null when there is none or the window is gone. */
-async function onReplayClock(store: Store, moment: FormMoment | null): Promise<ReplayMoment | null> {
+async function onReplayClock(store: Store, moment: ReplayLink | null): Promise<ReplayMoment | null> {
   if (!moment) return null;
   const start = await store.windowStart(moment.sessionId, moment.windowId);
   return start === null ? null : { ...moment, offsetMs: Math.max(0, moment.ts - start) };

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { signalOutcome } from '../analytics/signal-text.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
@@ -8,7 +9,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
 import { checkRange, device, flag, integer, projectParam, text } from './query-params.ts';
-import type { EventPage, SessionDetail, SessionList, SessionSummary } from './types.ts';
+import type { EventPage, SessionDetail, SessionList, SessionSummary } from '../../contract/api.ts';
 
 /** Largest `limit` of the session list and of an events page. */
 const MAX_SESSIONS_PER_PAGE = 200;
@@ -101,7 +102,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
   router.get('/api/sessions/:id', async (req, res) => {
     const session = await findSession(req, store, req.params.id);
     const [marks, signals] = await Promise.all([store.listMarks(session.id), store.listSignals(session.id)]);
-    const body: SessionDetail = { session, marks, signals };
+    const body: SessionDetail = { session, marks, signals: signals.map((signal) => ({ ...signal, outcome: signalOutcome(signal) })) };
     res.json(body);
   });
 

@@ -2,8 +2,9 @@
  * What ingest derives from a chunk for the insight reports, as the store receives it. Ingest computes these with
  * pure functions; the store supplies what they need from earlier chunks, inside the chunk's transaction.
  */
-import type { DeviceClass } from '../api/types.ts';
-import type { ClickPayload, RecordedEvent } from '../protocol.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
+import type { ClickPayload, RecordedEvent } from '../../contract/protocol.ts';
+import type { ScoreSession } from './session-facts.ts';
 
 /** Where a window stood after its latest chunk, so the next chunk's rows continue from there. */
 export interface WindowCarry {
@@ -88,8 +89,6 @@ export interface DerivedChunk {
   carry: WindowCarry;
 }
 
-export type SignalKind = 'rage' | 'dead' | 'error';
-
 /** A rage, dead or error click as the detectors found it. */
 export interface SignalFinding {
   kind: SignalKind;
@@ -120,4 +119,6 @@ export interface ChunkDerivation {
    * replaced, and events this far beyond that are read as context.
    */
   signalContextMs: number;
+  /** The session's facts and friction from what storage read of it, once the chunk's rows are in. */
+  scoreSession: ScoreSession;
 }

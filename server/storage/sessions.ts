@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { DeviceClass, SessionSort, SessionSummary } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
+import type { SessionSort, SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
 import { ABANDONED_FORM_SQL } from './form-events.ts';
 import type { SessionDelta } from './model.ts';

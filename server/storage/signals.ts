@@ -1,9 +1,12 @@
-import type { DeviceClass, SessionSignal } from '../api/types.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
+import type { SessionSignal } from '../../contract/api.ts';
 import type { Database } from './db.ts';
-import type { SignalFinding, SignalKind } from './derived-model.ts';
+import type { SignalFinding } from './derived-model.ts';
 import type { ElementQuery, LabelledReplayLink } from './clicks.ts';
-import { signalOutcome } from '../analytics/signal-text.ts';
 import { storedObject } from './stored-json.ts';
+
+/** A session's signal as the session detail lists it, but for its outcome in words (analytics/signal-text.ts). */
+export type StoredSessionSignal = Omit<SessionSignal, 'outcome'>;
 
 /** A signal as stored: the finding with its owner, page, day and (for sl:click clicks) its element anchor. */
 export interface SignalRecord extends SignalFinding {
@@ -123,19 +126,23 @@ export function createSignalQueries(db: Database) {
       return { removed, added };
     },
 
-    /** A session's signals in time order, as the session detail shows them. */
-    ofSession(sessionId: string): SessionSignal[] {
+    /** A session's signals in time order, as the session detail shows them (the route words their outcome). */
+    ofSession(sessionId: string): StoredSessionSignal[] {
       return ofSession.all(sessionId).map((row) => {
         const details = storedObject(row.details);
-        const words = {
+        return {
           kind: row.kind,
+          windowId: row.window_id,
+          ts: row.ts,
           selector: row.selector,
           label: row.label,
           count: row.count,
           deadClicks: typeof details.deadClicks === 'number' ? details.deadClicks : 0,
+          x: row.x,
+          y: row.y,
+          page: row.page_key,
           message: typeof details.message === 'string' ? details.message : '',
         };
-        return { ...words, windowId: row.window_id, ts: row.ts, x: row.x, y: row.y, page: row.page_key, outcome: signalOutcome(words) };
       });
     },
 

@@ -1,11 +1,11 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
-import type { PackedTimelines } from '../analytics/packed-funnel.ts';
-import type { CellRow } from '../analytics/heatmap-grid.ts';
-import type { HeatmapKind, ReplayLink, SavedFunnel } from '../api/insights-types.ts';
-import type { DeviceClass, SessionSignal, SessionSummary, TimelineMark } from '../api/types.ts';
-import type { RecordedEvent } from '../protocol.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
+import type { CellRow } from '../../contract/buckets.ts';
+import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
+import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
+import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
@@ -26,16 +26,16 @@ import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotVi
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
-import { createSessionFactQueries } from './session-facts.ts';
+import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
-import { createSignalQueries } from './signals.ts';
+import { createSignalQueries, type StoredSessionSignal } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
 export type { AssetMode, AssetStore, CachedAsset, ProjectAssetPolicy } from './asset-store.ts';
 export type { ServerEventStore, ServerEventsOutcome, ServerEventWrite } from './server-events.ts';
 export type { AccessStore, LoginOwner, LoginSession, ProjectToken, ProjectWrite } from './access-store.ts';
-export type { DataStore, DeletionKind, DeletionLogEntry, DeletionLogQuery, RetentionPolicy } from './data-store.ts';
+export type { DataStore, DeletionLogQuery, RetentionPolicy } from './data-store.ts';
 export type { FormEventRow, SessionRange } from './form-events.ts';
 export type { FunnelLabelQuery } from './funnel-timelines.ts';
 export type { FunnelWrite } from './funnels.ts';
@@ -97,6 +97,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
     derive?: ChunkDerivation,
   ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
+  /**
+   * Fills in the facts and friction of sessions stored before the store kept them (migration 15), with `score` over
+   * what it reads of each. Run once at start-up; a no-op when there are none.
+   */
+  backfillSessionFacts(score: ScoreSession): Promise<void>;
   /** The project's session with this id; another project's session is undefined, as a missing one is. */
   getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
   // By session id alone: callers get the id from getSession or a project-filtered read first.
@@ -105,7 +110,7 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
   readEventsBetween(sessionId: string, windowId: string, from: number, to: number): Promise<RecordedEvent[]>;
 
-  listSignals(sessionId: string): Promise<SessionSignal[]>;
+  listSignals(sessionId: string): Promise<StoredSessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
   heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
   /** The latest point on the element, with the element's label at that point ('' when recorded without one). */
@@ -147,8 +152,6 @@ export function createSqliteStore(db: Database): Store {
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
   eraser.erase();
-  // Sessions stored before their facts were kept get them now, once.
-  sessionFacts.backfill();
 
   // Runs in its own savepoint of a group commit (group-commit.ts), so a batch that throws leaves nothing behind.
   function saveChunkRows(
@@ -196,7 +199,7 @@ export function createSqliteStore(db: Database): Store {
         derived.write(stored, derive);
       }
       // After the signals, form events and tracked events of the chunk are in: its badges and friction follow them.
-      sessionFacts.refresh(chunk.sessionId);
+      if (derive) sessionFacts.refresh(chunk.sessionId, derive.scoreSession);
     });
     return 'stored';
   }
@@ -224,6 +227,10 @@ export function createSqliteStore(db: Database): Store {
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
       return chunkWrites.run(() => saveChunkRows(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
+    },
+
+    async backfillSessionFacts(score) {
+      sessionFacts.backfill(score);
     },
 
     async listSessions(filter) {

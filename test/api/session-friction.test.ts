@@ -4,10 +4,10 @@
  * `sort=friction` order. Hand-built shoppers here; test/e2e/signals.test.ts does the same with scripted ones.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionList, SessionSummary } from '../../server/api/types.ts';
-import { createSqliteStore } from '../../server/storage/store.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { SessionList, SessionSummary } from '../../contract/api.ts';
+import { scoreSession } from '../../server/analytics/friction.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';
@@ -104,9 +104,9 @@ describe('GET /api/sessions?sort=friction', () => {
     expect(names((await list('&sort=friction')).sessions)).toEqual(['rage', 'abandon', 'dead', 'purchase', 'browse']);
   });
 
-  test('sessions stored before friction was kept get it when the store opens', async () => {
+  test('sessions stored before friction was kept get it at start-up', async () => {
     server.db.prepare('UPDATE sessions SET friction = NULL, rage_clicks = 0, cart_outcome = ?').run('none');
-    createSqliteStore(server.db);
+    await server.store.backfillSessionFacts(scoreSession);
     const sessions = await byId();
     expect(sessions.get(ids.rage)).toMatchObject({ rageClicks: 1, cart: { outcome: 'abandoned', value: 30 }, friction: 14 });
     expect(sessions.get(ids.purchase)).toMatchObject({ cart: { outcome: 'purchased' }, friction: 0 });

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { customEvents, startHarness, type Harness } from './recorder-harness.ts';
 
 let browser: Browser;

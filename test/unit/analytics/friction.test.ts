@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { frictionScore, noFacts, type SessionFacts } from '../../../server/analytics/friction.ts';
+import { frictionScore, noFacts, scoreSession, type FrictionFacts } from '../../../server/analytics/friction.ts';
 
-const facts = (more: Partial<SessionFacts>): SessionFacts => ({ ...noFacts, ...more });
+const facts = (more: Partial<FrictionFacts>): FrictionFacts => ({ ...noFacts, ...more });
 
 describe('analytics | friction score', () => {
-  test.each<[string, Partial<SessionFacts>, number]>([
+  test.each<[string, Partial<FrictionFacts>, number]>([
     ['a clean visit', {}, 0],
     ['a clean purchase', { cart: 'purchased', cartValue: 54.9 }, 0],
     ['a rage burst', { rageClicks: 1 }, 5],
@@ -26,5 +26,21 @@ describe('analytics | friction score', () => {
     const purchase = frictionScore(facts({ cart: 'purchased', cartValue: 30 }));
     expect(rageAndAbandon).toBeGreaterThan(abandonOnly);
     expect(abandonOnly).toBeGreaterThan(purchase);
+  });
+
+  test('a session is scored from what storage read of it: signals, errors, the form and the cart events', () => {
+    const rows = {
+      errors: 2,
+      abandonedForm: true,
+      signals: [{ kind: 'rage', count: 1 }, { kind: 'dead', count: 3 }],
+      tracked: [{ name: 'add_to_cart', value: 24.5 }, { name: 'add_to_cart', value: '5.5' }, { name: 'newsletter', value: 99 }],
+    };
+    // rage 5, dead 3 × 2, errors 2 × 1, form 3, cart 3 + 30 / 10.
+    expect(scoreSession(rows)).toEqual({
+      rageClicks: 1, deadClicks: 3, errorClicks: 0, errors: 2, abandonedForm: true, cart: 'abandoned', cartValue: 30, friction: 22,
+    });
+    const bought = scoreSession({ ...rows, tracked: [...rows.tracked, { name: 'purchase', value: 30 }] });
+    expect(bought).toMatchObject({ cart: 'purchased', cartValue: 30, friction: 16 });
+    expect(scoreSession({ errors: 0, abandonedForm: false, signals: [], tracked: [] })).toEqual({ ...noFacts, friction: 0 });
   });
 });

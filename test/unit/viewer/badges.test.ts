@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { SessionSummary } from '../../../server/api/types.ts';
+import type { SessionSummary } from '../../../contract/api.ts';
 import { sessionBadges } from '../../../viewer/src/lib/badges.ts';
 
 const clean = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { SessionSignal, TimelineMark } from '../../../server/api/types.ts';
+import type { SessionSignal, TimelineMark } from '../../../contract/api.ts';
 import { placeMarks, urlAt } from '../../../viewer/src/lib/marks.ts';
 
 describe('viewer | replay marks', () => {

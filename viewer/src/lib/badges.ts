@@ -2,7 +2,7 @@
  * What a session's row says happened in it, at a glance: rage, dead and error badges, an abandoned cart or form, a
  * purchase. Pure, from the summary the list already has; the friction order ranks the same facts.
  */
-import type { SessionSummary } from '../../../server/api/types.ts';
+import type { SessionSummary } from '../../../contract/api.ts';
 
 export type BadgeKind = 'rage' | 'dead' | 'error' | 'abandoned' | 'purchase';
 

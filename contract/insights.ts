@@ -1,23 +1,8 @@
 /**
  * Response (and request) types of the insight routes: heatmaps, scroll map, forms, funnels and checkout metrics.
- * The viewer imports these with `import type`; the shapes computed by pure analytics functions are re-exported
- * from there so there is one definition of each.
+ * The pure analytics compute the shapes at the end and the viewer reads them, so each is defined here once.
  */
-import type { CheckoutFigures, DayFigures } from '../analytics/checkout-metrics.ts';
-import type { FieldSummary, FormSummary } from '../analytics/form-report.ts';
-import type { FunnelStep, FunnelStepResult } from '../analytics/funnel.ts';
-import type { HeatmapElement } from '../analytics/heatmap-grid.ts';
-import type { ScrollBand } from '../analytics/scroll-map.ts';
-import type { DeviceClass } from './types.ts';
-
-export type { CheckoutFigures, DayFigures } from '../analytics/checkout-metrics.ts';
-export type { FieldSummary, FormSummary } from '../analytics/form-report.ts';
-export type { DroppedSession, FunnelStep, FunnelStepResult } from '../analytics/funnel.ts';
-export type { ElementCell, HeatmapElement, PageCell } from '../analytics/heatmap-grid.ts';
-export type { ScrollBand } from '../analytics/scroll-map.ts';
-
-/** What a heatmap counts: clicks, rage/dead/error clicks (one point per finding), or mouse-move samples. */
-export type HeatmapKind = 'click' | 'rage' | 'dead' | 'error' | 'move';
+import type { DeviceClass, HeatmapKind } from './vocabulary.ts';
 
 /** A moment to open a replay at: `#/sessions/<sessionId>?window=<windowId>` at `ts`. */
 export interface ReplayLink {
@@ -165,4 +150,127 @@ export interface MetricsResponse {
   /** Days (`YYYY-MM-DD`, UTC, by session start) with sessions or checkout events, oldest first. */
   days: DayFigures[];
   totals: CheckoutFigures;
+}
+
+// Shapes the pure analytics compute, sent as they are.
+
+export interface CheckoutFigures {
+  sessions: number;
+  cartSessions: number;
+  purchaseSessions: number;
+  orders: number;
+  /** purchaseSessions / sessions; null without sessions. */
+  conversionRate: number | null;
+  /** Cart sessions without a purchase / cart sessions; null without cart sessions. */
+  cartAbandonmentRate: number | null;
+  /** Order values minus refunds. */
+  revenue: number;
+  /** revenue / orders; null without orders. */
+  averageOrderValue: number | null;
+  abandonedCartValue: number;
+  /** Refund events. */
+  refunds: number;
+  /** Money the refunds took back. */
+  refundedValue: number;
+  /** Orders with at least one refund / orders; null without orders. */
+  refundRate: number | null;
+}
+
+export interface DayFigures extends CheckoutFigures {
+  day: string;
+}
+
+export interface FieldSummary {
+  field: string;
+  /** As first reported for the field. */
+  name: string;
+  kind: string;
+  /** The field as a person reads it (`"Email" email field`), the latest reported; '' when none was. */
+  label: string;
+  /** Sessions that focused or changed the field. */
+  sessions: number;
+  /** Median time focused, over sessions that focused it, in ms; null when none did. */
+  medianTimeMs: number | null;
+  /** Median focus → first change, over sessions where it is known, in ms; null when never. */
+  medianHesitationMs: number | null;
+  /** Sessions that changed the field more than once. */
+  corrected: number;
+  /** Sessions that focused the field and left it unchanged. */
+  leftBlank: number;
+  /** Abandoned sessions in which this was the last field touched. */
+  dropOffs: number;
+  /** The latest of those drop-offs, to watch one: the last touch of this field before the session left the form. */
+  latestDropOff: ReplayLink | null;
+}
+
+export interface FormSummary {
+  key: string;
+  page: string;
+  form: string;
+  sessionsStarted: number;
+  sessionsSubmitted: number;
+  sessionsAbandoned: number;
+  /** Fields in the order visitors usually reach them (mean position among the fields each session touched). */
+  fields: FieldSummary[];
+}
+
+export type FunnelStep = { type: 'page'; pattern: string } | { type: 'event'; name: string };
+
+/** A session that reached the step before this one and went no further. */
+export interface DroppedSession {
+  sessionId: string;
+  /** Time of the last step it reached (ms since epoch): where its replay should start. */
+  lastStepTs: number;
+}
+
+export interface FunnelStepResult {
+  step: FunnelStep;
+  /** Sessions that reached this step. */
+  sessions: number;
+  /** sessions / sessions of the previous step; null for step 0 or when the previous step had none. */
+  conversionFromPrevious: number | null;
+  /** sessions / sessions of step 0; null while step 0 has none. */
+  conversionFromStart: number | null;
+  /** Median time from the previous step to this one over the sessions that reached it, in ms; null if none. */
+  medianTimeFromPreviousMs: number | null;
+  /** Sessions that reached the previous step but not this one (0 for step 0). */
+  droppedCount: number;
+  /** The first `maxDroppedListed` of them, newest drop first. */
+  dropped: DroppedSession[];
+}
+
+export interface ScrollBand {
+  /** The band's top and bottom edge as fractions of the document height. */
+  from: number;
+  to: number;
+  /** Views that saw some of the band. */
+  views: number;
+  /** views / all views; 0 when there are none. */
+  share: number;
+}
+
+export interface ElementCell {
+  cx: number;
+  cy: number;
+  count: number;
+}
+
+export interface PageCell {
+  documentWidth: number;
+  cx: number;
+  cy: number;
+  count: number;
+}
+
+export interface HeatmapElement {
+  /** The element's selector; '' for mouse moves, which have no element. */
+  selector: string;
+  /** Points on this element. */
+  count: number;
+  /** count / all points of the map. */
+  share: number;
+  /** Offset buckets in the element: bucket (cx, cy) centres at ((cx + 0.5) / grid, (cy + 0.5) / grid) of its box. */
+  cells: ElementCell[];
+  /** The same points by page coordinate: x in [cx, cx + 1) × cell px at documentWidth, y likewise (unscaled). */
+  pageCells: PageCell[];
 }

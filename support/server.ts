@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
-import { createApp } from '../../server/app.ts';
-import { defaultConfig, type Config } from '../../server/config.ts';
-import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
-import { openDatabase, type Database } from '../../server/storage/db.ts';
-import { createSqliteStore, type Store } from '../../server/storage/store.ts';
+import { createApp } from '../server/app.ts';
+import { defaultConfig, type Config } from '../server/config.ts';
+import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
+import { openDatabase, type Database } from '../server/storage/db.ts';
+import { scoreSession } from '../server/analytics/friction.ts';
+import { createSqliteStore, type Store } from '../server/storage/store.ts';
 import { testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */
@@ -67,6 +68,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
   };
   const db = openDatabase(config.dbPath);
   const store = createSqliteStore(db);
+  await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
   const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost });
   const app = createApp({ store, config, outbound });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {

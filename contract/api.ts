@@ -1,6 +1,6 @@
-/** Response types of the read API; the viewer imports these with `import type`. */
-
-export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+/** Response types of the read API: sessions, their replay and the project's settings. */
+import type { CartOutcome } from './rows.ts';
+import type { DeviceClass, SignalKind } from './vocabulary.ts';
 
 export interface SessionSummary {
   id: string;
@@ -33,7 +33,7 @@ export interface SessionSummary {
   /** Started a form (focused or changed a field) and never submitted it. */
   abandonedForm: boolean;
   /** What came of the cart (`abandoned`: put in, not bought) and the value of what was put in it. */
-  cart: { outcome: 'none' | 'abandoned' | 'purchased'; value: number };
+  cart: { outcome: CartOutcome; value: number };
   /** How much went wrong, weighted (server/analytics/friction.ts): 0 for a clean visit; the list sorts by it on request. */
   friction: number;
 }
@@ -62,7 +62,7 @@ export interface TimelineMark {
 
 /** A rage, dead or error click found in a session: where its replay should start and what was clicked. */
 export interface SessionSignal {
-  kind: 'rage' | 'dead' | 'error';
+  kind: SignalKind;
   windowId: string;
   /** Time of the (first) click, ms since epoch. */
   ts: number;
@@ -114,8 +114,4 @@ export interface AssetSettingsResponse {
   origins: string[];
   /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
   projectOrigins: string[];
-}
-
-export interface ApiError {
-  error: { code: string; message: string };
 }

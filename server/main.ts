@@ -32,7 +32,7 @@ try {
   exitAtStartUp(`SIGHTLINE_DB=${error.path} ${error.reason}`);
 }
 const store = createSqliteStore(db);
-// Sessions stored before their badges and friction were kept (migration 15) get them once, before anything reads them.
+// Sessions stored before their badges and friction were kept (migration 16) get them once, before anything reads them.
 await store.backfillSessionFacts(scoreSession);
 // One policy for every request the server makes to a configured URL: webhook deliveries and the asset proxy.
 const outbound = createOutboundPolicy(config.outbound);

@@ -648,7 +648,20 @@ export const migrations: readonly string[] = [
     WHERE kind IN ('session', 'user');
   `,
 
-  // 14: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
+  // 14: assets by default. A third mode, 'public' (the asset proxy fetches recorded images, fonts and styles from any
+  // public host, not only listed origins), becomes the default of projects made from now on; every existing row keeps
+  // the mode it had. SQLite changes neither a column's default nor its CHECK in place, so the column is made anew
+  // and the old values copied over. And the key the events routes sign proxy URLs with (server/assets/url-signature.ts),
+  // so the proxy fetches only URLs Sightline itself handed out for a recording of the project.
+  `
+  ALTER TABLE projects ADD COLUMN asset_mode_next TEXT NOT NULL DEFAULT 'public' CHECK (asset_mode_next IN ('public', 'proxy', 'block'));
+  UPDATE projects SET asset_mode_next = asset_mode;
+  ALTER TABLE projects DROP COLUMN asset_mode;
+  ALTER TABLE projects RENAME COLUMN asset_mode_next TO asset_mode;
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('asset_url_key', sightline_new_key());
+  `,
+
+  // 15: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
   // beside the selector wherever a finding names an element. '' for what was recorded before labels existed: those
   // fall back to the selector when shown.
   `
@@ -657,10 +670,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
   `,
 
-  // 15: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
+  // 16: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
   // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
   // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
-  // stored before this migration, whose facts the store computes when it opens.
+  // stored before this migration, whose facts the server fills in at start-up.
   `
   ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;

@@ -1,5 +1,5 @@
 /**
- * What went wrong in a session, kept on its row (migration 15): counts of its rage, dead and error clicks, whether it
+ * What went wrong in a session, kept on its row (migration 16): counts of its rage, dead and error clicks, whether it
  * abandoned a form, what came of its cart and the friction score of all that. Storage reads the rows they come from
  * and writes what the caller's scorer (server/analytics/friction.ts) makes of them, in the transaction of every chunk
  * and backend event that can change them, so the list's badges and its friction order are plain columns.
@@ -12,7 +12,7 @@ import { jsonField } from './sql.ts';
 /** Turns what storage read of a session into its facts and friction. */
 export type ScoreSession = (rows: SessionFactRows) => SessionFacts;
 
-/** Sessions whose facts are computed per transaction when they are filled in after migration 15. */
+/** Sessions whose facts are computed per transaction when they are filled in after migration 16. */
 const BACKFILL_BATCH = 500;
 
 export function createSessionFactQueries(db: Database) {

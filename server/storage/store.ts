@@ -98,7 +98,7 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
   /**
-   * Fills in the facts and friction of sessions stored before the store kept them (migration 15), with `score` over
+   * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
    * what it reads of each. Run once at start-up; a no-op when there are none.
    */
   backfillSessionFacts(score: ScoreSession): Promise<void>;

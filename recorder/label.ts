@@ -45,8 +45,8 @@ const isField = (element: Element) => /^(input|select|textarea)$/.test(element.l
 export function readableText(node: Node, hidden: string): string {
   let text = '';
   const walk = (parent: Node) => {
-    for (const child of Array.from(parent.childNodes)) {
-      if (text.length > GATHER_CHARS) return;
+    // Sibling by sibling, not Array.from(childNodes): a container with thousands of children is left early, uncopied.
+    for (let child = parent.firstChild; child && text.length <= GATHER_CHARS; child = child.nextSibling) {
       if (child.nodeType === Node.TEXT_NODE) text += (child.textContent || '').replace(/\s+/g, ' ');
       else if (child instanceof Element && !/^(select|textarea|option|script|style)$/.test(child.localName) && !child.matches(hidden)) {
         text += ' ';

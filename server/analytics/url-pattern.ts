@@ -13,8 +13,20 @@
  * whatever either holds. Patterns come from users (page-pattern settings, funnel steps); paths from recordings.
  */
 
-/** Upper bound on matchPath's steps, as a multiple of (pattern characters + 1) × (path characters + 1). */
+/** Upper bound on matchSegments' steps, as a multiple of (pattern characters + 1) × (path characters + 1). */
 export const WORK_BOUND = 8;
+
+/**
+ * Most segments a pattern may have where patterns are entered (settings, funnels). Matching is linear for any
+ * number; this keeps its constant small (each segment is a state that every path segment may visit), and real page
+ * templates have a handful.
+ */
+export const MAX_PATTERN_SEGMENTS = 16;
+
+/** The segments a pattern has, as written: `/blog/**` has 2, and so has `/a//b/`. */
+export function patternSegmentCount(pattern: string): number {
+  return pattern.split('/').filter((segment) => segment !== '').length;
+}
 
 /** A literal run inside a segment, with its KMP failure table. */
 interface Part {
@@ -23,11 +35,17 @@ interface Part {
   failure: Int32Array;
 }
 
-type Segment =
-  | { kind: 'any' }
-  | { kind: 'one' }
-  | { kind: 'literal'; text: string }
-  | { kind: 'glob'; prefix: string; middles: Part[]; suffix: string; minLength: number };
+interface Glob {
+  kind: 'glob';
+  prefix: string;
+  /** The literal runs between inner `*`s, in order; empty runs (`**` inside a segment) left out. */
+  middles: Part[];
+  suffix: string;
+  /** The shortest segment it can match. */
+  minLength: number;
+}
+
+type Segment = { kind: 'any' } | { kind: 'one' } | { kind: 'literal'; text: string } | Glob;
 
 export interface CompiledPattern {
   segments: readonly Segment[];
@@ -72,7 +90,9 @@ function compile(pattern: string): CompiledPattern {
   const segments = pattern
     .split('/')
     .filter((segment) => segment !== '')
-    .map(compileSegment);
+    .map(compileSegment)
+    // `**/**` matches what `**` matches; one state fewer per repeat.
+    .filter((segment, index, all) => !(segment.kind === 'any' && all[index - 1]?.kind === 'any'));
   const fixed = segments.filter((segment) => segment.kind !== 'any').length;
   return { segments, fixed, open: fixed < segments.length };
 }
@@ -92,17 +112,23 @@ export function compilePattern(pattern: string): CompiledPattern {
   return compiled;
 }
 
+/**
+ * Steps of the match under way, kept here rather than on the caller's MatchWork so the inner loops touch a local
+ * slot; matchSegments adds them to the caller's count when it returns. Matching never re-enters itself.
+ */
+let steps = 0;
+
 /** Where `part` first occurs in text[from, to), or -1; each comparison is a step. */
-function search(text: string, part: Part, from: number, to: number, work: MatchWork): number {
+function search(text: string, part: Part, from: number, to: number): number {
   const { text: needle, failure } = part;
   let matched = 0;
   for (let index = from; index < to; index++) {
     const char = text.charCodeAt(index);
     while (matched > 0 && char !== needle.charCodeAt(matched)) {
       matched = failure[matched - 1];
-      work.steps += 1;
+      steps += 1;
     }
-    work.steps += 1;
+    steps += 1;
     if (char === needle.charCodeAt(matched)) matched += 1;
     if (matched === needle.length) return index - needle.length + 1;
   }
@@ -113,68 +139,73 @@ function search(text: string, part: Part, from: number, to: number, work: MatchW
  * Whether one path segment matches a segment with inner `*`s: the prefix and suffix in place, then each middle part
  * at its leftmost occurrence after the previous one (leftmost leaves the most room, so it never loses a match).
  */
-function matchesGlob(glob: Extract<Segment, { kind: 'glob' }>, text: string, work: MatchWork): boolean {
-  work.steps += 1 + glob.prefix.length + glob.suffix.length;
+function matchesGlob(glob: Glob, text: string): boolean {
+  steps += 1 + glob.prefix.length + glob.suffix.length;
   if (text.length < glob.minLength || !text.startsWith(glob.prefix) || !text.endsWith(glob.suffix)) return false;
+  const { middles } = glob;
   let from = glob.prefix.length;
   const to = text.length - glob.suffix.length;
-  for (const part of glob.middles) {
-    const at = search(text, part, from, to, work);
+  for (let index = 0; index < middles.length; index++) {
+    const at = search(text, middles[index], from, to);
     if (at < 0) return false;
-    from = at + part.text.length;
+    from = at + middles[index].text.length;
   }
   return true;
 }
 
-function consumes(segment: Segment, text: string, work: MatchWork): boolean {
+/** Whether `segment` takes the path segment `text` (for `**`: one more of its segments). */
+function consumes(segment: Segment, text: string): boolean {
   switch (segment.kind) {
     case 'any':
     case 'one':
       return text !== '';
     case 'literal':
-      work.steps += Math.min(segment.text.length, text.length);
+      steps += 1 + Math.min(segment.text.length, text.length);
       return segment.text === text;
     case 'glob':
-      return matchesGlob(segment, text, work);
-  }
-}
-
-/** Follows `**` segments, which may match nothing: a state before one also stands after it. */
-function close(states: Uint8Array, segments: readonly Segment[]): void {
-  for (let index = 0; index < segments.length; index++) {
-    if (states[index] === 1 && segments[index].kind === 'any') states[index + 1] = 1;
+      return matchesGlob(segment, text);
   }
 }
 
 /**
  * Whether the path's segments (`/a/b` → ['a', 'b']; the root is []) match the pattern. State k means "the first k
- * pattern segments matched the path so far"; each path segment moves every live state at once.
+ * pattern segments matched the path so far"; each path segment moves every live state at once, and a live state
+ * before `**` is also live after it, since `**` may match nothing.
  */
-export function matchSegments(pattern: CompiledPattern, path: readonly string[], work: MatchWork = { steps: 0 }): boolean {
-  const { segments } = pattern;
-  work.steps += 1;
-  if (path.length < pattern.fixed || (!pattern.open && path.length !== pattern.fixed)) return false;
-  let current = new Uint8Array(segments.length + 1);
-  let next = new Uint8Array(segments.length + 1);
+export function matchSegments(pattern: CompiledPattern, path: readonly string[], work?: MatchWork): boolean {
+  steps = 1;
+  const matched = run(pattern, path);
+  if (work) work.steps += steps;
+  return matched;
+}
+
+function run({ segments, fixed, open }: CompiledPattern, path: readonly string[]): boolean {
+  if (path.length < fixed || (!open && path.length !== fixed)) return false;
+  const count = segments.length;
+  let current = new Uint8Array(count + 1);
+  let next = new Uint8Array(count + 1);
   current[0] = 1;
-  close(current, segments);
-  for (const text of path) {
+  if (count > 0 && segments[0].kind === 'any') current[1] = 1;
+  for (let at = 0; at < path.length; at++) {
+    const text = path[at];
     next.fill(0);
-    work.steps += segments.length + 1;
+    steps += count + 1;
     let live = false;
-    for (let state = 0; state < segments.length; state++) {
-      if (current[state] === 0) continue;
-      const segment = segments[state];
-      if (!consumes(segment, text, work)) continue;
+    for (let state = 0; state < count; state++) {
+      if (current[state] === 0 || !consumes(segments[state], text)) continue;
       // `**` stays put to take more segments; the others move past themselves.
-      next[segment.kind === 'any' ? state : state + 1] = 1;
+      const target = segments[state].kind === 'any' ? state : state + 1;
+      next[target] = 1;
+      // Consecutive `**` were merged at compile time, so one hop past a `**` is the whole closure.
+      if (target < count && segments[target].kind === 'any') next[target + 1] = 1;
       live = true;
     }
     if (!live) return false;
-    close(next, segments);
-    [current, next] = [next, current];
+    const previous = current;
+    current = next;
+    next = previous;
   }
-  return current[segments.length] === 1;
+  return current[count] === 1;
 }
 
 /** The segments of a normalized path (`/a/b`, no trailing slash; the root is `/`). */

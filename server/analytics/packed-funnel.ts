@@ -7,7 +7,7 @@
  * (high i32, low u32; ms since epoch) and the u32 id of its label, in timeline order.
  */
 import { FunnelTally, type FunnelOptions, type FunnelResult, type FunnelStep } from './funnel.ts';
-import { matchesPagePattern } from './page-key.ts';
+import { pagePatternTester } from './page-key.ts';
 
 /**
  * What a timeline entry names: for a page, its URL up to and including the first `?` or `#` (matching a page
@@ -44,10 +44,11 @@ export function stepMasks(labels: readonly FunnelLabel[], steps: readonly Funnel
   const masks = new Map<number, number>();
   for (const label of labels) {
     let mask = 0;
+    const matchesPage = label.kind === 'page' ? pagePatternTester(label.text) : undefined;
     steps.forEach((step, index) => {
       const matches =
         step.type === 'page'
-          ? label.kind === 'page' && matchesPagePattern(label.text, step.pattern)
+          ? matchesPage !== undefined && matchesPage(step.pattern)
           : label.kind === 'event' && label.text === step.name;
       if (matches) mask |= 1 << index;
     });

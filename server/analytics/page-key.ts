@@ -71,8 +71,14 @@ export function pageKey(url: string, patterns: readonly string[] = []): string {
  * query and fragment are ignored, so `/cart` matches `https://shop/cart/?step=2`. '' matches nothing.
  */
 export function matchesPagePattern(url: string, pattern: string): boolean {
-  if (url.trim() === '' || pattern.trim() === '') return false;
+  return pagePatternTester(url)(pattern);
+}
+
+/** matchesPagePattern for one URL and many patterns (a funnel's steps): the URL is parsed and split once. */
+export function pagePatternTester(url: string): (pattern: string) => boolean {
+  if (url.trim() === '') return () => false;
   const { path, hierarchical } = pathOf(url);
-  if (!hierarchical) return path === pattern;
-  return matchSegments(compilePattern(pattern), pathSegments(normalizePath(path)));
+  if (!hierarchical) return (pattern) => pattern.trim() !== '' && path === pattern;
+  const segments = pathSegments(normalizePath(path));
+  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), segments);
 }

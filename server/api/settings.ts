@@ -20,7 +20,10 @@ const MAX_BODY = '32kb';
  */
 const PATTERN_CHARACTERS = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 
-export const pagePattern = pagePatternText(MAX_PATTERN_CHARS).regex(PATTERN_CHARACTERS, 'only URL path characters and * are allowed');
+export const pagePattern = pagePatternText(MAX_PATTERN_CHARS).regex(
+  PATTERN_CHARACTERS,
+  'only URL path characters and * are allowed',
+);
 const patternsBody = z.strictObject({ patterns: z.array(pagePattern).max(MAX_PAGE_PATTERNS) });
 
 /** GET and PUT /api/settings/page-patterns: the user patterns that name page keys (`/product/*`). */

@@ -29,7 +29,11 @@ describe('hostile page patterns | PUT /api/settings/page-patterns, POST /api/ing
   const start = Date.now() - 10 * 60_000;
 
   const send = (method: string, path: string, body: unknown) =>
-    adminFetch(`${server.url}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    adminFetch(`${server.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   async function json<T>(response: Response): Promise<T> {
     const body = await response.json();
@@ -40,7 +44,10 @@ describe('hostile page patterns | PUT /api/settings/page-patterns, POST /api/ing
   /** A session that loads each path in turn (10 s apart) and clicks on each, so its pages list in the heatmaps. */
   async function browse(...paths: string[]): Promise<void> {
     const v = visit(start + Math.floor(Math.random() * 60_000));
-    const events = paths.flatMap((path, index) => [...v.load(index * 10_000, path), v.click(index * 10_000 + 500, '#buy')]);
+    const events = paths.flatMap((path, index) => [
+      ...v.load(index * 10_000, path),
+      v.click(index * 10_000 + 500, '#buy'),
+    ]);
     await ingest(server.url, makeBatch(events, { sessionId: newId() }));
   }
 
@@ -55,17 +62,19 @@ describe('hostile page patterns | PUT /api/settings/page-patterns, POST /api/ing
   });
 
   test('a pattern over the segment limit is refused with 400 invalid_body, in settings and in funnels', async () => {
-    const error = await expectApiError(await send('PUT', '/api/settings/page-patterns', { patterns: [TOO_MANY_SEGMENTS] }), 400, 'invalid_body');
+    const refused = await send('PUT', '/api/settings/page-patterns', { patterns: [TOO_MANY_SEGMENTS] });
+    const error = await expectApiError(refused, 400, 'invalid_body');
     expect(error.message).toBe(`patterns[0]: at most ${MAX_PATTERN_SEGMENTS} segments`);
     const steps = [{ type: 'page', pattern: TOO_MANY_SEGMENTS }];
     await expectApiError(await send('POST', '/api/funnels/query', { steps }), 400, 'invalid_body');
-    await expectApiError(await send('POST', '/api/funnels', { name: 'Too many', steps, windowMs: 60_000 }), 400, 'invalid_body');
+    const saved = { name: 'Too many', steps, windowMs: 60_000 };
+    await expectApiError(await send('POST', '/api/funnels', saved), 400, 'invalid_body');
     // The saved list is the one from before.
-    const saved = await json<{ patterns: string[] }>(await adminFetch(`${server.url}/api/settings/page-patterns`));
-    expect(saved.patterns).toEqual([STARS_THEN_CHECKOUT, STARS]);
+    const kept = await json<{ patterns: string[] }>(await adminFetch(`${server.url}/api/settings/page-patterns`));
+    expect(kept.patterns).toEqual([STARS_THEN_CHECKOUT, STARS]);
   });
 
-  test('batches with URLs of 20 segments are keyed by the first pattern that holds them', { timeout: TIMEOUT_MS }, async () => {
+  test('batches with URLs of 20 segments take the first pattern holding them', { timeout: TIMEOUT_MS }, async () => {
     await browse(TWENTY, TWENTY_TO_CHECKOUT);
     await browse(TWENTY);
     await browse(WITH_EMPTY_SEGMENT);
@@ -78,7 +87,7 @@ describe('hostile page patterns | PUT /api/settings/page-patterns, POST /api/ing
     });
   });
 
-  test('a funnel of the same patterns counts the sessions through each step', { timeout: TIMEOUT_MS }, async () => {
+  test('a funnel of the same patterns counts the sessions at each step', { timeout: TIMEOUT_MS }, async () => {
     const steps = [
       { type: 'page', pattern: STARS },
       { type: 'page', pattern: STARS_THEN_CHECKOUT },

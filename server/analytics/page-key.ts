@@ -14,7 +14,7 @@
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
-import { compilePattern, matchSegments, pathSegments } from './url-pattern.ts';
+import { compilePattern, matchSegments, splitPath } from './url-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
@@ -56,9 +56,9 @@ export function pageKey(url: string, patterns: readonly string[] = []): string {
   const { path, hierarchical } = pathOf(url);
   if (!hierarchical) return path;
   const normalized = normalizePath(path);
-  const segments = pathSegments(normalized);
+  const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (matchSegments(compilePattern(pattern), segments)) return normalizePath(pattern);
+    if (matchSegments(compilePattern(pattern), split)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -79,6 +79,6 @@ export function pagePatternTester(url: string): (pattern: string) => boolean {
   if (url.trim() === '') return () => false;
   const { path, hierarchical } = pathOf(url);
   if (!hierarchical) return (pattern) => pattern.trim() !== '' && path === pattern;
-  const segments = pathSegments(normalizePath(path));
-  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), segments);
+  const split = splitPath(normalizePath(path));
+  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split);
 }

@@ -7,19 +7,21 @@
  * - anything else matches one segment literally, except that each `*` inside it matches any run of characters
  *   within that segment (`p-*` holds `p-blue`; `***` holds any segment, even an empty one).
  *
- * Promise: no regular expression and no backtracking. The pattern runs as a set of states over the path's segments
- * (an NFA simulation), and a segment's inner `*`s are placed greedily with a KMP search for each literal part, so a
- * pattern of P characters against a path of U characters costs at most WORK_BOUND × (P + 1) × (U + 1) steps,
- * whatever either holds. Patterns come from users (page-pattern settings, funnel steps); paths from recordings.
+ * Promise: no regular expression and no backtracking. The pattern runs as a set of live states over the path's
+ * segments (an NFA simulation), and a segment's inner `*`s are placed greedily with a KMP search for each literal
+ * part, so a pattern of P characters against a path of U characters costs at most WORK_BOUND × (P + 1) × (U + 1)
+ * steps whatever either holds: linear in the path for any one pattern. On top of that bound, states the rest of the
+ * path cannot complete are dropped, a live `**` stands for every state before it, and equal globs are tested once
+ * per path segment. Patterns come from users (page-pattern settings, funnel steps); paths from recordings.
  */
 
 /** Upper bound on matchSegments' steps, as a multiple of (pattern characters + 1) × (path characters + 1). */
 export const WORK_BOUND = 8;
 
 /**
- * Most segments a pattern may have where patterns are entered (settings, funnels). Matching is linear for any
- * number; this keeps its constant small (each segment is a state that every path segment may visit), and real page
- * templates have a handful.
+ * Most segments a pattern may have where patterns are entered (settings, funnels). The bound above needs no limit;
+ * this one keeps its constant small (each segment is a state a path segment may visit), and page templates have a
+ * handful.
  */
 export const MAX_PATTERN_SEGMENTS = 16;
 
@@ -35,8 +37,8 @@ interface Part {
   failure: Int32Array;
 }
 
+/** A segment with inner `*`s: `p-*`, `*.html`, `a*b*c`. */
 interface Glob {
-  kind: 'glob';
   prefix: string;
   /** The literal runs between inner `*`s, in order; empty runs (`**` inside a segment) left out. */
   middles: Part[];
@@ -45,14 +47,24 @@ interface Glob {
   minLength: number;
 }
 
-type Segment = { kind: 'any' } | { kind: 'one' } | { kind: 'literal'; text: string } | Glob;
+/** What a pattern segment is, one number per state so the matching loop reads a typed array. */
+const ANY = 0; // `**`
+const ONE = 1; // `*` or `:name`
+const LITERAL = 2;
+const GLOB = 3;
 
 export interface CompiledPattern {
-  segments: readonly Segment[];
-  /** Segments that consume exactly one path segment: the fewest path segments that can match. */
-  fixed: number;
-  /** Whether some segment is `**` (else the path must have exactly `fixed` segments). */
-  open: boolean;
+  /** Per pattern segment (repeated `**` merged into one): ANY, ONE, LITERAL or GLOB. */
+  kinds: Uint8Array;
+  /** Per segment: its text when LITERAL. */
+  literals: string[];
+  /** Per segment: the index in `globs` when GLOB. Equal globs share one, so each is tested once per path segment. */
+  globIds: Int32Array;
+  globs: Glob[];
+  /** fixedAfter[k]: segments from k on that take exactly one path segment (all but `**`). */
+  fixedAfter: Int32Array;
+  /** openAfter[k]: 1 when some segment from k on is `**`, so the path may be longer than fixedAfter[k]. */
+  openAfter: Uint8Array;
 }
 
 /** Counts the steps a match takes, for tests that prove the bound. */
@@ -71,30 +83,52 @@ function failureTable(text: string): Int32Array {
   return failure;
 }
 
-function compileSegment(text: string): Segment {
-  if (text === '**') return { kind: 'any' };
-  if (text === '*' || text.startsWith(':')) return { kind: 'one' };
-  if (!text.includes('*')) return { kind: 'literal', text };
-  const pieces = text.split('*');
+function kindOf(segment: string): number {
+  if (segment === '**') return ANY;
+  if (segment === '*' || segment.startsWith(':')) return ONE;
+  return segment.includes('*') ? GLOB : LITERAL;
+}
+
+function compileGlob(pieces: string[]): Glob {
+  const middles = pieces.slice(1, -1).map((piece) => ({ text: piece, failure: failureTable(piece) }));
   const prefix = pieces[0];
   const suffix = pieces[pieces.length - 1];
-  const middles = pieces
-    .slice(1, -1)
-    .filter((piece) => piece !== '')
-    .map((piece) => ({ text: piece, failure: failureTable(piece) }));
-  const minLength = prefix.length + suffix.length + middles.reduce((sum, part) => sum + part.text.length, 0);
-  return { kind: 'glob', prefix, middles, suffix, minLength };
+  const minLength = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  return { prefix, middles, suffix, minLength };
 }
 
 function compile(pattern: string): CompiledPattern {
-  const segments = pattern
+  // `**/**` matches what `**` matches; merged, a state right after a `**` is never a `**` (run relies on it).
+  const texts = pattern
     .split('/')
     .filter((segment) => segment !== '')
-    .map(compileSegment)
-    // `**/**` matches what `**` matches; one state fewer per repeat.
-    .filter((segment, index, all) => !(segment.kind === 'any' && all[index - 1]?.kind === 'any'));
-  const fixed = segments.filter((segment) => segment.kind !== 'any').length;
-  return { segments, fixed, open: fixed < segments.length };
+    .filter((segment, index, all) => !(segment === '**' && all[index - 1] === '**'));
+  const count = texts.length;
+  const kinds = new Uint8Array(count);
+  const literals = texts.map(() => '');
+  const globIds = new Int32Array(count);
+  const globs: Glob[] = [];
+  const globIndex = new Map<string, number>();
+  texts.forEach((text, index) => {
+    kinds[index] = kindOf(text);
+    if (kinds[index] === LITERAL) literals[index] = text;
+    if (kinds[index] !== GLOB) return;
+    // Runs of `*` mean one `*`, so `a**b` and `a*b` are one glob.
+    const pieces = text.split('*').filter((piece, at, all) => piece !== '' || at === 0 || at === all.length - 1);
+    const key = pieces.join('*');
+    if (!globIndex.has(key)) {
+      globIndex.set(key, globs.length);
+      globs.push(compileGlob(pieces));
+    }
+    globIds[index] = globIndex.get(key)!;
+  });
+  const fixedAfter = new Int32Array(count + 1);
+  const openAfter = new Uint8Array(count + 1);
+  for (let index = count - 1; index >= 0; index--) {
+    fixedAfter[index] = fixedAfter[index + 1] + (kinds[index] === ANY ? 0 : 1);
+    openAfter[index] = kinds[index] === ANY ? 1 : openAfter[index + 1];
+  }
+  return { kinds, literals, globIds, globs, fixedAfter, openAfter };
 }
 
 /** Compiled patterns by text. Bounded: funnel queries bring patterns nobody saved, and they must not pile up. */
@@ -136,8 +170,8 @@ function search(text: string, part: Part, from: number, to: number): number {
 }
 
 /**
- * Whether one path segment matches a segment with inner `*`s: the prefix and suffix in place, then each middle part
- * at its leftmost occurrence after the previous one (leftmost leaves the most room, so it never loses a match).
+ * Whether one path segment matches a glob: the prefix and suffix in place, then each middle part at its leftmost
+ * occurrence after the previous one (leftmost leaves the most room, so it never loses a match).
  */
 function matchesGlob(glob: Glob, text: string): boolean {
   steps += 1 + glob.prefix.length + glob.suffix.length;
@@ -153,62 +187,95 @@ function matchesGlob(glob: Glob, text: string): boolean {
   return true;
 }
 
-/** Whether `segment` takes the path segment `text` (for `**`: one more of its segments). */
-function consumes(segment: Segment, text: string): boolean {
-  switch (segment.kind) {
-    case 'any':
-    case 'one':
-      return text !== '';
-    case 'literal':
-      steps += 1 + Math.min(segment.text.length, text.length);
-      return segment.text === text;
-    case 'glob':
-      return matchesGlob(segment, text);
-  }
+/** A normalized path cut into segments once, to be matched against many patterns. */
+export interface SplitPath {
+  /** `/a/b` → ['a', 'b']; the root is []. */
+  segments: readonly string[];
+  /** Index of the last empty segment (`/a//b` has one), or -1. */
+  lastEmpty: number;
+}
+
+/** A normalized path (`/a/b`, no trailing slash; the root is `/`) cut into segments. */
+export function splitPath(path: string): SplitPath {
+  const segments = path === '/' || path === '' ? [] : path.slice(1).split('/');
+  return { segments, lastEmpty: segments.lastIndexOf('') };
 }
 
 /**
- * Whether the path's segments (`/a/b` → ['a', 'b']; the root is []) match the pattern. State k means "the first k
- * pattern segments matched the path so far"; each path segment moves every live state at once, and a live state
- * before `**` is also live after it, since `**` may match nothing.
+ * Whether the path matches the pattern. State k means "the first k pattern segments matched the path so far"; each
+ * path segment moves every live state at once, and a live state before `**` is also live after it, since `**` may
+ * match nothing.
  */
-export function matchSegments(pattern: CompiledPattern, path: readonly string[], work?: MatchWork): boolean {
+export function matchSegments(pattern: CompiledPattern, path: SplitPath, work?: MatchWork): boolean {
   steps = 1;
   const matched = run(pattern, path);
   if (work) work.steps += steps;
   return matched;
 }
 
-function run({ segments, fixed, open }: CompiledPattern, path: readonly string[]): boolean {
-  if (path.length < fixed || (!open && path.length !== fixed)) return false;
-  const count = segments.length;
-  let current = new Uint8Array(count + 1);
-  let next = new Uint8Array(count + 1);
-  current[0] = 1;
-  if (count > 0 && segments[0].kind === 'any') current[1] = 1;
+function run(pattern: CompiledPattern, { segments: path, lastEmpty }: SplitPath): boolean {
+  const { kinds, literals, globIds, globs, fixedAfter, openAfter } = pattern;
+  const count = kinds.length;
+  if (path.length < fixedAfter[0] || (openAfter[0] === 0 && path.length !== fixedAfter[0])) return false;
+  const endsOpen = count > 0 && kinds[count - 1] === ANY;
+  // State k is live before path segment `at` when liveAt[k] === at + 1: one array, no clearing between segments.
+  // Moving from the last live state down means a state's entry is rewritten only after it has been read.
+  const liveAt = new Int32Array(count + 1);
+  // Per glob: the path segment (index + 1) it was last tested on, and the answer.
+  const testedOn = new Int32Array(globs.length);
+  const verdicts = new Uint8Array(globs.length);
+  liveAt[0] = 1;
+  if (count > 0 && kinds[0] === ANY) liveAt[1] = 1;
+  let top = count > 0 && kinds[0] === ANY ? 1 : 0;
   for (let at = 0; at < path.length; at++) {
+    const now = at + 1;
+    const then = at + 2;
+    // A trailing `**` that is live takes whatever is left, unless an empty segment is left.
+    if (endsOpen && liveAt[count - 1] === now && lastEmpty < at) return true;
     const text = path[at];
-    next.fill(0);
-    steps += count + 1;
-    let live = false;
-    for (let state = 0; state < count; state++) {
-      if (current[state] === 0 || !consumes(segments[state], text)) continue;
-      // `**` stays put to take more segments; the others move past themselves.
-      const target = segments[state].kind === 'any' ? state : state + 1;
-      next[target] = 1;
-      // Consecutive `**` were merged at compile time, so one hop past a `**` is the whole closure.
-      if (target < count && segments[target].kind === 'any') next[target + 1] = 1;
-      live = true;
+    const left = path.length - at;
+    let nextTop = -1;
+    for (let state = Math.min(top, count - 1); state >= 0; state--) {
+      steps += 1;
+      if (liveAt[state] !== now) continue;
+      // A state is worth moving only while the path left can still fill the pattern left.
+      const need = fixedAfter[state];
+      if (left < need || (openAfter[state] === 0 && left !== need)) continue;
+      const kind = kinds[state];
+      if (kind === ANY) {
+        if (text === '') continue;
+        // `**` takes this segment and stays; a state before it stands after it too.
+        liveAt[state] = then;
+        liveAt[state + 1] = then;
+        if (nextTop < state + 1) nextTop = state + 1;
+        // With no empty segment left, this `**` can take whatever a state before it would have, on the way here.
+        if (lastEmpty < at) break;
+        continue;
+      }
+      const target = state + 1;
+      // Already live (a `**` that kept itself): testing this segment could add nothing.
+      if (liveAt[target] === then) continue;
+      if (kind === ONE) {
+        if (text === '') continue;
+      } else if (kind === LITERAL) {
+        steps += Math.min(literals[state].length, text.length);
+        if (literals[state] !== text) continue;
+      } else {
+        const id = globIds[state];
+        if (testedOn[id] !== now) {
+          testedOn[id] = now;
+          verdicts[id] = matchesGlob(globs[id], text) ? 1 : 0;
+        }
+        if (verdicts[id] === 0) continue;
+      }
+      liveAt[target] = then;
+      if (target < count && kinds[target] === ANY) {
+        liveAt[target + 1] = then;
+        if (nextTop < target + 1) nextTop = target + 1;
+      } else if (nextTop < target) nextTop = target;
     }
-    if (!live) return false;
-    const previous = current;
-    current = next;
-    next = previous;
+    if (nextTop < 0) return false;
+    top = nextTop;
   }
-  return current[count] === 1;
-}
-
-/** The segments of a normalized path (`/a/b`, no trailing slash; the root is `/`). */
-export function pathSegments(path: string): string[] {
-  return path === '/' || path === '' ? [] : path.slice(1).split('/');
+  return liveAt[count] === path.length + 1;
 }

@@ -160,6 +160,11 @@ describe('analytics | url pattern | linear time', () => {
       `/**/${fill('a*', chars - 7)}/**`,
       // Mixed: every kind of segment in turn.
       allowed('/**/p-*/:id/*x*y*', chars),
+      // A block between two `**` that never completes: every offset of it stays live (the costliest shape found).
+      `/**${'/*a*'.repeat(MAX_PATTERN_SEGMENTS - 3)}/*z*/**`,
+      `/**${[...'abcdefghijklm'].map((letter) => `/*${letter}*`).join('')}/*z*/**`,
+      `/**${'/*'.repeat(MAX_PATTERN_SEGMENTS - 3)}/z/**`,
+      `/**${'/a'.repeat(MAX_PATTERN_SEGMENTS - 3)}/z/**`,
     ].map((pattern) => ({ pattern, chars })),
   );
   const adversarialPatterns = adversarial.map(({ pattern }) => pattern);
@@ -176,6 +181,7 @@ describe('analytics | url pattern | linear time', () => {
     fill(`/${'a'.repeat(15)}`, room),
     fill(`/${'a'.repeat(60)}`, room),
     fill('/aab', room),
+    fill('/abcdefghijklm', room),
     // Characters the URL parser percent-encodes: the path grows to several times the URL's length.
     `/${'é'.repeat(room - 1)}`,
     fill('/é a', room),

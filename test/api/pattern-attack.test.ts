@@ -5,9 +5,9 @@
  * within a timeout the regexes overran many times (19 s for these batches, 115 s for the funnel query).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FunnelQueryResponse, HeatmapPagesResponse } from '../../server/api/insights-types.ts';
+import type { FunnelQueryResponse, HeatmapPagesResponse } from '../../contract/insights.ts';
 import { MAX_PATTERN_SEGMENTS } from '../../server/analytics/url-pattern.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 

@@ -5,12 +5,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { RetentionResponse } from '../../server/api/data.ts';
-import type { ProjectCredentials } from '../../server/api/projects.ts';
+import type { ProjectCredentials, RetentionResponse } from '../../contract/access.ts';
 import { visit } from '../api/shop-events.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const PROJECT = 'roles-shop';
 
@@ -76,7 +75,9 @@ describe('e2e | viewer roles', () => {
     // Everything is shown ...
     expect(await page.getByTestId('webhook').locator('code').innerText()).toBe('https://hooks.example/roles');
     expect(await page.getByTestId('project-origins-input').isEditable()).toBe(false);
-    expect(await page.getByTestId('asset-origins').isEditable()).toBe(false);
+    // A project made through the API shows the store's assets by default: the mode shows, and cannot be changed.
+    expect(await page.getByTestId('asset-mode-public').isChecked()).toBe(true);
+    expect(await page.getByTestId('asset-mode-public').isDisabled()).toBe(true);
     expect(await page.getByTestId('asset-mode-proxy').isDisabled()).toBe(true);
     expect(await count(page, 'webhook-log-toggle')).toBe(1);
     // ... and nothing that would change it.

@@ -1,6 +1,5 @@
-/** Response types of the read API; the viewer imports these with `import type`. */
-
-export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+/** Response types of the read API: sessions, their replay and the project's settings. */
+import type { DeviceClass, SignalKind } from './vocabulary.ts';
 
 export interface SessionSummary {
   id: string;
@@ -49,7 +48,7 @@ export interface TimelineMark {
 
 /** A rage, dead or error click found in a session: where its replay should start and what was clicked. */
 export interface SessionSignal {
-  kind: 'rage' | 'dead' | 'error';
+  kind: SignalKind;
   windowId: string;
   /** Time of the (first) click, ms since epoch. */
   ts: number;
@@ -89,14 +88,13 @@ export interface PagePatternsResponse {
 export interface AssetSettingsResponse {
   /** The project the settings belong to. */
   project: string;
-  /** `block` (the default): the viewer's CSP blocks assets from other hosts; `proxy`: allowed ones come through Sightline. */
-  mode: 'block' | 'proxy';
-  /** Origins the proxy may fetch from (`https://cdn.shop.example`). */
+  /**
+   * `public` (the default of new projects): recorded images, fonts and styles of any public host come through
+   * Sightline's proxy; `proxy`: only those on `origins` and `projectOrigins`; `block`: none, the viewer's CSP stops them.
+   */
+  mode: 'public' | 'proxy' | 'block';
+  /** Origins the proxy may fetch from in `proxy` mode (`https://cdn.shop.example`); kept while another mode is chosen. */
   origins: string[];
   /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
   projectOrigins: string[];
-}
-
-export interface ApiError {
-  error: { code: string; message: string };
 }

@@ -59,11 +59,12 @@ describe('GET and PUT /api/settings/assets', () => {
   });
   afterAll(() => server.close());
 
-  test('the demo project blocks, with no origins', async () => {
-    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
+  test("a new install's demo project is in public mode, with no origins", async () => {
+    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'public', origins: [], projectOrigins: [] });
   });
 
   test('in block mode the events are served exactly as stored', async () => {
+    expect(await settings(await put({ mode: 'block', origins: [] }))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
     expect(JSON.parse(await servedJson())).toEqual(recording);
   });
 
@@ -124,7 +125,7 @@ describe('GET and PUT /api/settings/assets', () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual(before);
   });
 
-  test('a project made through the API starts in public mode; the demo project keeps block', async () => {
+  test('a project made through the API starts in public mode; the demo project keeps the block it was set to', async () => {
     const created = await adminFetch(`${server.url}/api/projects`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

@@ -17,7 +17,7 @@ import type { AssetSettingsResponse, SessionList } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { PIXEL_PNG, startAssetHost, type AssetHost } from '../../support/asset-host.ts';
+import { PIXEL_PNG, setAssetMode, startAssetHost, type AssetHost } from '../../support/asset-host.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { INTERNAL_NAMES } from '../helpers/internal-targets.ts';
 import { testResolver } from '../../support/outbound.ts';
@@ -147,12 +147,7 @@ describe('e2e | a store on other hosts replays with its image, web font and styl
 
   test('block: the replay shows none of the three, and no host hears of it', async () => {
     await createProject('blocked-store');
-    const saved = await adminFetch(`${server.url}/api/settings/assets?project=blocked-store`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ mode: 'block', origins: [] }),
-    });
-    expect(saved.status).toBe(200);
+    await setAssetMode(server.url, 'block', { project: 'blocked-store' });
     const sessionId = await visitStore('blocked-store');
     const before = [images, styles, fonts, store].map((host) => host.hits.length);
 

@@ -37,3 +37,5 @@ export const MAX_LABEL_CHARS = 100;
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 /** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
 export const MAX_EARLY_CUSTOM_EVENTS = 50;
+/** Frames kept of a stack trace, innermost first: enough to reach the page's own code through a framework's. */
+export const MAX_STACK_FRAMES = 20;

@@ -1,0 +1,48 @@
+/**
+ * How many console or network events a page may add: at most `perSecond` in any one-second window, and at most
+ * `perSession` in a session (counted from `used`, which the caller keeps across page loads). A page that logs in a
+ * loop costs a few events a second, not its shoppers' bandwidth. Pure: the clock is the caller's.
+ */
+export interface RateLimit {
+  /** True when one more event may go at `now` (ms), and counts it. */
+  take(now: number): boolean;
+  /** Events refused since the last one that went, and starts counting them again. */
+  takeDropped(): number;
+  /** Events counted against the session cap so far. */
+  readonly used: number;
+  /** Starts counting for another session, which has `used` events already. */
+  reset(used: number): void;
+}
+
+export function createRateLimit(perSecond: number, perSession: number, used = 0): RateLimit {
+  let windowStart = -Infinity;
+  let inWindow = 0;
+  let dropped = 0;
+  return {
+    take(now) {
+      if (now - windowStart >= 1_000 || now < windowStart) {
+        windowStart = now;
+        inWindow = 0;
+      }
+      if (inWindow >= perSecond || used >= perSession) {
+        dropped++;
+        return false;
+      }
+      inWindow++;
+      used++;
+      return true;
+    },
+    takeDropped() {
+      const count = dropped;
+      dropped = 0;
+      return count;
+    },
+    get used() {
+      return used;
+    },
+    reset(count) {
+      used = count;
+      dropped = 0;
+    },
+  };
+}

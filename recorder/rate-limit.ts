@@ -1,3 +1,5 @@
+import { readJson, type KeyValueStore } from './storage.ts';
+
 /**
  * How many console or network events a page may add: at most `perSecond` in any one-second window, and at most
  * `perSession` in a session (counted from `used`, which the caller keeps across page loads). A page that logs in a
@@ -44,5 +46,38 @@ export function createRateLimit(perSecond: number, perSession: number, used = 0)
       used = count;
       dropped = 0;
     },
+  };
+}
+
+/**
+ * A rate limit whose session cap holds across the session's page loads and tabs: the count is kept in `store`
+ * (localStorage) under `key` with the session it counts for, and starts again at 0 for another session.
+ */
+export function sessionRateLimit(
+  store: KeyValueStore,
+  key: string,
+  perSecond: number,
+  perSession: number,
+  sessionId: () => string,
+): RateLimit {
+  const limit = createRateLimit(perSecond, perSession);
+  let countedFor = '';
+  return {
+    take(now) {
+      const id = sessionId();
+      if (id !== countedFor) {
+        countedFor = id;
+        const stored = readJson(store, key) as { s?: unknown; n?: unknown } | undefined;
+        limit.reset(stored?.s === id && typeof stored.n === 'number' ? stored.n : 0);
+      }
+      const taken = limit.take(now);
+      if (taken) store.set(key, JSON.stringify({ s: id, n: limit.used }));
+      return taken;
+    },
+    takeDropped: limit.takeDropped,
+    get used() {
+      return limit.used;
+    },
+    reset: limit.reset,
   };
 }

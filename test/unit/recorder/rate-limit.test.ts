@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createRateLimit } from '../../../recorder/rate-limit.ts';
+import { createRateLimit, sessionRateLimit } from '../../../recorder/rate-limit.ts';
+import { memoryStore } from '../../../recorder/storage.ts';
 
 describe('recorder | rate limit of console and network events', () => {
   test('lets perSecond through in one second, then refuses until the next', () => {
@@ -32,5 +33,25 @@ describe('recorder | rate limit of console and network events', () => {
     const limit = createRateLimit(1, 100);
     expect(limit.take(5_000)).toBe(true);
     expect(limit.take(1_000)).toBe(true);
+  });
+});
+
+describe('recorder | session cap across page loads', () => {
+  test('a new page of the same session continues the count; another session starts at 0', () => {
+    const store = memoryStore();
+    let session = 's1';
+    const first = sessionRateLimit(store, 'sl:console', 100, 3, () => session);
+    expect([first.take(0), first.take(1)]).toEqual([true, true]);
+    const nextPage = sessionRateLimit(store, 'sl:console', 100, 3, () => session);
+    expect([nextPage.take(2), nextPage.take(3)]).toEqual([true, false]);
+    session = 's2';
+    expect(nextPage.take(4)).toBe(true);
+    expect(JSON.parse(store.get('sl:console')!)).toEqual({ s: 's2', n: 1 });
+  });
+
+  test('an unreadable stored count counts as none', () => {
+    const store = memoryStore();
+    store.set('sl:console', '{not json');
+    expect(sessionRateLimit(store, 'sl:console', 10, 1, () => 's1').take(0)).toBe(true);
   });
 });

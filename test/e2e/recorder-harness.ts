@@ -114,6 +114,17 @@ export async function startHarness(): Promise<Harness> {
       response.writeHead(200, headers).end(capture);
       return;
     }
+    // The page's own API, for network capture: one answer that works, one that fails.
+    if (url.pathname === '/api-test/ok') {
+      await readBody(request);
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '26' }).end('{"ok":true,"reply":"fine"}');
+      return;
+    }
+    if (url.pathname === '/api-test/fail') {
+      await readBody(request);
+      response.writeHead(500, { 'Content-Type': 'text/plain' }).end('payment service down');
+      return;
+    }
     const cors = { 'Access-Control-Allow-Origin': '*' };
     if (request.method === 'OPTIONS') {
       harness.preflights++;

@@ -59,6 +59,19 @@ export function bodySize(body: unknown): number | null {
 
 const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 
+/**
+ * Percent-escapes spelled out, so masking sees `a@b.c` in `a%40b.c` and a card number in `4111%201111…`; text that
+ * is not valid escaping (a JSON body with a lone %) stays as it is.
+ */
+function readable(text: string): string {
+  if (!/%[0-9a-f]{2}/i.test(text)) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
 function failureOf(error: unknown): NetworkFailure {
   const name = (error as { name?: unknown } | null)?.name;
   return name === 'AbortError' ? 'abort' : name === 'TimeoutError' ? 'timeout' : 'error';
@@ -86,12 +99,15 @@ export function captureNetwork(deps: NetworkCaptureDeps): () => void {
   function headersOf(entries: Iterable<[string, string]>): Record<string, string> {
     const kept: Record<string, string> = {};
     for (const [name, value] of entries) {
-      if (!SECRET_HEADERS.test(name)) kept[name.toLowerCase()] = mask(cut(String(value), MAX_NETWORK_HEADER_CHARS));
+      if (!SECRET_HEADERS.test(name)) kept[name.toLowerCase()] = mask(cut(readable(String(value)), MAX_NETWORK_HEADER_CHARS));
     }
     return kept;
   }
 
-  const bodyText = (text: string): string => mask(cut(text, MAX_NETWORK_BODY_CHARS));
+  const bodyText = (text: string): string => mask(cut(readable(text), MAX_NETWORK_BODY_CHARS));
+  /** An allow-listed query string, each value decoded and masked: `?email=****&sku=7`. */
+  const queryText = (query: string): string =>
+    `?${[...new URLSearchParams(query)].map(([key, value]) => `${mask(key)}=${mask(value)}`).join('&')}`;
 
   /** The request as recorded, or undefined for Sightline's own requests and while nothing is recorded. */
   function begin(kind: Pending['kind'], method: string, rawUrl: string, body: unknown, headers: () => Iterable<[string, string]>): Pending | undefined {
@@ -105,7 +121,7 @@ export function captureNetwork(deps: NetworkCaptureDeps): () => void {
     const pending: Pending = {
       kind,
       method: method.toUpperCase(),
-      url: query && matches(allowQuery, bareUrl) ? bareUrl + mask(query) : bareUrl,
+      url: query && matches(allowQuery, bareUrl) ? bareUrl + queryText(query) : bareUrl,
       bareUrl,
       start: deps.now(),
       requestBytes: bodySize(body),
@@ -231,8 +247,8 @@ export function captureNetwork(deps: NetworkCaptureDeps): () => void {
         const answer: Partial<NetworkPayload> = { status: xhr.status };
         if (xhr.status === 0) answer.failure = failure;
         answer.responseBytes = lengthOf(xhr.getResponseHeader('content-length'));
-        const readable = xhr.responseType === '' || xhr.responseType === 'text';
-        if (answer.responseBytes === null && readable) answer.responseBytes = new TextEncoder().encode(xhr.responseText).length;
+        const isText = xhr.responseType === '' || xhr.responseType === 'text';
+        if (answer.responseBytes === null && isText) answer.responseBytes = new TextEncoder().encode(xhr.responseText).length;
         if (xhr.status !== 0 && matches(allowHeaders, pending.bareUrl)) {
           const lines = xhr.getAllResponseHeaders().trim().split(/[\r\n]+/).filter(Boolean);
           answer.responseHeaders = headersOf(lines.map((line): [string, string] => {
@@ -241,7 +257,7 @@ export function captureNetwork(deps: NetworkCaptureDeps): () => void {
           }));
         }
         const type = xhr.getResponseHeader('content-type') || '';
-        if (readable && matches(allowBodies, pending.bareUrl) && TEXT_TYPES.test(type)) answer.responseBody = bodyText(xhr.responseText);
+        if (isText && matches(allowBodies, pending.bareUrl) && TEXT_TYPES.test(type)) answer.responseBody = bodyText(xhr.responseText);
         finish(pending, answer);
       } catch (error) {
         report(error);

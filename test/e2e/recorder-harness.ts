@@ -80,7 +80,11 @@ function listen(server: Server, host: string): Promise<number> {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const [script, capture] = await Promise.all([buildRecorderScript(), buildRecorderFile('capture.ts', 'esm')]);
+  const [script, esm, capture] = await Promise.all([
+    buildRecorderScript(),
+    buildRecorderFile('index.ts', 'esm'),
+    buildRecorderFile('capture.ts', 'esm'),
+  ]);
   const seen = new Set<string>();
 
   async function servePage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -106,6 +110,10 @@ export async function startHarness(): Promise<Harness> {
     }
     if (request.method === 'GET' && url.pathname === '/recorder.js') {
       response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(script);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/recorder.mjs') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(esm);
       return;
     }
     if (request.method === 'GET' && url.pathname === '/recorder.capture.mjs') {

@@ -153,4 +153,29 @@ describe('recorder | network capture', () => {
     expect(requests.some((request) => request.url.includes('/api/ingest'))).toBe(false);
     for (const secret of secrets) expect(bodies()).not.toContain(secret);
   });
+
+  test('allow-listed URLs keep their query, headers and bodies, masked, and never credentials', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pages.push(page);
+    await page.addInitScript(() => {
+      (window as { testOptions?: unknown }).testOptions = {
+        captureNetwork: { allowQuery: ['/api-test/ok'], allowHeaders: [/\/api-test\/ok$/], allowBodies: ['*/api-test/ok'] },
+      };
+    });
+    await page.goto(`${harness.origin}/pages/recorder-esm.html`, { waitUntil: 'domcontentloaded' });
+    await captureLoaded(page);
+    await page.locator('#call').click();
+    await page.getByText('calls done').waitFor();
+    await waitFor('two requests', async () => (await flush(page), customEvents(harness, 'sl:network').length >= 2));
+    const [allowed, other] = customEvents(harness, 'sl:network');
+    expect(allowed.url).toMatch(new RegExp(`^${harness.origin}/api-test/ok\\?email=\\*+&sku=7$`));
+    expect(allowed.requestHeaders).toEqual({ 'x-shop-step': 'cart', 'content-type': 'application/json' });
+    expect(allowed.responseHeaders).toMatchObject({ 'content-type': 'application/json', 'content-length': '26' });
+    expect(allowed.requestBody).toMatch(/^\{"note":"mail \*+"\}$/);
+    expect(allowed.responseBody).toBe('{"ok":true,"reply":"fine"}');
+    expect(other).toMatchObject({ url: `${harness.origin}/api-test/fail`, status: 500 });
+    expect(other.requestHeaders).toBeUndefined();
+    for (const secret of secrets) expect(bodies()).not.toContain(secret);
+  });
 });

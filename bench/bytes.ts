@@ -7,9 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { flushRecorder } from '../demo/human.ts';
 import { abandonAtCard, browseAndLeave, completePurchase, type Journey } from '../demo/journeys.ts';
 import { createShopper } from '../demo/shopper.ts';
-import type { IngestBatch } from '../server/protocol.ts';
-import { launchChromium } from '../test/helpers/browser.ts';
-import { startIngestTap } from '../test/helpers/ingest-tap.ts';
+import type { IngestBatch } from '../contract/protocol.ts';
+import { launchChromium } from '../support/browser.ts';
+import { startIngestTap } from '../support/ingest-tap.ts';
 import type { FigureResult } from './report.ts';
 import { sleep, startBenchServer } from './shared.ts';
 

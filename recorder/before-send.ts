@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../server/protocol.ts';
+import type { RecordedEvent } from '../contract/protocol.ts';
 import { SightlineError, type Reporter } from './errors.ts';
 
 export type BeforeSend = (event: RecordedEvent) => RecordedEvent | null;

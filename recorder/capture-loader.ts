@@ -1,4 +1,4 @@
-import type { StackFrame } from '../server/protocol.ts';
+import type { StackFrame } from '../contract/protocol.ts';
 import type { Capture, CaptureConfig, CaptureDeps } from './capture.ts';
 import type { ResolvedConsoleOptions, ResolvedNetworkOptions } from './capture-options.ts';
 import { hookConsole } from './console-hook.ts';

@@ -1,4 +1,4 @@
-import type { ConsoleLevel } from '../server/protocol.ts';
+import type { ConsoleLevel } from '../contract/protocol.ts';
 
 /** What console capture records (the `console` option). */
 export interface ConsoleOptions {

@@ -3,7 +3,7 @@
  * /recorder.capture.mjs) and fetched by the core recorder only when `console` or `captureNetwork` is on, so the core
  * stays within its size budget. It imports nothing of the core at run time: what it needs comes in `deps`.
  */
-import type { SlPayloads, StackFrame } from '../server/protocol.ts';
+import type { SlPayloads, StackFrame } from '../contract/protocol.ts';
 import type { ResolvedConsoleOptions, ResolvedNetworkOptions } from './capture-options.ts';
 import type { ConsoleSink } from './console-hook.ts';
 import { consoleSink } from './console-capture.ts';

@@ -1,4 +1,4 @@
-import type { IdentifyPayload } from '../server/protocol.ts';
+import type { IdentifyPayload } from '../contract/protocol.ts';
 import { createBatcher } from './batcher.ts';
 import { guardBeforeSend } from './before-send.ts';
 import { encodeBatch } from './body.ts';

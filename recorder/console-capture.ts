@@ -1,4 +1,4 @@
-import type { ConsoleLevel, ConsolePayload } from '../server/protocol.ts';
+import type { ConsoleLevel, ConsolePayload } from '../contract/protocol.ts';
 import type { ResolvedConsoleOptions } from './capture-options.ts';
 import type { ConsoleSink } from './console-hook.ts';
 import type { RateLimit } from './rate-limit.ts';

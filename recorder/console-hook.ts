@@ -1,4 +1,4 @@
-import type { ConsoleLevel } from '../server/protocol.ts';
+import type { ConsoleLevel } from '../contract/protocol.ts';
 import type { Reporter } from './errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { NetworkFailure, NetworkPayload } from '../server/protocol.ts';
+import type { NetworkFailure, NetworkPayload } from '../contract/protocol.ts';
 import type { ResolvedNetworkOptions, UrlPattern } from './capture-options.ts';
 import { MAX_NETWORK_BODY_CHARS, MAX_NETWORK_HEADER_CHARS, MAX_NETWORK_READ_BYTES } from './constants.ts';
 import type { Reporter } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../server/protocol.ts';
+import type { RecordedEvent } from '../contract/protocol.ts';
 import {
   DEFAULT_CONSOLE_OPTIONS,
   resolveConsole,

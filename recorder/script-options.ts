@@ -1,4 +1,4 @@
-import type { ConsoleLevel } from '../server/protocol.ts';
+import type { ConsoleLevel } from '../contract/protocol.ts';
 import type { SightlineOptions } from './options.ts';
 
 /** Options a script tag may set, each by `data-` and its name in kebab case: `data-flush-interval-ms`. */

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../server/protocol.ts';
+import type { RecordedEvent } from '../contract/protocol.ts';
 
 /**
  * rrweb runs maskTextFn over text nodes only; attributes a visitor can read (title, alt, placeholder, aria-label)

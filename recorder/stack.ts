@@ -1,4 +1,4 @@
-import type { StackFrame } from '../server/protocol.ts';
+import type { StackFrame } from '../contract/protocol.ts';
 import { MAX_STACK_FRAMES } from './constants.ts';
 
 /**

@@ -31,7 +31,7 @@ function isStale(output, sources) {
 }
 
 const recorderOut = join(root, 'dist/recorder/recorder.js');
-if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts', 'scripts/build.mjs', 'scripts/trim-rrweb.mjs'])) {
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'contract', 'scripts/build.mjs', 'scripts/trim-rrweb.mjs'])) {
   const common = {
     bundle: true,
     minify: true,
@@ -50,7 +50,7 @@ if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts',
 }
 
 const viewerOut = join(root, 'dist/viewer/index.html');
-if (wants('viewer') && isStale(viewerOut, ['viewer', 'server/api/types.ts'])) {
+if (wants('viewer') && isStale(viewerOut, ['viewer', 'contract'])) {
   await viteBuild({ configFile: join(root, 'viewer/vite.config.ts'), logLevel: 'warn' });
   console.log('built dist/viewer');
 }

@@ -12,7 +12,7 @@
  *
  * Walks are iterative: a forged recording can nest nodes deeper than the call stack.
  */
-import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../contract/protocol.ts';
 
 /** What was removed or rewritten, for logs and tests. */
 export interface SanitizeCounts {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBareIngestServer, type BareIngestServer } from '../../bench/bare-ingest-server.ts';
 import { ingestBatches } from '../../bench/shared.ts';
 import { cutIntoBatches, syntheticSession } from '../../bench/synthetic-session.ts';
-import type { SessionDetail } from '../../server/api/types.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { SessionDetail } from '../../contract/api.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { newId, readAllEvents } from './support.ts';
 
 describe('bench | the synthetic session through POST /api/ingest', () => {

@@ -4,8 +4,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch, postBody, readAllEvents } from './support.ts';
 import { el, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 

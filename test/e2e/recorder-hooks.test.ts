@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { customEvents, receivedEvents, startHarness, waitFor, type Harness } from './recorder-harness.ts';
 
 let browser: Browser;

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 import { guardBeforeSend } from '../../../recorder/before-send.ts';
 
 const event = (): RecordedEvent => ({ type: 5, data: { tag: 'sl:track', payload: { name: 'x', props: {} } }, timestamp: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { ConsolePayload } from '../../../server/protocol.ts';
+import type { ConsolePayload } from '../../../contract/protocol.ts';
 import { DEFAULT_CONSOLE_OPTIONS } from '../../../recorder/capture-options.ts';
 import { consoleSink } from '../../../recorder/console-capture.ts';
 import { hookConsole, type ConsoleSink } from '../../../recorder/console-hook.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
-import type { NetworkPayload } from '../../../server/protocol.ts';
+import type { NetworkPayload } from '../../../contract/protocol.ts';
 import type { ResolvedNetworkOptions } from '../../../recorder/capture-options.ts';
 import { bodySize, captureNetwork, compilePatterns } from '../../../recorder/network-capture.ts';
 import { scrubPII } from '../../../recorder/pii.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { sanitizeCss, sanitizeEvents, type SanitizeCounts } from '../../../../server/ingest/sanitize.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { loadValidCorpus } from '../../../helpers/corpus.ts';
 import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 

@@ -155,9 +155,19 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
   'sl:network': networkOf,
 };
 
-/** A request that failed: no answer (network error, abort, timeout) or a server error (status 500 and above). */
-export function isFailedRequest(payload: Pick<NetworkPayload, 'status'>): boolean {
-  return payload.status === 0 || payload.status >= 500;
+/**
+ * A request that failed: no answer (a network error, an abort, a timeout) or a server error (status 500 and above).
+ * Status 0 without a failure is an opaque answer (`mode: 'no-cors'`), which arrived.
+ */
+export function isFailedRequest(payload: Pick<NetworkPayload, 'status' | 'failure'>): boolean {
+  return payload.failure !== undefined || payload.status >= 500;
+}
+
+/** How a request reads as one line: `POST https://shop.example/api/pay 503`, or `… network error` without an answer. */
+export function requestLine(payload: Pick<NetworkPayload, 'method' | 'url' | 'status' | 'failure'>): string {
+  const outcome = payload.failure === undefined ? String(payload.status)
+    : payload.failure === 'error' ? 'network error' : payload.failure === 'abort' ? 'aborted' : 'timed out';
+  return `${payload.method} ${payload.url} ${outcome}`;
 }
 
 /** The payload when the event is a well-formed Sightline custom event with this tag, else null. */

@@ -14,6 +14,8 @@ interface SessionRow {
   page_count: number;
   click_count: number;
   error_count: number;
+  console_error_count: number;
+  failed_request_count: number;
   event_count: number;
   device: DeviceClass;
   browser: string;
@@ -24,7 +26,8 @@ interface SessionRow {
 }
 
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id`;
+  error_count, console_error_count, failed_request_count, event_count, device, browser, os, viewport_width,
+  viewport_height, user_id`;
 
 function toSummary(row: SessionRow, pages: string[], windows: string[]): SessionSummary {
   return {
@@ -39,6 +42,8 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     pageCount: row.page_count,
     clickCount: row.click_count,
     errorCount: row.error_count,
+    consoleErrorCount: row.console_error_count,
+    failedRequestCount: row.failed_request_count,
     eventCount: row.event_count,
     device: row.device,
     browser: row.browser,
@@ -68,6 +73,10 @@ export interface SessionFilter {
   hasErrorClicks?: boolean;
   /** With (true) or without (false) an uncaught error. */
   hasErrors?: boolean;
+  /** With (true) or without (false) a console.error call. */
+  hasConsoleErrors?: boolean;
+  /** With (true) or without (false) a failed request (no answer, or status 500 or more). */
+  hasFailedRequests?: boolean;
   /** Started a form (focused or changed a field of it) and never submitted it on that page, or not. */
   abandonedForm?: boolean;
   /** Tracked (`track()`) an event with this name. */
@@ -91,6 +100,8 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' |
   hasDead: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'dead') = @hasDead`,
   hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
   hasErrors: '(error_count > 0) = @hasErrors',
+  hasConsoleErrors: '(console_error_count > 0) = @hasConsoleErrors',
+  hasFailedRequests: '(failed_request_count > 0) = @hasFailedRequests',
   // The same rule as analyzeForms: started = a focus or change in the form; submitted = a submit of that form on a
   // page with the same key.
   abandonedForm: `EXISTS (
@@ -130,10 +141,11 @@ export function createSessionQueries(db: Database) {
   );
   const upsert = db.prepare(`
     INSERT INTO sessions (id, project_id, started_at, ended_at, active_ms, last_input_ts, entry_url, entry_ts,
-      click_count, error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id,
-      created_at, updated_at)
+      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser, os,
+      viewport_width, viewport_height, user_id, created_at, updated_at)
     VALUES (@id, @projectId, @firstTs, @lastTs, @activeMs, @lastInputTs, coalesce(@entryUrl, ''), @entryTs,
-      @clickCount, @errorCount, @eventCount, coalesce(@device, 'desktop'), @browser, @os, coalesce(@width, 0),
+      @clickCount, @errorCount, @consoleErrorCount, @failedRequestCount, @eventCount, coalesce(@device, 'desktop'),
+      @browser, @os, coalesce(@width, 0),
       coalesce(@height, 0), @userId, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
@@ -146,6 +158,8 @@ export function createSessionQueries(db: Database) {
         THEN @entryTs ELSE entry_ts END,
       click_count = click_count + excluded.click_count,
       error_count = error_count + excluded.error_count,
+      console_error_count = console_error_count + excluded.console_error_count,
+      failed_request_count = failed_request_count + excluded.failed_request_count,
       event_count = event_count + excluded.event_count,
       device = coalesce(@device, device),
       viewport_width = coalesce(@width, viewport_width),
@@ -220,6 +234,8 @@ export function createSessionQueries(db: Database) {
         entryTs: delta.entry?.ts ?? null,
         clickCount: delta.clickCount,
         errorCount: delta.errorCount,
+        consoleErrorCount: delta.consoleErrorCount,
+        failedRequestCount: delta.failedRequestCount,
         eventCount: delta.eventCount,
         device: delta.viewport?.device ?? null,
         width: delta.viewport?.width ?? null,

@@ -97,9 +97,12 @@ export interface PagePatternsResponse {
 export interface AssetSettingsResponse {
   /** The project the settings belong to. */
   project: string;
-  /** `block` (the default): the viewer's CSP blocks assets from other hosts; `proxy`: allowed ones come through Sightline. */
-  mode: 'block' | 'proxy';
-  /** Origins the proxy may fetch from (`https://cdn.shop.example`). */
+  /**
+   * `public` (the default of new projects): recorded images, fonts and styles of any public host come through
+   * Sightline's proxy; `proxy`: only those on `origins` and `projectOrigins`; `block`: none, the viewer's CSP stops them.
+   */
+  mode: 'public' | 'proxy' | 'block';
+  /** Origins the proxy may fetch from in `proxy` mode (`https://cdn.shop.example`); kept while another mode is chosen. */
   origins: string[];
   /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
   projectOrigins: string[];

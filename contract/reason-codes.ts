@@ -46,6 +46,7 @@ export const reasonCodes = [
   'forbidden_address',
   'unresolvable_host',
   // The asset proxy (GET /api/assets).
+  'asset_not_signed',
   'assets_blocked',
   'asset_host_not_allowed',
   'asset_forbidden_address',

@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { AssetStore } from '../storage/asset-store.ts';
-import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';
+import { acceptsAssetUrl, createAssetUrlMapper } from './asset-urls.ts';
 import { rewriteAssetUrls } from './rewrite.ts';
 
 export type EventRewrite = (events: RecordedEvent[]) => RecordedEvent[];
@@ -15,19 +15,21 @@ export function ownOrigin(req: Request): string {
 }
 
 /**
- * How a response of the project's recorded events is rewritten for replay: in `proxy` mode allowed asset URLs
- * point at the proxy; in `block` mode (the default) nothing changes and the viewer's CSP blocks other hosts.
+ * How a response of the project's recorded events is rewritten for replay: in `public` and `proxy` mode the asset
+ * URLs the proxy would fetch point at it, signed; in `block` mode nothing changes and the viewer's CSP blocks other
+ * hosts.
  */
 export async function replayAssetRewrite(
-  store: Pick<AssetStore, 'getAssetPolicy'>,
+  store: Pick<AssetStore, 'getAssetPolicy' | 'assetUrlKey'>,
   projectId: number,
   req: Request,
 ): Promise<EventRewrite> {
   const policy = await store.getAssetPolicy(projectId);
-  if (!policy || policy.mode !== 'proxy') return unchanged;
+  if (!policy || policy.mode === 'block') return unchanged;
   const map = createAssetUrlMapper({
     projectKey: policy.projectKey,
-    allowedOrigins: allowedAssetOrigins(policy),
+    accepts: (url) => acceptsAssetUrl(policy, url),
+    urlKey: await store.assetUrlKey(),
     ownOrigin: ownOrigin(req),
   });
   return (events) => rewriteAssetUrls(events, map);

@@ -648,7 +648,20 @@ export const migrations: readonly string[] = [
     WHERE kind IN ('session', 'user');
   `,
 
-  // 14: the developer capture. Sessions count their console errors and failed requests (the session list filters
+  // 14: assets by default. A third mode, 'public' (the asset proxy fetches recorded images, fonts and styles from any
+  // public host, not only listed origins), becomes the default of projects made from now on; every existing row keeps
+  // the mode it had. SQLite changes neither a column's default nor its CHECK in place, so the column is made anew
+  // and the old values copied over. And the key the events routes sign proxy URLs with (server/assets/url-signature.ts),
+  // so the proxy fetches only URLs Sightline itself handed out for a recording of the project.
+  `
+  ALTER TABLE projects ADD COLUMN asset_mode_next TEXT NOT NULL DEFAULT 'public' CHECK (asset_mode_next IN ('public', 'proxy', 'block'));
+  UPDATE projects SET asset_mode_next = asset_mode;
+  ALTER TABLE projects DROP COLUMN asset_mode;
+  ALTER TABLE projects RENAME COLUMN asset_mode_next TO asset_mode;
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('asset_url_key', sightline_new_key());
+  `,
+
+  // 15: the developer capture. Sessions count their console errors and failed requests (the session list filters
   // on them); page_errors keeps each uncaught or console error with the page key of the view it happened in, for
   // "Top errors on this page". Its session_id makes deletion find it like every other per-session table.
   `

@@ -1,8 +1,12 @@
-/** GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve. */
+/**
+ * GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve: the demo project
+ * (made by the first migration) blocks, a project made now proxies any host (`public`), `proxy` only listed ones.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
 import type { AssetSettingsResponse } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
+import { signedAssetPath } from '../../support/asset-host.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { el, text } from '../helpers/snapshot-nodes.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
@@ -55,7 +59,7 @@ describe('GET and PUT /api/settings/assets', () => {
   });
   afterAll(() => server.close());
 
-  test('blocks by default, with no origins', async () => {
+  test('the demo project blocks, with no origins', async () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
   });
 
@@ -69,15 +73,26 @@ describe('GET and PUT /api/settings/assets', () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}?project=demo`))).toEqual(saved);
   });
 
-  test('in proxy mode the events route points allowed asset URLs at the proxy, snapshot and mutations alike', async () => {
-    const proxied = (path: string) => `/api/assets?${new URLSearchParams({ project: 'demo', url: `${CDN}${path}` })}`;
+  test('in proxy mode the events route points allowed asset URLs at the proxy, signed, snapshot and mutations alike', async () => {
+    const proxied = (path: string) => signedAssetPath(server.store, `${CDN}${path}`);
     const events = JSON.parse(await servedJson()) as RecordedEvent[];
     const served = JSON.stringify(events);
-    for (const path of ['/site.css', '/shirt.png', '/shirt-red.png']) expect(served).toContain(JSON.stringify(proxied(path)));
+    for (const path of ['/site.css', '/shirt.png', '/shirt-red.png']) expect(served).toContain(JSON.stringify(await proxied(path)));
     expect(served).not.toContain(`"${CDN}/`);
     // Other hosts stay as recorded: the viewer's CSP blocks them.
     expect(served).toContain(`"${OTHER}/pixel.gif"`);
-    expect((events[2]!.data as { attributes: unknown[] }).attributes).toEqual([{ id: 6, attributes: { src: proxied('/shirt-red.png') } }]);
+    expect((events[2]!.data as { attributes: unknown[] }).attributes).toEqual([{ id: 6, attributes: { src: await proxied('/shirt-red.png') } }]);
+  });
+
+  test('in public mode every recorded asset URL points at the proxy, whatever its host', async () => {
+    const saved = await settings(await put({ mode: 'public', origins: [CDN] }));
+    expect(saved).toEqual({ project: 'demo', mode: 'public', origins: [CDN], projectOrigins: [] });
+    const served = await servedJson();
+    for (const url of [`${CDN}/site.css`, `${CDN}/shirt.png`, `${OTHER}/pixel.gif`]) {
+      expect(served).toContain(JSON.stringify(await signedAssetPath(server.store, url)));
+    }
+    expect(served).not.toMatch(/"https:\/\/(?:cdn\.shop|ads)\.example\//);
+    await settings(await put({ mode: 'proxy', origins: [CDN] }));
   });
 
   test('the heatmap background snapshot is rewritten the same way', async () => {
@@ -85,7 +100,7 @@ describe('GET and PUT /api/settings/assets', () => {
     const body = (await response.json()) as HeatmapSnapshotResponse;
     expect(response.status, JSON.stringify(body)).toBe(200);
     const served = JSON.stringify(body.events);
-    expect(served).toContain(JSON.stringify(`/api/assets?${new URLSearchParams({ project: 'demo', url: `${CDN}/shirt.png` })}`));
+    expect(served).toContain(JSON.stringify(await signedAssetPath(server.store, `${CDN}/shirt.png`)));
     expect(served).not.toContain(`"${CDN}/`);
   });
 
@@ -107,6 +122,17 @@ describe('GET and PUT /api/settings/assets', () => {
     const error = await expectApiError(await put(body), 400, 'invalid_body');
     expect(error.message).toContain(path);
     expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual(before);
+  });
+
+  test('a project made through the API starts in public mode; the demo project keeps block', async () => {
+    const created = await adminFetch(`${server.url}/api/projects`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Outdoor shop', key: 'outdoor' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await settings(await adminFetch(`${server.url}${ROUTE}?project=outdoor`))).toEqual({ project: 'outdoor', mode: 'public', origins: [], projectOrigins: [] });
+    expect((await settings(await adminFetch(`${server.url}${ROUTE}`))).mode).toBe('block');
   });
 
   test('answers 404 for an unknown project and 400 for a bad project parameter', async () => {

@@ -34,8 +34,28 @@ describe('storage | asset policy and cache', () => {
     expect(await store.getAssetPolicy(99)).toBeUndefined();
   });
 
-  test('the database refuses a mode other than block or proxy', () => {
+  test('the database refuses a mode other than public, proxy or block', () => {
     expect(() => db.prepare(`UPDATE projects SET asset_mode = 'open' WHERE id = 1`).run()).toThrow(/CHECK/);
+  });
+
+  test('a project inserted now starts in public mode; the demo project of the first migration blocks', async () => {
+    const { lastInsertRowid } = db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop', 'Shop', 1)").run();
+    expect((await store.getAssetPolicy(Number(lastInsertRowid)))?.mode).toBe('public');
+    expect((await store.getAssetPolicy(1))?.mode).toBe('block');
+    expect(await store.setAssetPolicy(1, { mode: 'public', origins: [] })).toBe(true);
+    expect((await store.getAssetPolicy(1))?.mode).toBe('public');
+  });
+
+  test('the URL-signing key is made once per database and stays', async () => {
+    const key = await store.assetUrlKey();
+    expect(key).toMatch(/^[\w-]{43}$/);
+    expect(await createSqliteAssetStore(db).assetUrlKey()).toBe(key);
+    const other = openDatabase(':memory:');
+    try {
+      expect(await createSqliteAssetStore(other).assetUrlKey()).not.toBe(key);
+    } finally {
+      other.close();
+    }
   });
 
   test('serves a cached asset while fresh, and not after its TTL', async () => {

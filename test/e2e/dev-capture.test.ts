@@ -150,6 +150,7 @@ describe('e2e | console and network in the replay', () => {
     const text = (await page.getByTestId('dev-panel').textContent()) ?? '';
     expect(text).toContain('Coupon check slow for ****');
     expect(text).toContain('Payment declined {card: "**** **** **** ****", email: "****');
+    await page.getByTestId('dev-panel').screenshot({ path: 'test-results/e2e-dev-panel-console.png' });
     for (const secret of secrets) expect(text).not.toContain(secret);
     await page.getByTestId('dev-level-warn').uncheck();
     await expect.poll(() => rows.count()).toBe(1);
@@ -169,6 +170,7 @@ describe('e2e | console and network in the replay', () => {
       `200 GET ${api.url}/ok`,
       `500 POST ${api.url}/fail`,
     ]);
+    await page.getByTestId('dev-panel').screenshot({ path: 'test-results/e2e-dev-panel-network.png' });
     const made = ['fetch-ok', 'fetch-fail', 'fetch-down', 'xhr-ok', 'xhr-fail'].map((name) => captured.stamps[name]! - startedAt);
     const shown = await offsets(page, '[data-testid="dev-network-row"]');
     shown.forEach((offset, index) => expect(Math.abs(offset - made[index]!), `request ${index}`).toBeLessThan(TIME_SLACK_MS));
@@ -234,6 +236,7 @@ describe('e2e | console and network in the replay', () => {
     await row.first().waitFor({ timeout: 20_000 });
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain('Payment declined {card: "**** **** **** ****"');
+    await page.getByTestId('page-errors').screenshot({ path: 'test-results/e2e-page-errors.png' });
     await page.close();
   }, 60_000);
 

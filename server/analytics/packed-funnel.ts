@@ -8,7 +8,7 @@
  */
 import { FunnelTally, type FunnelOptions, type FunnelResult } from './funnel.ts';
 import type { FunnelStep } from '../../contract/insights.ts';
-import { matchesPagePattern } from './page-key.ts';
+import { pagePatternTester } from './page-key.ts';
 import type { FunnelLabel, PackedTimelines } from '../../contract/rows.ts';
 
 /** An entry: i64 time and u32 label id; a session starts with its u32 entry count. */
@@ -24,10 +24,11 @@ export function stepMasks(labels: readonly FunnelLabel[], steps: readonly Funnel
   const masks = new Map<number, number>();
   for (const label of labels) {
     let mask = 0;
+    const matchesPage = label.kind === 'page' ? pagePatternTester(label.text) : undefined;
     steps.forEach((step, index) => {
       const matches =
         step.type === 'page'
-          ? label.kind === 'page' && matchesPagePattern(label.text, step.pattern)
+          ? matchesPage !== undefined && matchesPage(step.pattern)
           : label.kind === 'event' && label.text === step.name;
       if (matches) mask |= 1 << index;
     });

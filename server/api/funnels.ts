@@ -6,8 +6,11 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { runFunnel } from './funnel-run.ts';
 import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
+import { pagePatternText } from './page-pattern.ts';
 import { checkRange, device } from './query-params.ts';
 
+/** Longest page pattern of a step, in characters. */
+const MAX_PATTERN_CHARS = 512;
 /** Steps per funnel at most. */
 const MAX_STEPS = 20;
 /** Conversion window: default and longest accepted, in ms. */
@@ -19,8 +22,7 @@ const MAX_BODY = '64kb';
 const step = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page'),
-    // pageKey's pattern syntax: `/product/*`, `/blog/**`, `/order/:id`.
-    pattern: z.string().min(1).max(512).regex(/^\//, 'expected a path pattern starting with "/"'),
+    pattern: pagePatternText(MAX_PATTERN_CHARS),
   }),
   z.strictObject({ type: z.literal('event'), name: z.string().min(1).max(200) }),
 ]);

@@ -6,6 +6,7 @@ import { scrollBands } from '../analytics/scroll-map.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
+import { viewerOrigins, type SameOriginConfig } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../../contract/protocol.ts';
 import type { Store } from '../storage/store.ts';
@@ -110,7 +111,7 @@ function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: num
 }
 
 /** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/heatmaps/errors and /api/scrollmap. */
-export function heatmapsRouter({ store }: { store: Store }): Router {
+export function heatmapsRouter({ store, config }: { store: Store; config: SameOriginConfig }): Router {
   const router = Router();
 
   router.get('/api/heatmaps', async (req, res) => {
@@ -160,7 +161,7 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
     const slice = fromSnapshot(events, view.snapshotTs);
     if (!slice) throw notFound();
-    slice.events = (await replayAssetRewrite(store, project.id, req))(slice.events);
+    slice.events = (await replayAssetRewrite(store, project.id, viewerOrigins(req, config)))(slice.events);
     const body: HeatmapSnapshotResponse = {
       page: query.page,
       device: view.device,

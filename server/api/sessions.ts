@@ -4,6 +4,7 @@ import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
+import { viewerOrigins } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
@@ -119,7 +120,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
       fromSeq: query.cursor ?? 0,
       minEvents: query.limit ?? config.eventsPageSize,
     });
-    const rewriteAssets = await replayAssetRewrite(store, session.projectId, req);
+    const rewriteAssets = await replayAssetRewrite(store, session.projectId, viewerOrigins(req, config));
     const body: EventPage = { events: rewriteAssets(page.events), nextCursor: page.nextSeq === null ? null : String(page.nextSeq) };
     res.json(body);
   });

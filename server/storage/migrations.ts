@@ -682,3 +682,12 @@ export const migrations: readonly string[] = [
   CREATE INDEX page_errors_session ON page_errors (session_id);
   `,
 ];
+
+/**
+ * Run once on a database the migrations made from nothing (user_version 0 when they started), against the newest
+ * schema. Migration 1's demo project predates asset modes and would keep migration 6's 'block'; a new install has no
+ * choice to keep, so its demo project gets what a project made today gets.
+ */
+export const newDatabaseDefaults = `
+  UPDATE projects SET asset_mode = 'public' WHERE key = 'demo';
+`;

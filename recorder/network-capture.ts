@@ -112,7 +112,15 @@ export function captureNetwork(deps: NetworkCaptureDeps): () => void {
   /** The request as recorded, or undefined for Sightline's own requests and while nothing is recorded. */
   function begin(kind: Pending['kind'], method: string, rawUrl: string, body: unknown, headers: () => Iterable<[string, string]>): Pending | undefined {
     if (!deps.active()) return undefined;
-    const parsed = new URL(rawUrl, win.location.href);
+    let parsed: URL;
+    try {
+      parsed = new URL(rawUrl, win.location.href);
+    } catch {
+      return undefined; // the page's own call fails on it; nothing to record
+    }
+    // Credentials in the URL itself (https://user:secret@host/) never travel.
+    parsed.username = '';
+    parsed.password = '';
     parsed.hash = '';
     const query = parsed.search;
     parsed.search = '';

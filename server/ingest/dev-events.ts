@@ -6,6 +6,7 @@
  *   recorder never sends one, so it is a forged or broken batch.
  * - Text loses control characters (but tab and newline) and Unicode direction overrides, which could make a console
  *   line or URL read as something else in the viewer's panel. Nothing else changes: the viewer shows these as text.
+ * - A request's URL loses any user name and password in it.
  */
 import { SlTag, type RecordedEvent } from '../../contract/protocol.ts';
 import { describeFirstIssue } from '../zod-issues.ts';
@@ -38,6 +39,23 @@ function cleanValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A request's URL without a user name or password (`https://user:secret@host/`): the recorder drops them, and a
+ * recording from anywhere else loses them here. The same object when there were none.
+ */
+export function withoutCredentials<T extends { url: string }>(payload: T): T {
+  let url: URL;
+  try {
+    url = new URL(payload.url);
+  } catch {
+    return payload;
+  }
+  if (url.username === '' && url.password === '') return payload;
+  url.username = '';
+  url.password = '';
+  return { ...payload, url: url.href };
+}
+
 const customTag = (event: RecordedEvent): string | undefined => {
   const data = event.data as { tag?: unknown } | null;
   return event.type === 5 && typeof data?.tag === 'string' ? data.tag : undefined;
@@ -57,7 +75,8 @@ export function checkDevEvents(events: readonly RecordedEvent[]): RecordedEvent[
       throw new IngestError('schema_mismatch', `events[${index}].data.payload${issue.startsWith('(root)') ? issue.slice(6) : `.${issue}`}`);
     }
     if (tag === SlTag.Error) return; // its message is text as before; only the frames were new
-    const clean = cleanValue(payload);
+    let clean = cleanValue(payload);
+    if (tag === SlTag.Network) clean = withoutCredentials(clean as { url: string });
     if (clean === payload) return;
     cleaned ??= [...events];
     cleaned[index] = { ...event, data: { ...(event.data as object), payload: clean } };

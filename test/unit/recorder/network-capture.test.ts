@@ -41,6 +41,14 @@ describe('recorder | network capture of fetch', () => {
     }]);
   });
 
+  test('a user name and password in the URL never travel; a URL that does not parse is not recorded', async () => {
+    const { win, emitted, settle } = setup();
+    await win.fetch('https://admin:hunter2@api.example/report');
+    await win.fetch('http://[not a host/x');
+    await settle();
+    expect(emitted.map((payload) => payload.url)).toEqual(['https://api.example/report']);
+  });
+
   test('the page gets the very promise fetch returned, and its rejection stays its own', async () => {
     const failure = new TypeError('Failed to fetch');
     const { win, emitted, pageFetch, settle } = setup({}, () => Promise.reject(failure));

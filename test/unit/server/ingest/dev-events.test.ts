@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ConsolePayload, NetworkPayload, RecordedEvent } from '../../../../contract/protocol.ts';
-import { checkDevEvents, cleanText } from '../../../../server/ingest/dev-events.ts';
+import { checkDevEvents, cleanText, withoutCredentials } from '../../../../server/ingest/dev-events.ts';
 
 const custom = (tag: string, payload: unknown): RecordedEvent => ({ type: 5, timestamp: 1, data: { tag, payload } });
 const consoleEvent = (payload: Partial<ConsolePayload> = {}) =>
@@ -58,5 +58,18 @@ describe('ingest | developer events', () => {
     ['émoji ✓ and 中文 stay', 'émoji ✓ and 中文 stay'],
   ])('cleanText(%j) is %j', (text, expected) => {
     expect(cleanText(text)).toBe(expected);
+  });
+
+  test.each([
+    ['https://admin:hunter2@shop.example/api', 'https://shop.example/api'],
+    ['https://admin@shop.example/api', 'https://shop.example/api'],
+    ['HTTPS://ADMIN:pw@SHOP.example:8443/a?b=1', 'https://shop.example:8443/a?b=1'],
+    ['https://:pw@shop.example/', 'https://shop.example/'],
+    ['https://shop.example/mail/a@b.example', 'https://shop.example/mail/a@b.example'],
+    ['not a url', 'not a url'],
+  ])('a request URL %s is stored as %s', (url, expected) => {
+    expect(withoutCredentials({ url }).url).toBe(expected);
+    const [checked] = checkDevEvents([request({ url })]);
+    expect((checked!.data as { payload: NetworkPayload }).payload.url).toBe(expected);
   });
 });

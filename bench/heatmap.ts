@@ -113,6 +113,8 @@ function buildSessions(db: Database): SessionPlan[] {
             pages: walk.map((step, i) => ({ url: `https://shop.test${step.path}`, firstTs: at(i) })),
             clickCount: 0,
             errorCount: 0,
+      consoleErrorCount: 0,
+      failedRequestCount: 0,
             eventCount: 100,
             viewport: { width, height: 800, device },
             userId: null,

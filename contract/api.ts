@@ -16,7 +16,12 @@ export interface SessionSummary {
   pages: string[];
   pageCount: number;
   clickCount: number;
+  /** Uncaught errors and unhandled rejections. */
   errorCount: number;
+  /** console.error calls recorded. */
+  consoleErrorCount: number;
+  /** Requests that failed: no answer (network error, abort, timeout) or a status of 500 or more. */
+  failedRequestCount: number;
   eventCount: number;
   device: DeviceClass;
   browser: string;
@@ -49,12 +54,16 @@ export interface SessionList {
   offset: number;
 }
 
-/** One custom event for the replay timeline (page views, track() calls, identify). */
+/**
+ * One custom event for the replay timeline: page views, track() calls, identify, uncaught errors, console errors
+ * (`console`) and failed requests (`request`).
+ */
 export interface TimelineMark {
   ts: number;
   /** The tab it happened in; '' for an event the store's backend sent, which belongs to no tab. */
   windowId: string;
-  kind: 'page' | 'track' | 'identify' | 'error';
+  kind: 'page' | 'track' | 'identify' | 'error' | 'console' | 'request';
+  /** The URL, event name, user id, error or console message, or `POST https://… 503` for a request. */
   label: string;
   /** Present on a `track` mark the store's backend sent through POST /api/events. */
   server?: true;

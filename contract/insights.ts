@@ -33,6 +33,26 @@ export interface HeatmapElementRow extends HeatmapElement {
   replay: ReplayLink | null;
 }
 
+/** Where an error on a page came from: thrown and not caught, or logged with console.error. */
+export type PageErrorKind = 'uncaught' | 'console';
+
+/** One error message of a page, with how often it happened in range. */
+export interface PageErrorRow {
+  message: string;
+  kind: PageErrorKind;
+  /** Times it happened, and in how many sessions. */
+  count: number;
+  sessions: number;
+  /** The latest time, ms since epoch; its replay opens there. */
+  lastSeenAt: number;
+  replay: ReplayLink;
+}
+
+/** GET /api/heatmaps/errors: the page's most frequent errors, most frequent first. */
+export interface PageErrorsResponse extends PageReportScope {
+  errors: PageErrorRow[];
+}
+
 /** GET /api/heatmaps */
 export interface HeatmapResponse extends PageReportScope {
   kind: HeatmapKind;

@@ -1,4 +1,4 @@
-import type { PagePayload, SlPayloads, SlTagName } from '../contract/protocol.ts';
+import type { PagePayload, SlPayloads, SlTagName, StackFrame } from '../contract/protocol.ts';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_LABEL_CHARS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
 import { elementLabel, readableText } from './label.ts';
@@ -20,6 +20,10 @@ export interface EnrichmentContext {
   /** Elements not recorded at all; clicks inside them are anchored to the outermost one, the replay's placeholder. */
   blockSelector: string;
   report: Reporter;
+  /** Called as an SPA navigation happens, before the old page's DOM goes (the last field's value is taken then). */
+  onNavigation?: () => void;
+  /** An error's stack as frames, once the developer capture is loaded; undefined before, or without it. */
+  framesOf?: (stack: unknown) => StackFrame[] | undefined;
 }
 
 export interface Enrichment {
@@ -134,12 +138,15 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
       source: event.filename || '',
       line: event.lineno || 0,
       column: event.colno || 0,
+      frames: context.framesOf?.(event.error instanceof Error ? event.error.stack : undefined),
     });
   });
   const onRejection = guard(report, (event: PromiseRejectionEvent) => {
     const reason: unknown = event.reason;
     const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    emit('sl:error', { message: `Unhandled rejection: ${text}`.slice(0, MAX_ERROR_MESSAGE_CHARS), source: '', line: 0, column: 0 });
+    const message = `Unhandled rejection: ${text}`.slice(0, MAX_ERROR_MESSAGE_CHARS);
+    const frames = context.framesOf?.(reason instanceof Error ? reason.stack : undefined);
+    emit('sl:error', { message, source: '', line: 0, column: 0, frames });
   });
   win.addEventListener('error', onError);
   win.addEventListener('unhandledrejection', onRejection);
@@ -150,6 +157,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
 
   let current: PagePayload = { url: win.location.href, title: doc.title, referrer: doc.referrer };
   removers.push(trackNavigations(win, report, emit, (page) => {
+    context.onNavigation?.();
     current = page;
   }));
 

@@ -2,8 +2,8 @@
  * Typed accessors over a window's rrweb events, shared by every detector so none re-implements the parsing.
  * Events arrive from many recorder versions and browsers: anything malformed is skipped, never thrown on.
  */
-import type { SlPayloads, SlTagName } from '../../contract/protocol.ts';
-import { RrwebEventType, RrwebIncrementalSource, SlTag } from '../../contract/protocol.ts';
+import type { ConsoleLevel, NetworkPayload, SlPayloads, SlTagName, StackFrame } from '../../contract/protocol.ts';
+import { CONSOLE_LEVELS, RrwebEventType, RrwebIncrementalSource, SlTag } from '../../contract/protocol.ts';
 import { NodeIndex } from './rrweb-nodes.ts';
 
 /** rrweb incremental sources that protocol.ts leaves out but that still show the page responding. */
@@ -81,6 +81,32 @@ type PayloadParser<T> = (raw: Record<string, unknown>) => T | null;
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const numberOr0 = (value: unknown): number => (isFiniteNumber(value) ? value : 0);
 const FIELD_ACTIONS: ReadonlySet<unknown> = new Set(['focus', 'blur', 'change']);
+const sizeOrNull = (value: unknown): number | null => (isFiniteNumber(value) && value >= 0 ? value : null);
+
+function framesOf(value: unknown): StackFrame[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).map((frame) => ({
+    fn: text(frame.fn),
+    file: text(frame.file),
+    line: numberOr0(frame.line),
+    column: numberOr0(frame.column),
+  }));
+}
+
+function networkOf(p: Record<string, unknown>): NetworkPayload | null {
+  if ((p.kind !== 'fetch' && p.kind !== 'xhr') || typeof p.url !== 'string' || !isFiniteNumber(p.status)) return null;
+  const payload: NetworkPayload = {
+    kind: p.kind,
+    method: text(p.method) || 'GET',
+    url: p.url,
+    status: p.status,
+    durationMs: numberOr0(p.durationMs),
+    requestBytes: sizeOrNull(p.requestBytes),
+    responseBytes: sizeOrNull(p.responseBytes),
+  };
+  if (p.failure === 'error' || p.failure === 'abort' || p.failure === 'timeout') payload.failure = p.failure;
+  return payload;
+}
 
 // Each parser returns a complete payload or null: required fields must be present, optional ones get neutral values.
 const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
@@ -119,11 +145,32 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
     source: text(p.source),
     line: numberOr0(p.line),
     column: numberOr0(p.column),
+    frames: framesOf(p.frames),
   }),
   'sl:track': (p) => (typeof p.name === 'string' ? { name: p.name, props: isRecord(p.props) ? p.props : {} } : null),
   'sl:identify': (p) =>
     typeof p.userId === 'string' ? { userId: p.userId, traits: isRecord(p.traits) ? p.traits : {} } : null,
+  'sl:console': (p) =>
+    CONSOLE_LEVELS.includes(p.level as ConsoleLevel)
+      ? { level: p.level as ConsoleLevel, message: text(p.message), frames: framesOf(p.frames) }
+      : null,
+  'sl:network': networkOf,
 };
+
+/**
+ * A request that failed: no answer (a network error, an abort, a timeout) or a server error (status 500 and above).
+ * Status 0 without a failure is an opaque answer (`mode: 'no-cors'`), which arrived.
+ */
+export function isFailedRequest(payload: Pick<NetworkPayload, 'status' | 'failure'>): boolean {
+  return payload.failure !== undefined || payload.status >= 500;
+}
+
+/** How a request reads as one line: `POST https://shop.example/api/pay 503`, or `… network error` without an answer. */
+export function requestLine(payload: Pick<NetworkPayload, 'method' | 'url' | 'status' | 'failure'>): string {
+  const outcome = payload.failure === undefined ? String(payload.status)
+    : payload.failure === 'error' ? 'network error' : payload.failure === 'abort' ? 'aborted' : 'timed out';
+  return `${payload.method} ${payload.url} ${outcome}`;
+}
 
 /** The payload when the event is a well-formed Sightline custom event with this tag, else null. */
 export function slPayload<T extends SlTagName>(event: TimedEvent, tag: T): SlPayloads[T] | null {

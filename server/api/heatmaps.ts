@@ -14,6 +14,7 @@ import type {
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
+  PageErrorsResponse,
   ScrollmapResponse,
 } from '../../contract/insights.ts';
 import { checkRange, device, integer, pageParam, projectParam, timeRange } from './query-params.ts';
@@ -56,6 +57,20 @@ const pageQuery = z
   .strictObject({ page: pageParam, device: device.optional(), ...timeRange, ...projectParam })
   .superRefine(checkRange);
 
+/** Error messages listed per page by default and at most. */
+const DEFAULT_PAGE_ERRORS = 10;
+const MAX_PAGE_ERRORS = 100;
+
+const errorsQuery = z
+  .strictObject({
+    page: pageParam,
+    device: device.optional(),
+    ...timeRange,
+    limit: integer.pipe(z.number().min(1).max(MAX_PAGE_ERRORS)).default(DEFAULT_PAGE_ERRORS),
+    ...projectParam,
+  })
+  .superRefine(checkRange);
+
 /** The project's page range a page-level report reads. */
 const pageRange = (projectId: number, query: z.output<typeof pageQuery>) => ({
   projectId,
@@ -95,7 +110,7 @@ function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: num
   return { events: rest.slice(0, MAX_SNAPSHOT_EVENTS), truncated: rest.length > MAX_SNAPSHOT_EVENTS };
 }
 
-/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot and /api/scrollmap. */
+/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/heatmaps/errors and /api/scrollmap. */
 export function heatmapsRouter({ store, config }: { store: Store; config: SameOriginConfig }): Router {
   const router = Router();
 
@@ -160,6 +175,14 @@ export function heatmapsRouter({ store, config }: { store: Store; config: SameOr
       viewportHeight: view.viewportHeight,
       ...slice,
     };
+    res.json(body);
+  });
+
+  router.get('/api/heatmaps/errors', async (req, res) => {
+    const query = parseOrThrow(errorsQuery, req.query, 'invalid_query');
+    const { id: projectId } = await requestProject(req, store);
+    const errors = await store.pageErrors({ ...pageRange(projectId, query), limit: query.limit });
+    const body: PageErrorsResponse = { ...scopeOf(query), errors };
     res.json(body);
   });
 

@@ -28,6 +28,8 @@ const listQuery = z
     hasDead: flag.optional(),
     hasErrorClicks: flag.optional(),
     hasErrors: flag.optional(),
+    hasConsoleErrors: flag.optional(),
+    hasFailedRequests: flag.optional(),
     abandonedForm: flag.optional(),
     event: text.optional(),
     // A saved funnel's id; alone it keeps the sessions that entered it (reached step 0).

@@ -10,6 +10,7 @@
  * - Mouse and touch moves are thinned to one position in `moveSampleEvery` and binned by page position: rrweb records
  *   viewport positions, so the document scroll is added; the viewport width stands in for the document width.
  * - Form events are sl:field and sl:submit as reported (never a value).
+ * - Page errors are uncaught errors (sl:error) and console errors (sl:console at level error), with their message.
  */
 import { fullSnapshotOf, isIncremental, navigationUrlOf, scrollOf, slPayload, timeline, viewportOf } from '../analytics/events.ts';
 import { dayOf, pageCell } from '../../contract/buckets.ts';
@@ -20,6 +21,7 @@ import type {
   DerivedChunk,
   DerivedClick,
   DerivedFormEvent,
+  DerivedPageError,
   DerivedMoveCell,
   DerivedPageView,
   WindowCarry,
@@ -93,6 +95,7 @@ export function deriveChunkRows(
   const views: ViewState[] = [];
   const clicks: Array<Omit<DerivedClick, 'view'> & { view: ViewState }> = [];
   const formEvents: Array<Omit<DerivedFormEvent, 'view'> & { view: ViewState }> = [];
+  const errors: Array<Omit<DerivedPageError, 'view'> & { view: ViewState }> = [];
   const moves = new Map<string, Omit<DerivedMoveCell, 'view'> & { view: ViewState }>();
   let current: ViewState | null = null;
 
@@ -183,6 +186,10 @@ export function deriveChunkRows(
     if (submit) {
       formEvents.push({ view, ts, action: 'submit', form: clip(submit.form, MAX_SELECTOR_CHARS), field: '', name: '', kind: '', label: '' });
     }
+    const uncaught = slPayload(event, SlTag.Error);
+    if (uncaught) errors.push({ view, ts, kind: 'uncaught', message: clip(uncaught.message, MAX_MESSAGE_CHARS) });
+    const logged = slPayload(event, SlTag.Console);
+    if (logged?.level === 'error') errors.push({ view, ts, kind: 'console', message: clip(logged.message, MAX_MESSAGE_CHARS) });
 
     const isMove =
       isIncremental(event, RrwebIncrementalSource.MouseMove) || isIncremental(event, RrwebIncrementalSource.TouchMove);
@@ -226,6 +233,7 @@ export function deriveChunkRows(
     clicks: clicks.map(({ view, ...click }) => ({ ...click, view: indexOf(view) })),
     moves: [...moves.values()].map(({ view, ...cell }) => ({ ...cell, view: indexOf(view) })),
     formEvents: formEvents.map(({ view, ...form }) => ({ ...form, view: indexOf(view) })),
+    errors: errors.map(({ view, ...error }) => ({ ...error, view: indexOf(view) })),
     carry: state,
   };
 }

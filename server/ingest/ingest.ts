@@ -4,6 +4,7 @@ import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
+import { checkDevEvents } from './dev-events.ts';
 import { deriveChunkRows } from './derive-rows.ts';
 import { checkEventTimes } from './event-time.ts';
 import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
@@ -56,6 +57,7 @@ export async function ingestBatch(
   const batch = parseOrRaise(batchSchema, json, 'schema_mismatch');
   checkEventTimes(batch.events.map((event) => event.timestamp), now, config, (index) => `events[${index}].timestamp`);
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
+  const checked = checkDevEvents(events as RecordedEvent[]);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new IngestError('unknown_project', `No project has the key "${batch.project}"`, 403);
   // Only known keys get a bucket, so random keys cannot grow the limiter's memory.
@@ -70,7 +72,7 @@ export async function ingestBatch(
 
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
-  const received = sanitizeEvents(events as RecordedEvent[]).events;
+  const received = sanitizeEvents(checked).events;
   const derivation: ChunkDerivation = {
     // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
     rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),

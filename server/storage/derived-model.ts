@@ -2,6 +2,7 @@
  * What ingest derives from a chunk for the insight reports, as the store receives it. Ingest computes these with
  * pure functions; the store supplies what they need from earlier chunks, inside the chunk's transaction.
  */
+import type { PageErrorKind } from '../../contract/insights.ts';
 import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { ClickPayload, RecordedEvent } from '../../contract/protocol.ts';
 import type { ScoreSession } from './session-facts.ts';
@@ -79,12 +80,21 @@ export interface DerivedFormEvent {
   label: string;
 }
 
+/** An uncaught error (sl:error) or a console error (sl:console at level error), on the view it happened in. */
+export interface DerivedPageError {
+  view: number;
+  ts: number;
+  kind: PageErrorKind;
+  message: string;
+}
+
 export interface DerivedChunk {
   /** The carried view first when the chunk continues it, then the views the chunk entered, in order. */
   views: DerivedPageView[];
   clicks: DerivedClick[];
   moves: DerivedMoveCell[];
   formEvents: DerivedFormEvent[];
+  errors: DerivedPageError[];
   /** The window's state after this chunk. */
   carry: WindowCarry;
 }

@@ -687,6 +687,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX sessions_project_friction ON sessions (project_id, friction DESC, started_at DESC, id DESC);
   CREATE INDEX sessions_friction_unknown ON sessions (id) WHERE friction IS NULL;
   `,
+
+  // 17: the developer capture. Sessions count their console errors and failed requests (the session list filters
+  // on them); page_errors keeps each uncaught or console error with the page key of the view it happened in, for
+  // "Top errors on this page". Its session_id makes deletion find it like every other per-session table.
+  `
+  ALTER TABLE sessions ADD COLUMN console_error_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN failed_request_count INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE page_errors (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    window_id TEXT NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('uncaught', 'console')),
+    message TEXT NOT NULL
+  );
+  CREATE INDEX page_errors_page ON page_errors (project_id, page_key, ts);
+  CREATE INDEX page_errors_session ON page_errors (session_id);
+  `,
 ];
 
 /**

@@ -15,6 +15,8 @@ interface SessionRow {
   page_count: number;
   click_count: number;
   error_count: number;
+  console_error_count: number;
+  failed_request_count: number;
   event_count: number;
   device: DeviceClass;
   browser: string;
@@ -32,8 +34,8 @@ interface SessionRow {
 }
 
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id, rage_clicks, dead_clicks,
-  error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
+  error_count, console_error_count, failed_request_count, event_count, device, browser, os, viewport_width,
+  viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
 
 const ORDERS: Record<SessionSort, string> = {
   recent: 'started_at DESC, id DESC',
@@ -53,6 +55,8 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     pageCount: row.page_count,
     clickCount: row.click_count,
     errorCount: row.error_count,
+    consoleErrorCount: row.console_error_count,
+    failedRequestCount: row.failed_request_count,
     eventCount: row.event_count,
     device: row.device,
     browser: row.browser,
@@ -88,6 +92,10 @@ export interface SessionFilter {
   hasErrorClicks?: boolean;
   /** With (true) or without (false) an uncaught error. */
   hasErrors?: boolean;
+  /** With (true) or without (false) a console.error call. */
+  hasConsoleErrors?: boolean;
+  /** With (true) or without (false) a failed request (no answer, or status 500 or more). */
+  hasFailedRequests?: boolean;
   /** Started a form (focused or changed a field of it) and never submitted it on that page, or not. */
   abandonedForm?: boolean;
   /** Tracked (`track()`) an event with this name. */
@@ -114,6 +122,8 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'sort' | 
   hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
   hasErrors: '(error_count > 0) = @hasErrors',
   abandonedForm: `${ABANDONED_FORM_SQL} = @abandonedForm`,
+  hasConsoleErrors: '(console_error_count > 0) = @hasConsoleErrors',
+  hasFailedRequests: '(failed_request_count > 0) = @hasFailedRequests',
   event: `EXISTS (SELECT 1 FROM custom_events e WHERE e.session_id = sessions.id AND e.tag = 'sl:track'
     AND e.name = @event)`,
   ids: 'id IN (SELECT value FROM json_each(@ids))',
@@ -146,10 +156,11 @@ export function createSessionQueries(db: Database) {
   );
   const upsert = db.prepare(`
     INSERT INTO sessions (id, project_id, started_at, ended_at, active_ms, last_input_ts, entry_url, entry_ts,
-      click_count, error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id,
-      created_at, updated_at)
+      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser, os,
+      viewport_width, viewport_height, user_id, created_at, updated_at)
     VALUES (@id, @projectId, @firstTs, @lastTs, @activeMs, @lastInputTs, coalesce(@entryUrl, ''), @entryTs,
-      @clickCount, @errorCount, @eventCount, coalesce(@device, 'desktop'), @browser, @os, coalesce(@width, 0),
+      @clickCount, @errorCount, @consoleErrorCount, @failedRequestCount, @eventCount, coalesce(@device, 'desktop'),
+      @browser, @os, coalesce(@width, 0),
       coalesce(@height, 0), @userId, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
@@ -162,6 +173,8 @@ export function createSessionQueries(db: Database) {
         THEN @entryTs ELSE entry_ts END,
       click_count = click_count + excluded.click_count,
       error_count = error_count + excluded.error_count,
+      console_error_count = console_error_count + excluded.console_error_count,
+      failed_request_count = failed_request_count + excluded.failed_request_count,
       event_count = event_count + excluded.event_count,
       device = coalesce(@device, device),
       viewport_width = coalesce(@width, viewport_width),
@@ -236,6 +249,8 @@ export function createSessionQueries(db: Database) {
         entryTs: delta.entry?.ts ?? null,
         clickCount: delta.clickCount,
         errorCount: delta.errorCount,
+        consoleErrorCount: delta.consoleErrorCount,
+        failedRequestCount: delta.failedRequestCount,
         eventCount: delta.eventCount,
         device: delta.viewport?.device ?? null,
         width: delta.viewport?.width ?? null,

@@ -3,7 +3,7 @@ import { gzip } from 'node:zlib';
 import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
-import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
+import type { PageErrorRow, ReplayLink, SavedFunnel } from '../../contract/insights.ts';
 import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
@@ -22,6 +22,7 @@ import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
+import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
@@ -41,6 +42,7 @@ export type { FunnelLabelQuery } from './funnel-timelines.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PagesQuery, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+export type { PageErrorQuery } from './page-errors.ts';
 export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
@@ -118,6 +120,8 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** Time of a window's first event (ms since epoch), the zero of its replay clock; null for an unknown window. */
   windowStart(sessionId: string, windowId: string): Promise<number | null>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
+  /** The page's most frequent uncaught and console errors in range, most frequent first. */
+  pageErrors(query: PageErrorQuery): Promise<PageErrorRow[]>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
@@ -143,6 +147,7 @@ export function createSqliteStore(db: Database): Store {
   const heatmaps = createHeatmapQueries(db);
   const pageViews = createPageViewQueries(db);
   const formEvents = createFormEventQueries(db);
+  const pageErrors = createPageErrorQueries(db);
   const reports = createReportQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
@@ -283,6 +288,9 @@ export function createSqliteStore(db: Database): Store {
       return chunks.windowStart(sessionId, windowId);
     },
 
+    async pageErrors(query) {
+      return pageErrors.top(query);
+    },
     async scrollRows(range) {
       return pageViews.scroll(range);
     },

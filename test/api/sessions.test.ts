@@ -86,6 +86,8 @@ describe('GET /api/sessions/:id', () => {
       pageCount: 3,
       clickCount: 1,
       errorCount: 1,
+      consoleErrorCount: 0,
+      failedRequestCount: 0,
       eventCount: 20,
       device: 'tablet',
       browser: 'Chrome',

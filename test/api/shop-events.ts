@@ -2,7 +2,7 @@
  * Hand-built Sightline recordings for the insight API tests: a visitor's events as the recorder sends them, each
  * at `start + at` ms, so a test reads as a script ("a click on #buy at 1200 ms").
  */
-import type { ClickPayload, FieldPayload, RecordedEvent } from '../../contract/protocol.ts';
+import type { ClickPayload, ConsolePayload, FieldPayload, NetworkPayload, RecordedEvent } from '../../contract/protocol.ts';
 
 export const SHOP = 'https://shop.test';
 
@@ -73,6 +73,18 @@ export function visit(start: number, width = 1280, height = 800) {
     },
     track(at: number, name: string, props: Record<string, unknown> = {}): RecordedEvent {
       return custom(at, 'sl:track', { name, props });
+    },
+    console(at: number, level: ConsolePayload['level'], message: string): RecordedEvent {
+      const frames = level === 'error' ? [{ fn: 'checkout', file: `${SHOP}/app.js`, line: 12, column: 5 }] : [];
+      return custom(at, 'sl:console', { level, message, frames });
+    },
+    /** A fetch that ended `at`; a status of 0 stands for a network error. */
+    request(at: number, method: string, path: string, status: number, durationMs = 120): RecordedEvent {
+      const payload: NetworkPayload = {
+        kind: 'fetch', method, url: `${SHOP}${path}`, status, durationMs, requestBytes: 0, responseBytes: status === 0 ? null : 42,
+        ...(status === 0 ? { failure: 'error' as const } : {}),
+      };
+      return custom(at, 'sl:network', payload);
     },
   };
 }

@@ -114,6 +114,8 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     pageCount: 2,
     clickCount,
     errorCount: 1,
+    consoleErrorCount: 0,
+    failedRequestCount: 0,
     eventCount: counterEvents.length,
     device: 'desktop',
     browser: 'Chrome 120',

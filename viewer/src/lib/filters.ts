@@ -10,7 +10,9 @@ import type { SessionQuery } from './api.ts';
 export const SESSIONS_PAGE_SIZE = 50;
 
 /** Yes/no questions about a session the list can filter on; each key is both the hash key and the API flag. */
-export const SIGNAL_FLAGS = ['hasRage', 'hasDead', 'hasErrorClicks', 'hasErrors', 'abandonedForm'] as const;
+export const SIGNAL_FLAGS = [
+  'hasRage', 'hasDead', 'hasErrorClicks', 'hasErrors', 'hasConsoleErrors', 'hasFailedRequests', 'abandonedForm',
+] as const;
 export type SignalFlag = (typeof SIGNAL_FLAGS)[number];
 
 export const SIGNAL_FLAG_LABELS: Record<SignalFlag, string> = {
@@ -18,6 +20,8 @@ export const SIGNAL_FLAG_LABELS: Record<SignalFlag, string> = {
   hasDead: 'Dead clicks',
   hasErrorClicks: 'Error clicks',
   hasErrors: 'JS errors',
+  hasConsoleErrors: 'Console errors',
+  hasFailedRequests: 'Failed requests',
   abandonedForm: 'Abandoned a form',
 };
 
@@ -30,6 +34,8 @@ export interface SessionListQuery extends SessionQuery {
   hasDead?: true;
   hasErrorClicks?: true;
   hasErrors?: true;
+  hasConsoleErrors?: true;
+  hasFailedRequests?: true;
   abandonedForm?: true;
   event?: string;
   funnel?: number;
@@ -69,6 +75,8 @@ const noFlags: Record<SignalFlag, boolean> = {
   hasDead: false,
   hasErrorClicks: false,
   hasErrors: false,
+  hasConsoleErrors: false,
+  hasFailedRequests: false,
   abandonedForm: false,
 };
 

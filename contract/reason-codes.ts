@@ -40,6 +40,7 @@ export const reasonCodes = [
   'window_not_found',
   'snapshot_not_found',
   'funnel_not_found',
+  'funnel_too_costly',
   'webhook_not_found',
   'too_many_webhooks',
   // URLs the server would request (webhook receivers, asset hosts), checked when saved.

@@ -38,6 +38,13 @@ export interface Config {
   maxFutureSkewMs: number;
   /** Events per page of the events API; pages hold whole chunks, so a few more. Defaults to 2000. */
   eventsPageSize: number;
+  /**
+   * Most steps one funnel query (or funnel filter of the session list) may spend matching its page steps against the
+   * recorded URLs (env SIGHTLINE_FUNNEL_MATCH_STEPS), counted by url-pattern.ts's meter; past it the query answers
+   * 422 funnel_too_costly. A store's URLs cost tens of steps per step pattern, so 100,000 distinct URLs under 20 page
+   * steps stay well inside; hostile URLs cost hundreds of times more. About 1–2 s of one core. Defaults to 250000000.
+   */
+  funnelMatchSteps: number;
   /** Gaps between user inputs longer than this do not count as active time, in ms. Defaults to 5000. */
   activityGapMs: number;
   /** Build output holding recorder/ and viewer/ (env SIGHTLINE_DIST). Defaults to <repo>/dist. */
@@ -158,6 +165,7 @@ export const defaultConfig: Config = {
   maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
   // Kerberos's default tolerance: phones and laptops set their clocks from the network, rarely further off.
   maxFutureSkewMs: 5 * 60 * 1000,
+  funnelMatchSteps: 250_000_000,
   eventsPageSize: 2000,
   activityGapMs: 5000,
   distDir: join(repoRoot, 'dist'),
@@ -264,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionEvents: positiveInt(env, 'SIGHTLINE_MAX_SESSION_EVENTS', defaultConfig.maxSessionEvents),
     maxPastSkewMs: positiveInt(env, 'SIGHTLINE_MAX_PAST_SKEW_MS', defaultConfig.maxPastSkewMs),
     maxFutureSkewMs: positiveInt(env, 'SIGHTLINE_MAX_FUTURE_SKEW_MS', defaultConfig.maxFutureSkewMs),
+    funnelMatchSteps: positiveInt(env, 'SIGHTLINE_FUNNEL_MATCH_STEPS', defaultConfig.funnelMatchSteps),
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,
     demoDir: env.SIGHTLINE_DEMO || defaultConfig.demoDir,
     retentionSweepMs: positiveInt(env, 'SIGHTLINE_RETENTION_SWEEP_MS', defaultConfig.retentionSweepMs),

@@ -34,6 +34,7 @@ export const reasonCodes = [
   'session_too_long',
   'session_conflict',
   'timestamp_out_of_range',
+  'page_keys_too_costly',
   'invalid_event',
   // Reads of one thing.
   'session_not_found',

@@ -51,14 +51,16 @@ function pathOf(url: string): { path: string; hierarchical: boolean } {
   }
 }
 
-export function pageKey(url: string, patterns: readonly string[] = []): string {
+/** With `work`, the parse (a step per character) and every pattern match add their steps to it. */
+export function pageKey(url: string, patterns: readonly string[] = [], work?: MatchWork): string {
   if (url.trim() === '') return '';
   const { path, hierarchical } = pathOf(url);
+  if (work) work.steps += url.length + path.length;
   if (!hierarchical) return path;
   const normalized = normalizePath(path);
   const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (matchSegments(compilePattern(pattern), split)) return normalizePath(pattern);
+    if (matchSegments(compilePattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')

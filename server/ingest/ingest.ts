@@ -19,6 +19,7 @@ export interface IngestContext {
     | 'maxInflatedBytes'
     | 'maxEventsPerBatch'
     | 'activityGapMs'
+    | 'maxPageKeySteps'
     | 'maxEventBytes'
     | 'maxNestingDepth'
     | 'maxSessionMs'
@@ -72,7 +73,8 @@ export async function ingestBatch(
   const received = sanitizeEvents(events as RecordedEvent[]).events;
   const derivation: ChunkDerivation = {
     // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
-    rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),
+    rows: (carry) =>
+      deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns, maxPageKeySteps: config.maxPageKeySteps }),
     signals: findSignals,
     signalContextMs: SIGNAL_CONTEXT_MS,
   };

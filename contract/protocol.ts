@@ -81,6 +81,11 @@ export interface ClickPayload {
   selector: string;
   /** Lower-case tag name of the target. */
   tag: string;
+  /**
+   * The element as a person reads it: `"Add to cart" button`, `"Email" email field`, or its kind alone ("link"). Read
+   * from what is not masked and scrubbed of PII in the browser. Absent in recordings made before labels existed.
+   */
+  label?: string;
   /** Click position inside the target's box as fractions 0..1 (left→right, top→bottom). */
   ox: number;
   oy: number;
@@ -110,6 +115,8 @@ export interface FieldPayload {
   name: string;
   /** Input type (text, email, password, …) or tag name for select/textarea. */
   kind: string;
+  /** The field as a person reads it (`"Email" email field`), as ClickPayload's label; absent in older recordings. */
+  label?: string;
 }
 
 export interface SubmitPayload {

@@ -34,6 +34,8 @@ export const WINDOW_ALIVE_KEY = 'sl:window-alive';
 
 /** Label text and error messages are cut to these lengths before they travel. */
 export const MAX_LABEL_CHARS = 100;
+/** The quoted text of an element label ("Add to cart" button) is cut to this many characters. */
+export const ELEMENT_LABEL_TEXT_CHARS = 60;
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 /** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
 export const MAX_EARLY_CUSTOM_EVENTS = 50;

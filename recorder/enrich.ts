@@ -1,6 +1,7 @@
 import type { PagePayload, SlPayloads, SlTagName } from '../contract/protocol.ts';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_LABEL_CHARS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
+import { elementLabel, readableText } from './label.ts';
 import { listen } from './listen.ts';
 import type { Privacy } from './privacy.ts';
 import { cssSelector } from './selector.ts';
@@ -51,18 +52,6 @@ function outermost(element: Element, selector: string): Element | undefined {
   return found;
 }
 
-/** Text of a label without the options of a select or the text of a textarea nested inside it. */
-function labelText(node: Node): string {
-  let text = '';
-  for (const child of Array.from(node.childNodes)) {
-    if (child.nodeType === Node.TEXT_NODE) text += child.textContent || '';
-    else if (child instanceof Element && !/^(select|textarea|option|script|style)$/.test(child.localName)) {
-      text += ` ${labelText(child)}`;
-    }
-  }
-  return text;
-}
-
 export function startEnrichment(context: EnrichmentContext): Enrichment {
   const { win, emit, privacy, report } = context;
   const doc = win.document;
@@ -89,6 +78,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
     emit('sl:click', {
       selector: cssSelector(target),
       tag: target.localName,
+      label: elementLabel(target, privacy),
       ox,
       oy,
       x: fromKeyboard ? box.left + box.width * ox + win.scrollX : click.pageX,
@@ -113,7 +103,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
     const name = field.getAttribute('name');
     if (name) return name;
     const label = field.labels?.[0];
-    const text = label && !privacy.isHidden(label) ? squash(labelText(label), MAX_LABEL_CHARS) : '';
+    const text = label && !privacy.isHidden(label) ? squash(readableText(label, privacy.hiddenSelector), MAX_LABEL_CHARS) : '';
     return text || squash(field.getAttribute('aria-label') || '', MAX_LABEL_CHARS) || field.id;
   }
   for (const [type, action] of [['focusin', 'focus'], ['focusout', 'blur'], ['change', 'change']] as const) {
@@ -126,6 +116,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
         field: cssSelector(field),
         name: fieldName(field),
         kind: privacy.isPassword(field) ? 'password' : field instanceof HTMLInputElement ? field.type : field.localName,
+        label: elementLabel(field, privacy),
       });
     });
   }

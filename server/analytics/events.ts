@@ -89,6 +89,7 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
       ? {
           selector: p.selector,
           tag: p.tag.toLowerCase(),
+          label: text(p.label),
           ox: numberOr0(p.ox),
           oy: numberOr0(p.oy),
           x: p.x,
@@ -109,6 +110,7 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
           field: p.field,
           name: text(p.name),
           kind: text(p.kind),
+          label: text(p.label),
         }
       : null,
   'sl:submit': (p) => (typeof p.form === 'string' ? { form: p.form } : null),
@@ -147,6 +149,8 @@ export interface Click {
   selector: string;
   /** Lower-case tag name, '' when unknown. */
   tag: string;
+  /** The element as a person reads it (`"Add to cart" button`), from sl:click; '' when the recording has none. */
+  label: string;
   /** Page coordinates from sl:click; viewport coordinates on the rrweb fallback (rrweb records clientX/Y). */
   x: number;
   y: number;
@@ -164,8 +168,8 @@ export function clicksOf(events: readonly unknown[]): Click[] {
   const sorted = timeline(events);
   const slClicks = slEvents(sorted, SlTag.Click);
   if (slClicks.length > 0) {
-    return slClicks.map(({ ts, payload: { selector, tag, x, y } }) => {
-      return { ts, selector, tag, x, y, origin: 'sl:click' } satisfies Click;
+    return slClicks.map(({ ts, payload: { selector, tag, label = '', x, y } }) => {
+      return { ts, selector, tag, label, x, y, origin: 'sl:click' } satisfies Click;
     });
   }
   const nodes = new NodeIndex();
@@ -183,6 +187,7 @@ export function clicksOf(events: readonly unknown[]): Click[] {
       ts: event.timestamp,
       selector: node?.selector ?? `[rrweb-id="${id}"]`,
       tag: node?.tag ?? '',
+      label: '',
       x: data.x,
       y: data.y,
       origin: 'rrweb',

@@ -108,10 +108,12 @@ export function heatmapsRouter({ store, config }: { store: Store; config: SameOr
     const map = aggregateHeatmap(cells, query.limit);
     const elements = await Promise.all(
       map.elements.map(async (element) => {
-        if (query.kind === 'move') return { ...element, replay: null };
+        if (query.kind === 'move') return { ...element, label: '', replay: null };
         const link = { projectId, page: query.page, kind: query.kind, selector: element.selector, device: query.device };
-        const replay = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
-        return { ...element, replay: replay ?? null };
+        const latest = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
+        if (!latest) return { ...element, label: '', replay: null };
+        const { label, ...replay } = latest;
+        return { ...element, label, replay };
       }),
     );
     const body: HeatmapResponse = {

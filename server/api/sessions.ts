@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { signalOutcome } from '../analytics/signal-text.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
@@ -33,6 +34,7 @@ const listQuery = z
     funnel: integer.optional(),
     reachedStep: integer.optional(),
     droppedAtStep: integer.pipe(z.number().min(1, 'step 0 has no drop-off: use 1 or more')).optional(),
+    sort: z.enum(['recent', 'friction']).default('recent'),
     limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
     offset: integer.default(0),
     ...projectParam,
@@ -102,7 +104,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
   router.get('/api/sessions/:id', async (req, res) => {
     const session = await findSession(req, store, req.params.id);
     const [marks, signals] = await Promise.all([store.listMarks(session.id), store.listSignals(session.id)]);
-    const body: SessionDetail = { session, marks, signals };
+    const body: SessionDetail = { session, marks, signals: signals.map((signal) => ({ ...signal, outcome: signalOutcome(signal) })) };
     res.json(body);
   });
 

@@ -75,6 +75,8 @@ function chunkPageKeys(patterns: readonly string[], maxSteps: number): (url: str
 export const MAX_SELECTOR_CHARS = 512;
 export const MAX_URL_CHARS = 2048;
 export const MAX_LABEL_CHARS = 256;
+/** Longest element label kept; the recorder's quote at most 60 characters of text and a kind. */
+export const MAX_ELEMENT_LABEL_CHARS = 200;
 export const MAX_MESSAGE_CHARS = 1_000;
 
 export const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text);
@@ -192,8 +194,9 @@ export function deriveChunkRows(
     if (click) {
       const { tag, ox, oy, x, y, vw, vh, dw, dh } = click;
       const selector = clip(click.selector, MAX_SELECTOR_CHARS);
+      const label = clip(click.label ?? '', MAX_ELEMENT_LABEL_CHARS);
       const device = deviceOf(vw > 0 ? vw : state.viewportWidth);
-      clicks.push({ view, ts, selector, tag: clip(tag, MAX_LABEL_CHARS), ox, oy, x, y, vw, vh, dw, dh, device });
+      clicks.push({ view, ts, selector, tag: clip(tag, MAX_LABEL_CHARS), label, ox, oy, x, y, vw, vh, dw, dh, device });
       if (dh > 0) view.documentHeight = Math.max(view.documentHeight ?? 0, dh);
     }
 
@@ -207,11 +210,12 @@ export function deriveChunkRows(
         field: clip(field.field, MAX_SELECTOR_CHARS),
         name: clip(field.name, MAX_LABEL_CHARS),
         kind: clip(field.kind, MAX_LABEL_CHARS),
+        label: clip(field.label ?? '', MAX_ELEMENT_LABEL_CHARS),
       });
     }
     const submit = slPayload(event, SlTag.Submit);
     if (submit) {
-      formEvents.push({ view, ts, action: 'submit', form: clip(submit.form, MAX_SELECTOR_CHARS), field: '', name: '', kind: '' });
+      formEvents.push({ view, ts, action: 'submit', form: clip(submit.form, MAX_SELECTOR_CHARS), field: '', name: '', kind: '', label: '' });
     }
 
     const isMove =

@@ -1,3 +1,4 @@
+import { scoreSession } from '../analytics/friction.ts';
 import type { Config } from '../config.ts';
 import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkDerivation } from '../storage/derived-model.ts';
@@ -77,6 +78,7 @@ export async function ingestBatch(
       deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns, maxPageKeySteps: config.maxPageKeySteps }),
     signals: findSignals,
     signalContextMs: SIGNAL_CONTEXT_MS,
+    scoreSession,
   };
   const outcome = await store.saveChunk(
     {

@@ -660,6 +660,33 @@ export const migrations: readonly string[] = [
   ALTER TABLE projects RENAME COLUMN asset_mode_next TO asset_mode;
   INSERT OR IGNORE INTO settings (key, value) VALUES ('asset_url_key', sightline_new_key());
   `,
+
+  // 15: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
+  // beside the selector wherever a finding names an element. '' for what was recorded before labels existed: those
+  // fall back to the selector when shown.
+  `
+  ALTER TABLE clicks ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE signals ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  `,
+
+  // 16: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
+  // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
+  // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
+  // stored before this migration, whose facts the server fills in at start-up.
+  `
+  ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN error_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN form_abandoned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN cart_outcome TEXT NOT NULL DEFAULT 'none'
+    CHECK (cart_outcome IN ('none', 'abandoned', 'purchased'));
+  ALTER TABLE sessions ADD COLUMN cart_value REAL NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN friction REAL DEFAULT 0;
+  UPDATE sessions SET friction = NULL;
+  CREATE INDEX sessions_project_friction ON sessions (project_id, friction DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_friction_unknown ON sessions (id) WHERE friction IS NULL;
+  `,
 ];
 
 /**

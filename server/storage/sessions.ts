@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DeviceClass } from '../../contract/vocabulary.ts';
-import type { SessionSummary } from '../../contract/api.ts';
+import type { SessionSort, SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
+import { ABANDONED_FORM_SQL } from './form-events.ts';
 import type { SessionDelta } from './model.ts';
 
 interface SessionRow {
@@ -21,10 +22,23 @@ interface SessionRow {
   viewport_width: number;
   viewport_height: number;
   user_id: string | null;
+  rage_clicks: number;
+  dead_clicks: number;
+  error_clicks: number;
+  form_abandoned: number;
+  cart_outcome: SessionSummary['cart']['outcome'];
+  cart_value: number;
+  friction: number | null;
 }
 
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id`;
+  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id, rage_clicks, dead_clicks,
+  error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
+
+const ORDERS: Record<SessionSort, string> = {
+  recent: 'started_at DESC, id DESC',
+  friction: 'friction DESC, started_at DESC, id DESC',
+};
 
 function toSummary(row: SessionRow, pages: string[], windows: string[]): SessionSummary {
   return {
@@ -47,6 +61,12 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     viewportHeight: row.viewport_height,
     userId: row.user_id,
     windows,
+    rageClicks: row.rage_clicks,
+    deadClicks: row.dead_clicks,
+    errorClicks: row.error_clicks,
+    abandonedForm: row.form_abandoned === 1,
+    cart: { outcome: row.cart_outcome, value: row.cart_value },
+    friction: row.friction ?? 0,
   };
 }
 
@@ -74,12 +94,14 @@ export interface SessionFilter {
   event?: string;
   /** Only these session ids (a funnel step's sessions). */
   ids?: readonly string[];
+  /** Newest first (the default) or most friction first. */
+  sort?: SessionSort;
   limit: number;
   offset: number;
 }
 
 // Fixed SQL per filter field: user input only ever travels as a bound parameter.
-const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' | 'offset'>, string> = {
+const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'sort' | 'limit' | 'offset'>, string> = {
   from: 'started_at >= @from',
   to: 'started_at <= @to',
   url: 'EXISTS (SELECT 1 FROM session_pages p WHERE p.session_id = sessions.id AND instr(p.url, @url) > 0)',
@@ -91,13 +113,7 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' |
   hasDead: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'dead') = @hasDead`,
   hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
   hasErrors: '(error_count > 0) = @hasErrors',
-  // The same rule as analyzeForms: started = a focus or change in the form; submitted = a submit of that form on a
-  // page with the same key.
-  abandonedForm: `EXISTS (
-    SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
-      AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
-        AND s.form = f.form AND s.action = 'submit')
-  ) = @abandonedForm`,
+  abandonedForm: `${ABANDONED_FORM_SQL} = @abandonedForm`,
   event: `EXISTS (SELECT 1 FROM custom_events e WHERE e.session_id = sessions.id AND e.tag = 'sl:track'
     AND e.name = @event)`,
   ids: 'id IN (SELECT value FROM json_each(@ids))',
@@ -184,14 +200,14 @@ export function createSessionQueries(db: Database) {
     const fields = (Object.keys(filterClauses) as Array<keyof typeof filterClauses>).filter(
       (field) => filter[field] !== undefined,
     );
-    const cacheKey = fields.join(',');
+    const sort = filter.sort ?? 'recent';
+    const cacheKey = `${sort} ${fields.join(',')}`;
     let statements = listStatements.get(cacheKey);
     if (!statements) {
       const where = `WHERE ${['project_id = @projectId', ...fields.map((field) => filterClauses[field])].join(' AND ')}`;
       statements = {
         rows: db.prepare<unknown[], SessionRow>(
-          `SELECT ${summaryColumns} FROM sessions ${where}
-           ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+          `SELECT ${summaryColumns} FROM sessions ${where} ORDER BY ${ORDERS[sort]} LIMIT @limit OFFSET @offset`,
         ),
         total: db.prepare<unknown[], number>(`SELECT count(*) FROM sessions ${where}`).pluck(),
       };

@@ -4,7 +4,7 @@ import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } fro
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
-import type { SessionSignal, SessionSummary, TimelineMark } from '../../contract/api.ts';
+import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
@@ -26,8 +26,9 @@ import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotVi
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
+import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
-import { createSignalQueries } from './signals.ts';
+import { createSignalQueries, type StoredSessionSignal } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
@@ -96,6 +97,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
     derive?: ChunkDerivation,
   ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
+  /**
+   * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
+   * what it reads of each. Run once at start-up; a no-op when there are none.
+   */
+  backfillSessionFacts(score: ScoreSession): Promise<void>;
   /** The project's session with this id; another project's session is undefined, as a missing one is. */
   getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
   // By session id alone: callers get the id from getSession or a project-filtered read first.
@@ -104,10 +110,13 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
   readEventsBetween(sessionId: string, windowId: string, from: number, to: number): Promise<RecordedEvent[]>;
 
-  listSignals(sessionId: string): Promise<SessionSignal[]>;
+  listSignals(sessionId: string): Promise<StoredSessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
   heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
-  latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
+  /** The latest point on the element, with the element's label at that point ('' when recorded without one). */
+  latestReplayLink(query: ReplayLinkQuery): Promise<(ReplayLink & { label: string }) | undefined>;
+  /** Time of a window's first event (ms since epoch), the zero of its replay clock; null for an unknown window. */
+  windowStart(sessionId: string, windowId: string): Promise<number | null>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
@@ -138,6 +147,7 @@ export function createSqliteStore(db: Database): Store {
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
@@ -188,6 +198,8 @@ export function createSqliteStore(db: Database): Store {
         const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
         derived.write(stored, derive);
       }
+      // After the signals, form events and tracked events of the chunk are in: its badges and friction follow them.
+      if (derive) sessionFacts.refresh(chunk.sessionId, derive.scoreSession);
     });
     return 'stored';
   }
@@ -215,6 +227,10 @@ export function createSqliteStore(db: Database): Store {
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
       return chunkWrites.run(() => saveChunkRows(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
+    },
+
+    async backfillSessionFacts(score) {
+      sessionFacts.backfill(score);
     },
 
     async listSessions(filter) {
@@ -261,6 +277,10 @@ export function createSqliteStore(db: Database): Store {
     async latestReplayLink({ kind, device, ...rest }) {
       const query = { ...rest, device: device ?? null };
       return kind === 'click' ? clicks.latestOn(query) : signals.latestOn({ ...query, kind });
+    },
+
+    async windowStart(sessionId, windowId) {
+      return chunks.windowStart(sessionId, windowId);
     },
 
     async scrollRows(range) {

@@ -62,8 +62,8 @@ export function visit(start: number, width = 1280, height = 800) {
     move(at: number, x: number, y: number): RecordedEvent {
       return incremental(at, { source: 1, positions: [{ x, y, id: 10, timeOffset: 0 }] });
     },
-    field(at: number, action: FieldPayload['action'], field: string, form = '#checkout-form'): RecordedEvent {
-      return custom(at, 'sl:field', { action, form, field, name: field.replace('#', ''), kind: 'text' });
+    field(at: number, action: FieldPayload['action'], field: string, form = '#checkout-form', more: Partial<FieldPayload> = {}): RecordedEvent {
+      return custom(at, 'sl:field', { action, form, field, name: field.replace('#', ''), kind: 'text', ...more });
     },
     submit(at: number, form = '#checkout-form'): RecordedEvent {
       return custom(at, 'sl:submit', { form });

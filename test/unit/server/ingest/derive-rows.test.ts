@@ -69,6 +69,7 @@ describe('ingest | derive rows from a chunk', () => {
         ts: T0 + 600,
         selector: '#buy',
         tag: 'button',
+        label: '',
         ox: 0.25,
         oy: 0.75,
         x: 300,

@@ -8,13 +8,13 @@
  * 2. The first user pattern that matches the path is the key, e.g. `/product/*`. In patterns `*` matches one whole
  *    segment, `*` inside a segment matches part of it (`/p-*`), `:name` matches one segment, a `**` segment matches
  *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`); url-pattern.ts matches them in
- *    linear time.
+ *    linear time. A path of more than MAX_PATH_SEGMENTS (64) segments matches no pattern.
  * 3. Otherwise id-like segments become `:id`: all digits; a UUID; hex of 8 or more characters with at least one
  *    digit (so words like `deadbeef` or `facade` stay); letters and digits mixed, 16 characters or more, no dashes
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
-import { compilePattern, matchSegments, splitPath } from './url-pattern.ts';
+import { compilePattern, matchSegments, splitPath, type MatchWork } from './url-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
@@ -51,14 +51,16 @@ function pathOf(url: string): { path: string; hierarchical: boolean } {
   }
 }
 
-export function pageKey(url: string, patterns: readonly string[] = []): string {
+/** With `work`, the parse (a step per character) and every pattern match add their steps to it. */
+export function pageKey(url: string, patterns: readonly string[] = [], work?: MatchWork): string {
   if (url.trim() === '') return '';
   const { path, hierarchical } = pathOf(url);
+  if (work) work.steps += url.length + path.length;
   if (!hierarchical) return path;
   const normalized = normalizePath(path);
   const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (matchSegments(compilePattern(pattern), split)) return normalizePath(pattern);
+    if (matchSegments(compilePattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -74,11 +76,20 @@ export function matchesPagePattern(url: string, pattern: string): boolean {
   return pagePatternTester(url)(pattern);
 }
 
-/** matchesPagePattern for one URL and many patterns (a funnel's steps): the URL is parsed and split once. */
-export function pagePatternTester(url: string): (pattern: string) => boolean {
+/**
+ * matchesPagePattern for one URL and many patterns (a funnel's steps): the URL is parsed and split once. With `work`,
+ * the parse (a step per character) and every match add their steps to it, so a caller can bound the total.
+ */
+export function pagePatternTester(url: string, work?: MatchWork): (pattern: string) => boolean {
   if (url.trim() === '') return () => false;
   const { path, hierarchical } = pathOf(url);
-  if (!hierarchical) return (pattern) => pattern.trim() !== '' && path === pattern;
+  if (work) work.steps += url.length + path.length;
+  if (!hierarchical) {
+    return (pattern) => {
+      if (work) work.steps += 1 + Math.min(path.length, pattern.length);
+      return pattern.trim() !== '' && path === pattern;
+    };
+  }
   const split = splitPath(normalizePath(path));
-  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split);
+  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split, work);
 }

@@ -25,6 +25,13 @@ export const WORK_BOUND = 8;
  */
 export const MAX_PATTERN_SEGMENTS = 16;
 
+/**
+ * Most segments a path may have and still match a pattern: a longer path matches none (pageKey then keys it by its
+ * id-like segments alone). Store pages have a handful; a path of hundreds is made to cost, since each of its segments
+ * moves every live state. Documented in the README.
+ */
+export const MAX_PATH_SEGMENTS = 64;
+
 /** The segments a pattern has, as written: `/blog/**` has 2, and so has `/a//b/`. */
 export function patternSegmentCount(pattern: string): number {
   return pattern.split('/').filter((segment) => segment !== '').length;
@@ -208,7 +215,7 @@ export function splitPath(path: string): SplitPath {
  */
 export function matchSegments(pattern: CompiledPattern, path: SplitPath, work?: MatchWork): boolean {
   steps = 1;
-  const matched = run(pattern, path);
+  const matched = path.segments.length <= MAX_PATH_SEGMENTS && run(pattern, path);
   if (work) work.steps += steps;
   return matched;
 }

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
@@ -41,14 +42,15 @@ function funnelId(raw: string): number {
 }
 
 /** POST /api/funnels/query, and saved funnels: GET /api/funnels, POST /api/funnels, DELETE /api/funnels/:id. */
-export function funnelsRouter({ store }: { store: Store }): Router {
+export function funnelsRouter({ store, config }: { store: Store; config: Config }): Router {
   const router = Router();
   const json = express.json({ limit: MAX_BODY });
 
   router.post('/api/funnels/query', json, async (req, res) => {
     const { steps, windowMs, from, to, device } = parseOrThrow(queryBody, req.body, 'invalid_body');
     const { id: projectId } = await requestProject(req, store);
-    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range: { projectId, from, to, device } });
+    const range = { projectId, from, to, device };
+    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range, matchBudget: config.funnelMatchSteps });
     res.json(body);
   });
 

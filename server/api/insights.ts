@@ -11,7 +11,7 @@ export function insightsRouter({ store, config }: { store: Store; config: Config
   const router = Router();
   router.use(heatmapsRouter({ store, config }));
   router.use(formsRouter({ store }));
-  router.use(funnelsRouter({ store }));
+  router.use(funnelsRouter({ store, config }));
   router.use(metricsRouter({ store }));
   return router;
 }

@@ -56,7 +56,7 @@ const listQuery = z
 type ListQuery = z.output<typeof listQuery>;
 
 /** The session ids a funnel filter keeps, computed over the sessions the other time and device filters allow. */
-async function funnelIds(store: Store, projectId: number, query: ListQuery): Promise<string[] | undefined> {
+async function funnelIds(store: Store, config: Config, projectId: number, query: ListQuery): Promise<string[] | undefined> {
   const { funnel: funnelId, reachedStep, droppedAtStep, from, to, device } = query;
   if (funnelId === undefined) return undefined;
   const funnel = await store.getFunnel(projectId, funnelId);
@@ -69,7 +69,8 @@ async function funnelIds(store: Store, projectId: number, query: ListQuery): Pro
   }
   const pick: FunnelPick = droppedAtStep !== undefined ? { droppedAtStep } : { reachedStep: step };
   const range = { projectId, from, to, device };
-  return funnelSessionIds(store, { steps: funnel.steps, windowMs: funnel.windowMs, range }, pick);
+  const run = { steps: funnel.steps, windowMs: funnel.windowMs, range, matchBudget: config.funnelMatchSteps };
+  return funnelSessionIds(store, run, pick);
 }
 
 const eventsQuery = z.strictObject({
@@ -95,7 +96,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
     const query = parseOrThrow(listQuery, req.query, 'invalid_query');
     const { id: projectId } = await requestProject(req, store);
     const { limit, offset, funnel: _f, reachedStep: _r, droppedAtStep: _d, project: _p, ...filters } = query;
-    const ids = await funnelIds(store, projectId, query);
+    const ids = await funnelIds(store, config, projectId, query);
     const filter: SessionFilter = { ...filters, projectId, ids, limit, offset };
     const { sessions, total } = await store.listSessions(filter);
     const body: SessionList = { sessions, total, limit, offset };

@@ -26,6 +26,7 @@ import type {
   DerivedPageView,
   WindowCarry,
 } from '../storage/derived-model.ts';
+import { IngestError } from './errors.ts';
 import { deviceClass } from './session-summary.ts';
 
 export interface DeriveOptions {
@@ -33,9 +34,41 @@ export interface DeriveOptions {
   moveSampleEvery: number;
   /** Page patterns for page keys, e.g. `/product/*`. Defaults to [] (id-like segments still collapse). */
   pagePatterns: readonly string[];
+  /**
+   * Most steps the chunk's page keys may cost (url-pattern.ts's meter; each distinct URL is keyed once); past it
+   * the batch is refused with 400 page_keys_too_costly. Defaults to Infinity (ingest passes config.maxPageKeySteps).
+   */
+  maxPageKeySteps: number;
 }
 
-export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({ moveSampleEvery: 5, pagePatterns: [] });
+export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({
+  moveSampleEvery: 5,
+  pagePatterns: [],
+  maxPageKeySteps: Infinity,
+});
+
+/**
+ * Page keys of one chunk: each distinct URL keyed once, the steps metered. Patterns are user input and URLs anyone
+ * with the public ingest key can record, so a chunk's share of the event loop is bounded here rather than trusted.
+ */
+function chunkPageKeys(patterns: readonly string[], maxSteps: number): (url: string) => string {
+  const keys = new Map<string, string>();
+  const work = { steps: 0 };
+  return (url) => {
+    let key = keys.get(url);
+    if (key === undefined) {
+      key = pageKey(url, patterns, work);
+      if (work.steps > maxSteps) {
+        throw new IngestError(
+          'page_keys_too_costly',
+          `Matching this batch's page URLs against the project's page patterns needs more than ${maxSteps} steps`,
+        );
+      }
+      keys.set(url, key);
+    }
+    return key;
+  };
+}
 
 /**
  * Longest selector, URL and field label kept, in characters: they become keys of report rows, so a page that
@@ -90,7 +123,8 @@ export function deriveChunkRows(
   carry: WindowCarry | null,
   options: Partial<DeriveOptions> = {},
 ): DerivedChunk {
-  const { moveSampleEvery, pagePatterns } = { ...defaultDeriveOptions, ...options };
+  const { moveSampleEvery, pagePatterns, maxPageKeySteps } = { ...defaultDeriveOptions, ...options };
+  const pageKeyOf = chunkPageKeys(pagePatterns, maxPageKeySteps);
   const state: WindowCarry = carry ? { ...carry } : freshCarry();
   const views: ViewState[] = [];
   const clicks: Array<Omit<DerivedClick, 'view'> & { view: ViewState }> = [];
@@ -218,7 +252,7 @@ export function deriveChunkRows(
   const toView = (view: ViewState): DerivedPageView => ({
     continues: view.continues,
     url: view.url,
-    pageKey: pageKey(view.url, pagePatterns),
+    pageKey: pageKeyOf(view.url),
     ts: view.ts,
     lastTs: view.lastTs,
     device: deviceOf(view.viewportWidth),

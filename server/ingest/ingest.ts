@@ -21,6 +21,7 @@ export interface IngestContext {
     | 'maxInflatedBytes'
     | 'maxEventsPerBatch'
     | 'activityGapMs'
+    | 'maxPageKeySteps'
     | 'maxEventBytes'
     | 'maxNestingDepth'
     | 'maxSessionMs'
@@ -75,7 +76,8 @@ export async function ingestBatch(
   const received = sanitizeEvents(checked).events;
   const derivation: ChunkDerivation = {
     // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
-    rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),
+    rows: (carry) =>
+      deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns, maxPageKeySteps: config.maxPageKeySteps }),
     signals: findSignals,
     signalContextMs: SIGNAL_CONTEXT_MS,
     scoreSession,

@@ -3,6 +3,7 @@ import { matchesPagePattern } from '../../../server/analytics/page-key.ts';
 import {
   compilePattern,
   matchSegments,
+  MAX_PATH_SEGMENTS,
   MAX_PATTERN_SEGMENTS,
   patternSegmentCount,
   splitPath,
@@ -124,6 +125,24 @@ describe('analytics | url pattern', () => {
   });
 });
 
+describe('analytics | url pattern | path segment limit', () => {
+  const path = (count: number) => Array.from({ length: count }, (_, index) => `/s${index}`).join('');
+
+  test.each(['/**', '/s0/**', '/**/*', `/**/s${MAX_PATH_SEGMENTS - 1}`])(
+    '%s holds a path of MAX_PATH_SEGMENTS segments and not one more',
+    (pattern) => {
+      expect(matches(pattern, path(MAX_PATH_SEGMENTS))).toBe(true);
+      expect(matches(pattern.replace(`s${MAX_PATH_SEGMENTS - 1}`, `s${MAX_PATH_SEGMENTS}`), path(MAX_PATH_SEGMENTS + 1))).toBe(false);
+    },
+  );
+
+  test('a path over the limit costs one step whatever the pattern', () => {
+    const work = { steps: 0 };
+    matchSegments(compilePattern(`/**${'/*a*'.repeat(MAX_PATTERN_SEGMENTS - 2)}/**`), splitPath(path(1000)), work);
+    expect(work.steps).toBe(1);
+  });
+});
+
 describe('analytics | url pattern | linear time', () => {
   /** Repeats `unit` as often as fits in `chars` characters (and, for patterns, in the segment limit). */
   const fill = (unit: string, chars: number, segments = Infinity) => {
@@ -182,6 +201,10 @@ describe('analytics | url pattern | linear time', () => {
     fill(`/${'a'.repeat(60)}`, room),
     fill('/aab', room),
     fill('/abcdefghijklm', room),
+    // As many segments as still match (MAX_PATH_SEGMENTS), each as long as the URL limit leaves.
+    `/${'a'.repeat(Math.floor(room / MAX_PATH_SEGMENTS) - 1)}`.repeat(MAX_PATH_SEGMENTS),
+    `/${'ab'.repeat(Math.floor(room / MAX_PATH_SEGMENTS / 2) - 1)}`.repeat(MAX_PATH_SEGMENTS),
+    `/${'abcdefghijklm'.repeat(2)}`.repeat(MAX_PATH_SEGMENTS),
     // Characters the URL parser percent-encodes: the path grows to several times the URL's length.
     `/${'é'.repeat(room - 1)}`,
     fill('/é a', room),
@@ -222,8 +245,10 @@ describe('analytics | url pattern | linear time', () => {
       matchSegments(compilePattern(pattern), splitPath(path), work);
       return work.steps;
     };
-    const short = steps('/**/*a*/**/*b*', fill('/ba', 200));
-    const long = steps('/**/*a*/**/*b*', fill('/ba', 2000));
+    // Within MAX_PATH_SEGMENTS, as a longer path matches nothing at the first step.
+    const segment = `/${'ba'.repeat(10)}`;
+    const short = steps('/**/*a*/**/*b*', segment.repeat(6));
+    const long = steps('/**/*a*/**/*b*', segment.repeat(MAX_PATH_SEGMENTS));
     expect(long).toBeGreaterThan(5 * short);
   });
 

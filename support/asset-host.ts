@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { proxyPath } from '../server/assets/asset-urls.ts';
-import type { AssetStore } from '../server/storage/asset-store.ts';
+import type { AssetMode, AssetStore } from '../server/storage/asset-store.ts';
+import { adminFetch } from './server.ts';
 
 /** A valid 1×1 PNG (one opaque pixel), so a browser decodes it with naturalWidth 1. */
 export const PIXEL_PNG = Buffer.from(
@@ -57,4 +58,17 @@ export async function startAssetHost(handle: (req: IncomingMessage, res: ServerR
 export async function signedAssetPath(store: Pick<AssetStore, 'assetUrlKey'>, url: string, project = 'demo'): Promise<string> {
   // Signed as the mapper signs: the URL as parsed (`127.1` is 127.0.0.1 by then); one that does not parse, as it is.
   return proxyPath(project, URL.canParse(url) ? new URL(url).href : url, await store.assetUrlKey());
+}
+
+/**
+ * Sets a project's asset mode through PUT /api/settings/assets, as the Settings page does, for tests about one mode
+ * whatever the project's default (a new database's demo project is `public`).
+ */
+export async function setAssetMode(serverUrl: string, mode: AssetMode, { project = 'demo', origins = [] as string[] } = {}): Promise<void> {
+  const response = await adminFetch(`${serverUrl}/api/settings/assets?project=${encodeURIComponent(project)}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ mode, origins }),
+  });
+  if (response.status !== 200) throw new Error(`setting ${project}'s asset mode to ${mode} answered ${response.status}: ${await response.text()}`);
 }

@@ -4,6 +4,7 @@ import { createApp } from '../server/app.ts';
 import { defaultConfig, type Config } from '../server/config.ts';
 import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
+import { scoreSession } from '../server/analytics/friction.ts';
 import { createSqliteStore, type Store } from '../server/storage/store.ts';
 import { sendOnThisMachine, testResolver } from './outbound.ts';
 
@@ -70,6 +71,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
   };
   const db = openDatabase(config.dbPath);
   const store = createSqliteStore(db);
+  await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
   const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost, send: sendOnThisMachine });
   const app = createApp({ store, config, outbound });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {

@@ -26,8 +26,8 @@ export interface AssetUrlOptions {
   accepts: (url: URL) => boolean;
   /** The installation's key for signing proxy URLs (see url-signature.ts). */
   urlKey: string;
-  /** Sightline's own origin: its URLs already pass the viewer's CSP, so they stay as they are. Defaults to none. */
-  ownOrigin?: string;
+  /** The origins the viewer is open at: their URLs already pass its CSP, so they stay as they are. Defaults to none. */
+  ownOrigins?: ReadonlySet<string>;
   /** URL that relative references resolve against (a stylesheet's own URL); without it only absolute URLs map. */
   base?: string;
 }
@@ -64,7 +64,7 @@ const ABSOLUTE_HTTP = /^https?:\/\//i;
 /** References that never reach a network: in-document fragments (`url(#clip)`) and inline data. */
 const LOCAL_REFERENCE = /^(?:#|data:|blob:|about:)/i;
 
-export function createAssetUrlMapper({ projectKey, accepts, urlKey, ownOrigin, base }: AssetUrlOptions): MapUrl {
+export function createAssetUrlMapper({ projectKey, accepts, urlKey, ownOrigins, base }: AssetUrlOptions): MapUrl {
   // A page repeats its URLs (the same icon in every product card): sign each once per mapper.
   const signed = new Map<string, string>();
   return (raw) => {
@@ -74,7 +74,7 @@ export function createAssetUrlMapper({ projectKey, accepts, urlKey, ownOrigin, b
     // rrweb records absolute URLs; a relative one in a recording would resolve against the viewer, so leave it.
     if (!absolute && base === undefined) return undefined;
     const url = parseAssetUrl(text, base);
-    if (!url || url.origin === ownOrigin) return undefined;
+    if (!url || ownOrigins?.has(url.origin)) return undefined;
     if (accepts(url)) {
       let path = signed.get(url.href);
       if (path === undefined) signed.set(url.href, (path = proxyPath(projectKey, url.href, urlKey)));

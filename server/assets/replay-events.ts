@@ -1,5 +1,4 @@
 /** The asset rewriting the routes that serve recorded events apply, by the recording's project. */
-import type { Request } from 'express';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { AssetStore } from '../storage/asset-store.ts';
 import { acceptsAssetUrl, createAssetUrlMapper } from './asset-urls.ts';
@@ -9,20 +8,16 @@ export type EventRewrite = (events: RecordedEvent[]) => RecordedEvent[];
 
 const unchanged: EventRewrite = (events) => events;
 
-/** The origin the viewer reached Sightline on: URLs there already pass its CSP. */
-export function ownOrigin(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? ''}`;
-}
-
 /**
  * How a response of the project's recorded events is rewritten for replay: in `public` and `proxy` mode the asset
  * URLs the proxy would fetch point at it, signed; in `block` mode nothing changes and the viewer's CSP blocks other
- * hosts.
+ * hosts. URLs on `viewerOrigins` (http/same-origin.ts) stay in every mode: the CSP allows them, and the proxy could
+ * not fetch them anyway when Sightline listens on a loopback or private address, as the demo store's do.
  */
 export async function replayAssetRewrite(
   store: Pick<AssetStore, 'getAssetPolicy' | 'assetUrlKey'>,
   projectId: number,
-  req: Request,
+  viewerOrigins: ReadonlySet<string>,
 ): Promise<EventRewrite> {
   const policy = await store.getAssetPolicy(projectId);
   if (!policy || policy.mode === 'block') return unchanged;
@@ -30,7 +25,7 @@ export async function replayAssetRewrite(
     projectKey: policy.projectKey,
     accepts: (url) => acceptsAssetUrl(policy, url),
     urlKey: await store.assetUrlKey(),
-    ownOrigin: ownOrigin(req),
+    ownOrigins: viewerOrigins,
   });
   return (events) => rewriteAssetUrls(events, map);
 }

@@ -1,5 +1,5 @@
 /**
- * Rows for the checkout metrics, from what migration 16 keeps: whole days of a range read checkout_days, a row per
+ * Rows for the checkout metrics, from what migration 19 keeps: whole days of a range read checkout_days, a row per
  * UTC start day and device; the part days at its ends (a range from a viewer's local midnight) are summed from
  * their sessions and session_carts. Purchases and refunds are read from order_events, each with its session's cart
  * value, one covering index range, since orders merge across sessions by orderId; in the order stored, which settles which of two reports at

@@ -661,7 +661,55 @@ export const migrations: readonly string[] = [
   INSERT OR IGNORE INTO settings (key, value) VALUES ('asset_url_key', sightline_new_key());
   `,
 
-  // 15: a directory's index file is the directory (analytics/page-key.ts): keys stored as `/x/index.html`, `.htm` or
+  // 15: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
+  // beside the selector wherever a finding names an element. '' for what was recorded before labels existed: those
+  // fall back to the selector when shown.
+  `
+  ALTER TABLE clicks ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE signals ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  `,
+
+  // 16: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
+  // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
+  // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
+  // stored before this migration, whose facts the server fills in at start-up.
+  `
+  ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN error_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN form_abandoned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN cart_outcome TEXT NOT NULL DEFAULT 'none'
+    CHECK (cart_outcome IN ('none', 'abandoned', 'purchased'));
+  ALTER TABLE sessions ADD COLUMN cart_value REAL NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN friction REAL DEFAULT 0;
+  UPDATE sessions SET friction = NULL;
+  CREATE INDEX sessions_project_friction ON sessions (project_id, friction DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_friction_unknown ON sessions (id) WHERE friction IS NULL;
+  `,
+
+  // 17: the developer capture. Sessions count their console errors and failed requests (the session list filters
+  // on them); page_errors keeps each uncaught or console error with the page key of the view it happened in, for
+  // "Top errors on this page". Its session_id makes deletion find it like every other per-session table.
+  `
+  ALTER TABLE sessions ADD COLUMN console_error_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN failed_request_count INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE page_errors (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    window_id TEXT NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('uncaught', 'console')),
+    message TEXT NOT NULL
+  );
+  CREATE INDEX page_errors_page ON page_errors (project_id, page_key, ts);
+  CREATE INDEX page_errors_session ON page_errors (session_id);
+  `,
+
+  // 18: a directory's index file is the directory (analytics/page-key.ts): keys stored as `/x/index.html`, `.htm` or
   // `.php` (any case) become `/x`, as ingest now names them, so a page visited both ways is one page. Rows that are
   // their own record take the new key; buckets and counters keyed by the page are merged into the new key's row.
   `
@@ -673,7 +721,7 @@ export const migrations: readonly string[] = [
           WHEN lower(page_key) GLOB '*/index.htm' OR lower(page_key) GLOB '*/index.php' THEN 10 END AS cut
       FROM (SELECT page_key FROM page_views UNION SELECT page_key FROM page_days UNION SELECT page_key FROM clicks
         UNION SELECT page_key FROM signals UNION SELECT page_key FROM form_events
-        UNION SELECT page_key FROM session_move_cells)
+        UNION SELECT page_key FROM session_move_cells UNION SELECT page_key FROM page_errors)
       WHERE page_key GLOB '/*'
     )
     WHERE cut IS NOT NULL;
@@ -685,6 +733,8 @@ export const migrations: readonly string[] = [
   UPDATE signals SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
     WHERE page_key IN (SELECT old_key FROM index_file_keys);
   UPDATE form_events SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE page_errors SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
     WHERE page_key IN (SELECT old_key FROM index_file_keys);
 
   INSERT INTO heatmap_cells (project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y,
@@ -710,7 +760,7 @@ export const migrations: readonly string[] = [
   DROP TABLE index_file_keys;
   `,
 
-  // 16: checkout totals per day, so GET /api/metrics reads a row per day and device instead of every session and its
+  // 19: checkout totals per day, so GET /api/metrics reads a row per day and device instead of every session and its
   // tracked events. checkout_days counts, per project, UTC start day and device, the sessions, those with an
   // add_to_cart and the cart value they added; session_carts holds each such session's carts. Triggers keep both in
   // step with whatever writes sessions and custom_events (ingest, a backend's events, deletion, the benchmark's
@@ -859,3 +909,12 @@ export const migrations: readonly string[] = [
     WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
   `,
 ];
+
+/**
+ * Run once on a database the migrations made from nothing (user_version 0 when they started), against the newest
+ * schema. Migration 1's demo project predates asset modes and would keep migration 6's 'block'; a new install has no
+ * choice to keep, so its demo project gets what a project made today gets.
+ */
+export const newDatabaseDefaults = `
+  UPDATE projects SET asset_mode = 'public' WHERE key = 'demo';
+`;

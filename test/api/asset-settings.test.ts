@@ -1,6 +1,7 @@
 /**
- * GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve: the demo project
- * (made by the first migration) blocks, a project made now proxies any host (`public`), `proxy` only listed ones.
+ * GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve: a new install's
+ * demo project and a project made now proxy any host (`public`), `proxy` only listed ones, `block` none; and URLs on
+ * the viewer's own origins (the demo store's) stay as recorded in every mode.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
@@ -40,17 +41,18 @@ const recording: RecordedEvent[] = [
   { type: 3, data: { source: 0, texts: [], attributes: [{ id: 6, attributes: { src: `${CDN}/shirt-red.png` } }], removes: [], adds: [] }, timestamp: T0 + 500 },
 ];
 
+async function settings(response: Response): Promise<AssetSettingsResponse> {
+  const body = await response.json();
+  expect(response.status, JSON.stringify(body)).toBe(200);
+  return body as AssetSettingsResponse;
+}
+
 describe('GET and PUT /api/settings/assets', () => {
   let server: TestServer;
   const sessionId = newId();
 
   const put = (body: unknown, query = '') =>
     adminFetch(`${server.url}${ROUTE}${query}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  async function settings(response: Response): Promise<AssetSettingsResponse> {
-    const body = await response.json();
-    expect(response.status, JSON.stringify(body)).toBe(200);
-    return body as AssetSettingsResponse;
-  }
   const servedJson = async () => JSON.stringify((await readAllEvents(server.url, sessionId)).events);
 
   beforeAll(async () => {
@@ -59,11 +61,12 @@ describe('GET and PUT /api/settings/assets', () => {
   });
   afterAll(() => server.close());
 
-  test('the demo project blocks, with no origins', async () => {
-    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
+  test("a new install's demo project is in public mode, with no origins", async () => {
+    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'public', origins: [], projectOrigins: [] });
   });
 
   test('in block mode the events are served exactly as stored', async () => {
+    expect(await settings(await put({ mode: 'block', origins: [] }))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
     expect(JSON.parse(await servedJson())).toEqual(recording);
   });
 
@@ -124,7 +127,7 @@ describe('GET and PUT /api/settings/assets', () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual(before);
   });
 
-  test('a project made through the API starts in public mode; the demo project keeps block', async () => {
+  test('a project made through the API starts in public mode; the demo project keeps the block it was set to', async () => {
     const created = await adminFetch(`${server.url}/api/projects`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -143,5 +146,71 @@ describe('GET and PUT /api/settings/assets', () => {
 
   test('needs a sign-in', async () => {
     await expectApiError(await fetch(`${server.url}${ROUTE}`), 401, 'login_required');
+  });
+});
+
+describe("replays of a store on the viewer's own origin (the demo store) in public mode", () => {
+  const PUBLIC_URL = 'https://sightline.shop.example';
+  let server: TestServer;
+  const sessionId = newId();
+  const page = '/demo/product';
+
+  /** The demo store's page as recorded on Sightline itself, a stylesheet named by the public URL, and one CDN image. */
+  const demoRecording = (own: string): RecordedEvent[] => [
+    { type: 4, data: { href: `${own}${page}`, width: 1280, height: 800 }, timestamp: T0 },
+    {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            el(2, 'html', {}, [
+              el(3, 'head', {}, [
+                el(4, 'link', { rel: 'stylesheet', href: `${own}/demo/styles.css` }),
+                el(5, 'link', { rel: 'icon', href: `${PUBLIC_URL}/demo/favicon.svg` }),
+                el(6, 'style', {}, [text(7, `body{background:url("${own}/demo/img/tile.png")}`)]),
+              ]),
+              el(8, 'body', {}, [
+                el(9, 'img', { src: `${own}/demo/img/shirt.png`, srcset: `${own}/demo/img/shirt.png 1x, ${own}/demo/img/shirt@2x.png 2x` }),
+                el(10, 'div', { style: `background-image: url(${PUBLIC_URL}/demo/img/banner.png)` }),
+                el(11, 'img', { src: `${CDN}/partner.png` }),
+              ]),
+            ]),
+          ],
+        },
+        initialOffset: { left: 0, top: 0 },
+      },
+      timestamp: T0 + 10,
+    },
+    { type: 3, data: { source: 0, texts: [], attributes: [{ id: 9, attributes: { src: `${own}/demo/img/shirt-red.png` } }], removes: [], adds: [] }, timestamp: T0 + 500 },
+  ];
+
+  beforeAll(async () => {
+    server = await startTestServer({ publicUrl: PUBLIC_URL });
+    await ingest(server.url, makeBatch(demoRecording(server.url), { sessionId }));
+  });
+  afterAll(() => server.close());
+
+  /** The served events with the one CDN image, which public mode does proxy, put back as recorded. */
+  async function withoutTheCdnImage(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const proxied = JSON.stringify(await signedAssetPath(server.store, `${CDN}/partner.png`));
+    const served = JSON.stringify(events);
+    expect(served).toContain(proxied);
+    return JSON.parse(served.replaceAll(proxied, JSON.stringify(`${CDN}/partner.png`))) as RecordedEvent[];
+  }
+
+  test('the events route leaves every URL on the request\'s origin or SIGHTLINE_PUBLIC_URL\'s as recorded', async () => {
+    expect((await settings(await adminFetch(`${server.url}${ROUTE}`))).mode).toBe('public');
+    const { events } = await readAllEvents(server.url, sessionId);
+    expect(await withoutTheCdnImage(events)).toEqual(demoRecording(server.url));
+  });
+
+  test('so does the heatmap background snapshot', async () => {
+    const response = await adminFetch(`${server.url}/api/heatmaps/snapshot?page=${encodeURIComponent(page)}`);
+    const body = (await response.json()) as HeatmapSnapshotResponse;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const snapshot = demoRecording(server.url).find((event) => event.type === 2)!;
+    expect((await withoutTheCdnImage(body.events)).find((event) => event.type === 2)).toEqual(snapshot);
   });
 });

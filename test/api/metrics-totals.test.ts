@@ -1,5 +1,5 @@
 /**
- * GET /api/metrics reads per-day checkout totals that triggers keep (migration 16). Its answers must equal the
+ * GET /api/metrics reads per-day checkout totals that triggers keep (migration 19). Its answers must equal the
  * computation it made before, over every session in range and each of its cart, purchase and refund events
  * (test/helpers/checkout-reference.ts). The random shoppers span days and tabs, send batches out of order (a
  * session's start moves earlier, even to the day before, and its device changes), put values of every kind in their

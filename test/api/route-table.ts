@@ -48,6 +48,7 @@ export const protectedCalls: ProtectedCall[] = [
   { method: 'GET', route: '/api/heatmaps', path: () => '/api/heatmaps?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/heatmaps/pages', path: () => '/api/heatmaps/pages', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/heatmaps/snapshot', path: () => '/api/heatmaps/snapshot?page=/', passedStatus: 200, access: 'read' },
+  { method: 'GET', route: '/api/heatmaps/errors', path: () => '/api/heatmaps/errors?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/scrollmap', path: () => '/api/scrollmap?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/forms', path: () => '/api/forms', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/metrics', path: () => '/api/metrics', passedStatus: 200, access: 'read' },

@@ -5,7 +5,9 @@
  * - in a project made now, with no setting changed, all three files show, each fetched by Sightline's proxy and the
  *   browser calling no other host;
  * - in a project set to `block`, none shows and no host hears of the replay, from the browser or from Sightline;
- * - a recording that names loopback and private addresses (not allow-listed) makes the proxy fetch nothing.
+ * - a recording that names loopback and private addresses (not allow-listed) makes the proxy fetch nothing;
+ * - the demo store, on Sightline's own (loopback) origin, replays in a new database's demo project with its pictures
+ *   loaded from Sightline directly: the proxy, which would refuse a loopback address, is not asked for them.
  * The store's hosts listen on other loopback addresses (127.0.0.2–5), which SIGHTLINE_OUTBOUND_ALLOW lets the proxy
  * reach as it would reach public hosts; 127.0.0.1 and ::1 stay internal.
  */
@@ -17,7 +19,7 @@ import type { AssetSettingsResponse, SessionList } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { PIXEL_PNG, startAssetHost, type AssetHost } from '../../support/asset-host.ts';
+import { PIXEL_PNG, setAssetMode, startAssetHost, type AssetHost } from '../../support/asset-host.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { INTERNAL_NAMES } from '../helpers/internal-targets.ts';
 import { testResolver } from '../../support/outbound.ts';
@@ -67,7 +69,11 @@ describe('e2e | a store on other hosts replays with its image, web font and styl
       res.writeHead(404).end();
     }, ADDRESSES.styles);
     internal = await startAssetHost((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(PIXEL_PNG), '::');
-    server = await startTestServer({ outbound: { allow: Object.values(ADDRESSES) } }, { resolveHost: testResolver(INTERNAL_NAMES) });
+    // /demo/ serves the fixtures' placeholder pictures: a demo store with images on Sightline's own origin.
+    server = await startTestServer(
+      { outbound: { allow: Object.values(ADDRESSES) }, demoDir: `${fixtures}cdn` },
+      { resolveHost: testResolver(INTERNAL_NAMES) },
+    );
     store = await startAssetHost((req, res) => {
       const project = new URL(req.url ?? '/', 'http://store').searchParams.get('project') ?? '';
       const script = `<script src="${server.url}/recorder.js" data-project="${project}"></script>`;
@@ -147,12 +153,7 @@ describe('e2e | a store on other hosts replays with its image, web font and styl
 
   test('block: the replay shows none of the three, and no host hears of it', async () => {
     await createProject('blocked-store');
-    const saved = await adminFetch(`${server.url}/api/settings/assets?project=blocked-store`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ mode: 'block', origins: [] }),
-    });
-    expect(saved.status).toBe(200);
+    await setAssetMode(server.url, 'block', { project: 'blocked-store' });
     const sessionId = await visitStore('blocked-store');
     const before = [images, styles, fonts, store].map((host) => host.hits.length);
 
@@ -225,6 +226,43 @@ describe('e2e | a store on other hosts replays with its image, web font and styl
     expect(replay.elsewhere()).toEqual([]);
     expect(new Set(replay.assetAnswers)).toEqual(new Set([403]));
     expect(internal.hits).toEqual([]);
+    await replay.context.close();
+  });
+
+  test("the demo store on Sightline's own origin, no setting changed: its pictures load from Sightline, not the proxy", async () => {
+    expect((await settingsOf('demo')).mode).toBe('public');
+    const own = (path: string) => `${server.url}/demo/placeholders/${path}`;
+    const T0 = Date.now() - 60_000;
+    const document = documentOf(
+      el(3, 'html', {}, [
+        el(4, 'head'),
+        el(5, 'body', { style: 'margin:0' }, [
+          el(6, 'img', { id: 'own', src: own('450x300.png'), width: '150', height: '100' }),
+          el(7, 'div', { id: 'own-background', style: `width:70px;height:80px;background-image:url("${own('600x700.png')}")` }),
+          el(8, 'img', { id: 'partner', src: `${images.url}/images/shoe.png`, width: '40', height: '40' }),
+          el(9, 'p', { id: 'rebuilt' }, [text(10, 'Demo store')]),
+        ]),
+      ]),
+    );
+    const events: RecordedEvent[] = [
+      { type: 4, data: { href: `${server.url}/demo/product.html`, width: 1280, height: 800 }, timestamp: T0 },
+      { type: 2, data: { node: document, initialOffset: { left: 0, top: 0 } }, timestamp: T0 + 10 },
+    ];
+    const sessionId = newId();
+    await ingest(server.url, makeBatch(events, { sessionId }));
+
+    const replay = await openReplay('demo', sessionId, '#rebuilt');
+    const width = (selector: string) => replay.frame.locator(selector).evaluate((image: HTMLImageElement) => image.naturalWidth);
+    await expect.poll(() => width('#own')).toBe(450);
+    await expect.poll(() => width('#partner')).toBeGreaterThan(0);
+    await replay.page.waitForTimeout(SETTLE_MS);
+    // Both own pictures were asked of Sightline as recorded; the partner's, on another host, went through the proxy.
+    expect(replay.requests).toContain(own('450x300.png'));
+    expect(replay.requests).toContain(own('600x700.png'));
+    const viaProxy = replay.requests.filter((url) => url.includes('/api/assets?')).map((url) => new URL(url).searchParams.get('url'));
+    expect(viaProxy).toEqual([`${images.url}/images/shoe.png`]);
+    expect(replay.assetAnswers).toEqual([200]);
+    expect(replay.elsewhere()).toEqual([]);
     await replay.context.close();
   });
 });

@@ -7,7 +7,7 @@ const OTHER = 'https://tracker.example';
 const SIGHTLINE = 'https://sightline.example';
 const KEY = 'unit-test-key';
 const onCdn = (url: URL) => url.origin === CDN;
-const map = createAssetUrlMapper({ projectKey: 'demo', accepts: onCdn, urlKey: KEY, ownOrigin: SIGHTLINE });
+const map = createAssetUrlMapper({ projectKey: 'demo', accepts: onCdn, urlKey: KEY, ownOrigins: new Set([SIGHTLINE]) });
 const proxied = (url: string) => proxyPath('demo', url, KEY);
 
 describe('assets | asset URL mapping', () => {
@@ -124,7 +124,7 @@ describe('assets | CSS image-set()', () => {
 describe('assets | a font CDN: CSS on one host, fonts on another (public mode)', () => {
   const FONT_CSS = 'https://fonts.cssapi.example/css2?family=Brand';
   const FONT_FILES = 'https://fonts.files.example';
-  const anyHost = createAssetUrlMapper({ projectKey: 'demo', accepts: () => true, urlKey: KEY, base: FONT_CSS, ownOrigin: SIGHTLINE });
+  const anyHost = createAssetUrlMapper({ projectKey: 'demo', accepts: () => true, urlKey: KEY, base: FONT_CSS, ownOrigins: new Set([SIGHTLINE]) });
 
   test('@font-face sources, absolute on the font host and relative to the CSS, all go through the proxy', () => {
     const css = [

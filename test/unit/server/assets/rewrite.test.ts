@@ -10,7 +10,7 @@ const OTHER = 'https://tracker.example';
 const SIGHTLINE = 'https://sightline.example';
 const KEY = 'unit-test-key';
 const onCdn = (url: URL) => url.origin === CDN;
-const map = createAssetUrlMapper({ projectKey: 'shop', accepts: onCdn, urlKey: KEY, ownOrigin: SIGHTLINE });
+const map = createAssetUrlMapper({ projectKey: 'shop', accepts: onCdn, urlKey: KEY, ownOrigins: new Set([SIGHTLINE]) });
 const p = (path: string) => proxyPath('shop', `${CDN}${path}`, KEY);
 
 const snapshot = (head: Node[], body: Node[]): RecordedEvent => ({

@@ -1,0 +1,45 @@
+// An esbuild plugin for the recorder builds (scripts/build.mjs, the recorder's end-to-end harness).
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it].
+ * Each stub throws if ever reached. @rrweb/record is pinned, so the markers are exact; a new version without them
+ * fails the build rather than shipping rrweb untrimmed.
+ */
+const RRWEB_CUTS = [
+  // A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
+  // every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's mutation path and
+  // the worker is dead weight (about 1 KB gzipped).
+  ['const jsContent = ', 'class CanvasManager {',
+    'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n'],
+  // Recording cross-origin iframes (`recordCrossOriginIframes`: a child frame's recorder posts its events to the top
+  // frame, which renumbers their node and style ids; about 0.9 KB gzipped). The recorder never sets that option, so
+  // rrweb never binds the message handler: everything from it to the end of IframeManager is dead, and so is the
+  // id mirror only those methods use.
+  ['  handleMessage(message) {', '\n}\nclass ShadowDomManager {',
+    '  handleMessage() {\n    throw new Error("Sightline builds rrweb without cross-origin iframe recording");\n  }'],
+  ['class CrossOriginIframeMirror {', 'class IframeManager {', 'class CrossOriginIframeMirror {\n}\n'],
+  // A warning proxy for code that imports rrweb's old global `mirror`, which nothing imports here.
+  ['const DEPARTED_MIRROR_ACCESS_WARNING = ', 'function throttle(', ''],
+  // `inlineImages` (images drawn into a canvas and recorded as data URLs) and `collectFonts`: options the recorder
+  // never sets.
+  ['  if (tagName === "img" && inlineImages) {', '  if (["audio", "video"].includes(tagName)) {', ''],
+  ['function initFontObserver({ fontCb, doc }) {', 'function initSelectionObserver(param) {',
+    'function initFontObserver() {\n  throw new Error("Sightline builds rrweb without font collection");\n}\n'],
+];
+
+export const trimRrweb = {
+  name: 'trim-rrweb',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async ({ path }) => {
+      let source = await readFile(path, 'utf8');
+      for (const [from, to, stub] of RRWEB_CUTS) {
+        const start = source.indexOf(from);
+        const end = source.indexOf(to, start);
+        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/build.mjs`);
+        source = source.slice(0, start) + stub + source.slice(end);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};

@@ -15,7 +15,7 @@
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
-import { compilePattern, matchSegments, splitPath, type MatchWork } from './url-pattern.ts';
+import { compilePattern, matchSegments, splitPath, type CompiledPattern, type MatchWork } from './url-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
@@ -42,6 +42,11 @@ function withoutTrailingSlashes(text: string): string {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === SLASH) end -= 1;
   return text.slice(0, end);
+}
+
+/** A pattern naming an index file names its directory, as a path does: `/demo/index.html` is `/demo`. */
+function compiledPattern(pattern: string): CompiledPattern {
+  return compilePattern(withoutTrailingSlashes(pattern).replace(INDEX_FILE, ''));
 }
 
 function normalizePath(path: string): string {
@@ -72,7 +77,7 @@ export function pageKey(url: string, patterns: readonly string[] = [], work?: Ma
   const normalized = normalizePath(path);
   const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (matchSegments(compilePattern(pattern), split, work)) return normalizePath(pattern);
+    if (matchSegments(compiledPattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -103,5 +108,5 @@ export function pagePatternTester(url: string, work?: MatchWork): (pattern: stri
     };
   }
   const split = splitPath(normalizePath(path));
-  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split, work);
+  return (pattern) => pattern.trim() !== '' && matchSegments(compiledPattern(pattern), split, work);
 }

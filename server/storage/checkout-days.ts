@@ -94,10 +94,11 @@ export function createCheckoutDayQueries(db: Database) {
     cartSessions: row.cart_sessions,
     cartValue: row.cart_value,
   });
-  const toOrderEvent = (row: OrderEventRow): CheckoutOrderEvent => ({
+  // Thousands of events share a few dozen days: each day's label is made once per read.
+  const toOrderEvent = (row: OrderEventRow, labels: Map<number, string>): CheckoutOrderEvent => ({
     kind: row.refund ? 'refund' : 'purchase',
     sessionId: row.session_id,
-    day: dayLabel(row.day),
+    day: labels.get(row.day) ?? labels.set(row.day, dayLabel(row.day)).get(row.day)!,
     ts: row.ts,
     source: row.source,
     value: row.value,
@@ -123,8 +124,9 @@ export function createCheckoutDayQueries(db: Database) {
           afterTo: split.after[1],
         }),
       ].map(toTotals);
-      const events = orderEvents(range.device).all(params).map(toOrderEvent);
-      if (!range.device) for (const row of sessionlessEvents.iterate(params)) events.push(toOrderEvent(row));
+      const labels = new Map<number, string>();
+      const events = orderEvents(range.device).all(params).map((row) => toOrderEvent(row, labels));
+      if (!range.device) for (const row of sessionlessEvents.iterate(params)) events.push(toOrderEvent(row, labels));
       return { days, events };
     },
   };

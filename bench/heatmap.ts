@@ -103,7 +103,9 @@ function buildSessions(db: Database): SessionPlan[] {
           id,
           projectId: PROJECT,
           browser: 'Chrome',
+          browserVersion: '131.0.0.0',
           os: 'Linux',
+          osVersion: '',
           now: lastTs,
           delta: {
             firstTs: start,

@@ -908,6 +908,13 @@ export const migrations: readonly string[] = [
     FROM custom_events e JOIN sessions s ON s.id = e.session_id LEFT JOIN session_carts c ON c.session_id = s.id
     WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
   `,
+
+  // 20: browser and system versions, from the same User-Agent header as their names (ingest/user-agent.ts, now
+  // ua-parser-js). '' for sessions stored before: their header was not kept, so it cannot be read again.
+  `
+  ALTER TABLE sessions ADD COLUMN browser_version TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /**

@@ -26,6 +26,13 @@ const RRWEB_CUTS = [
   ['  if (tagName === "img" && inlineImages) {', '  if (["audio", "video"].includes(tagName)) {', ''],
   ['function initFontObserver({ fontCb, doc }) {', 'function initSelectionObserver(param) {',
     'function initFontObserver() {\n  throw new Error("Sightline builds rrweb without font collection");\n}\n'],
+  // rrweb's `hooks` option (a callback run before each observer's own): the recorder passes none.
+  ['function mergeHooks(o, hooks) {', 'function initObservers(o, hooks = {}) {', 'function mergeHooks() {\n}\n'],
+  // `slimDOMOptions` (leaving scripts, comments and head meta tags out of snapshots): the recorder sets none, so
+  // rrweb's defaults are `{}` and nothing is ever excluded.
+  ['function slimDOMDefaults(_slimDOMOptions) {', 'function serializeNodeWithId(n, options) {',
+    'function slimDOMDefaults() {\n  return {};\n}\nfunction slimDOMExcluded() {\n  return false;\n}\n'],
+  // @@HOOKS
 ];
 
 export const trimRrweb = {

@@ -32,6 +32,31 @@ const RRWEB_CUTS = [
   // rrweb's defaults are `{}` and nothing is ever excluded.
   ['function slimDOMDefaults(_slimDOMOptions) {', 'function serializeNodeWithId(n, options) {',
     'function slimDOMDefaults() {\n  return {};\n}\nfunction slimDOMExcluded() {\n  return false;\n}\n'],
+  // rrdom's node class, which rrweb only tests nodes against (`instanceof`); recording never makes one.
+  ['class BaseRRNode {', 'function on(type, fn, target = document) {', 'class BaseRRNode {\n}\n'],
+  // Frame-rate canvas sampling, which needs the worker cut above.
+  ['  initCanvasFPSObserver(fps, win, blockClass, blockSelector, options) {', '  initCanvasMutationObserver(win, blockClass, blockSelector) {',
+    '  initCanvasFPSObserver() {\n    throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n  }\n'],
+  // In record(): the child-frame path of cross-origin iframe recording (events posted to the parent frame),
+  // `plugins` and `packFn`, none of which the recorder sets; every event goes to `emit` as rrweb made it.
+  ['  const inEmittingFrame = recordCrossOriginIframes ? window.parent === window : true;', '  if (mousemoveWait !== void 0',
+    '  if (!emit) {\n    throw new Error("emit function is required");\n  }\n'],
+  ['  const eventProcessor = (e) => {', '  wrappedEmit = (r, isCheckout) => {', ''],
+  ['    if (inEmittingFrame) {\n      emit == null ? void 0 : emit(eventProcessor(e), isCheckout);', '    if (e.type === EventType.FullSnapshot) {\n      lastFullSnapshotEvent',
+    '    emit(e, isCheckout);\n'],
+  ['  for (const plugin of plugins || []) {\n    if (plugin.getMirror)', '  const processedNodeManager = new ProcessedNodeManager();', ''],
+  ['          plugins: ((_a2 = plugins == null ?', '        },\n        hooks\n      );', '          plugins: []\n'],
+  // Full-snapshot checkouts every N events or ms (`checkoutEveryNth`, `checkoutEveryNms`): not set; the recorder
+  // takes its own snapshots at session rollover. Also the NodeList and DOMTokenList forEach polyfill, which every
+  // ES2020 browser has no need of.
+  ['  polyfill();\n  let lastFullSnapshotEvent;', '  wrappedEmit = (r, isCheckout) => {', ''],
+  ['    if (e.type === EventType.FullSnapshot) {\n      lastFullSnapshotEvent', '  const wrappedMutationEmit = (m) => {', '  };\n'],
+  // `maskAllInputs`: the recorder passes its own `maskInputOptions`, so rrweb's all-types tables are never used
+  // (snapshot() first; its marker also starts the one in record()).
+  ['  const maskInputOptions = maskAllInputs === true ? {', '  const slimDOMOptions = slimDOMDefaults(slimDOM);',
+    '  const maskInputOptions = maskAllInputs;\n'],
+  ['  const maskInputOptions = maskAllInputs === true ? {', '  const slimDOMOptions = slimDOMDefaults(_slimDOMOptions);',
+    '  const maskInputOptions = _maskInputOptions !== void 0 ? _maskInputOptions : { password: true };\n'],
   // @@HOOKS
 ];
 

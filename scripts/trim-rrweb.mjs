@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 
 /**
- * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it].
- * Each stub throws if ever reached. @rrweb/record is pinned, so the markers are exact; a new version without them
- * fails the build rather than shipping rrweb untrimmed.
+ * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it],
+ * applied in order. A stub that only an option the recorder never sets would reach throws; one that rrweb always
+ * calls does what rrweb does with that option unset. @rrweb/record is pinned, so the markers are exact; a new
+ * version without them fails the build rather than shipping rrweb untrimmed. test/e2e/rrweb-trim.test.ts checks
+ * that rrweb records the same events with the cuts as without.
  */
 const RRWEB_CUTS = [
   // A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
@@ -57,7 +59,6 @@ const RRWEB_CUTS = [
     '  const maskInputOptions = maskAllInputs;\n'],
   ['  const maskInputOptions = maskAllInputs === true ? {', '  const slimDOMOptions = slimDOMDefaults(_slimDOMOptions);',
     '  const maskInputOptions = _maskInputOptions !== void 0 ? _maskInputOptions : { password: true };\n'],
-  // @@HOOKS
 ];
 
 export const trimRrweb = {
@@ -68,7 +69,7 @@ export const trimRrweb = {
       for (const [from, to, stub] of RRWEB_CUTS) {
         const start = source.indexOf(from);
         const end = source.indexOf(to, start);
-        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/build.mjs`);
+        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/trim-rrweb.mjs`);
         source = source.slice(0, start) + stub + source.slice(end);
       }
       return { contents: source, loader: 'js' };

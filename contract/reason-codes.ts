@@ -34,6 +34,7 @@ export const reasonCodes = [
   'session_too_long',
   'session_conflict',
   'timestamp_out_of_range',
+  'page_keys_too_costly',
   'invalid_event',
   // Derivation behind ingest: the backlog is full (503, with Retry-After), or a deletion must wait for it.
   'backlog_full',
@@ -44,12 +45,14 @@ export const reasonCodes = [
   'window_not_found',
   'snapshot_not_found',
   'funnel_not_found',
+  'funnel_too_costly',
   'webhook_not_found',
   'too_many_webhooks',
   // URLs the server would request (webhook receivers, asset hosts), checked when saved.
   'forbidden_address',
   'unresolvable_host',
   // The asset proxy (GET /api/assets).
+  'asset_not_signed',
   'assets_blocked',
   'asset_host_not_allowed',
   'asset_forbidden_address',

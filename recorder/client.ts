@@ -1,14 +1,18 @@
 import type { IdentifyPayload } from '../contract/protocol.ts';
 import { createBatcher } from './batcher.ts';
+import { guardBeforeSend } from './before-send.ts';
 import { encodeBatch } from './body.ts';
+import { loadCapture } from './capture-loader.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';
 import { createReporter, guard, SightlineError } from './errors.ts';
+import { lastFieldEvent } from './last-field.ts';
 import { listen } from './listen.ts';
 import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRecording } from './recording.ts';
 import { scrubEvent } from './scrub-event.ts';
 import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
+import type { StatusReporter } from './status.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { createTransport, type TransportDeps } from './transport.ts';
@@ -54,6 +58,8 @@ export interface ClientEnvironment {
   tab: KeyValueStore;
   fetch: TransportDeps['fetch'];
   sendBeacon?: TransportDeps['sendBeacon'];
+  /** Loads the developer capture's module (a dynamic import). */
+  importModule: (url: string) => Promise<unknown>;
 }
 
 export function browserEnvironment(win: Window): ClientEnvironment {
@@ -68,6 +74,7 @@ export function browserEnvironment(win: Window): ClientEnvironment {
     // Called through win: fetch and sendBeacon throw "Illegal invocation" when detached from their owner.
     fetch: (url, init) => win.fetch(url, init),
     sendBeacon: typeof beacon === 'function' ? (url, body) => win.navigator.sendBeacon(url, body) : undefined,
+    importModule: (url) => import(/* @vite-ignore */ url),
   };
 }
 
@@ -83,10 +90,11 @@ function copyJson(value: unknown, what: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-export function startClient(options: ResolvedOptions, env: ClientEnvironment, onStop: () => void): Recorder {
+export function startClient(options: ResolvedOptions, env: ClientEnvironment, status: StatusReporter): Recorder {
   const { win, timers } = env;
   const doc = win.document;
   const report = createReporter(options.onError);
+  const beforeSend = guardBeforeSend(options.beforeSend, report);
   const privacy = createPrivacy(options);
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
   const transport = createTransport(options, { ...env, report });
@@ -113,9 +121,11 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     recordCanvas: options.recordCanvas,
     report,
     onEvent: (event) => {
-      scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
-      if (!sessions.isExpired(timers.now())) batcher.add(event, sessions.session.id);
+      if (sessions.isExpired(timers.now())) return;
+      scrubEvent(event, privacy.maskFreeText);
+      const kept = beforeSend(event);
+      if (kept) batcher.add(kept, sessions.session.id);
     },
     onSnapshot: () => {
       recording.addCustom('sl:page', enrichment.currentPage());
@@ -129,14 +139,48 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
 
   // Before rrweb starts, so a password toggled to text is known before rrweb masks its first keystroke.
   const stopPasswordWatch = privacy.watchPasswordToggles(doc);
-  const enrichment = startEnrichment({ win, emit, privacy, blockSelector: privacy.recordOptions.blockSelector, report });
-  if (sessions.session.sampled) recording.start();
+  // Before anything is left: the field being typed in gets the value rrweb would record on blur.
+  let lastField: { id: number; text: string } | undefined;
+  function keepLastField(): void {
+    if (!recording.active) return;
+    const event = lastFieldEvent(doc, privacy, recording.idOf, timers.now());
+    const input = event?.data as { id: number; text: string } | undefined;
+    if (!event || !input || (input.id === lastField?.id && input.text === lastField.text)) return;
+    lastField = input;
+    recording.addEvent(event);
+  }
+  const enrichment = startEnrichment({
+    win,
+    emit,
+    privacy,
+    blockSelector: privacy.recordOptions.blockSelector,
+    report,
+    onNavigation: keepLastField,
+    framesOf: (stack) => capture.framesOf(stack),
+  });
+  const capture = loadCapture(options, {
+    win,
+    shared: env.shared,
+    sessionId: () => sessions.session.id,
+    active: () => recording.active,
+    now: () => timers.now(),
+    mask: privacy.maskFreeText,
+    emit: (tag, payload, time) => recording.addCustom(tag, payload, time),
+    report,
+    importModule: env.importModule,
+  });
 
-  function rollover(): void {
-    batcher.cut(); // the old session's events leave in their own batch
+  function startOrStop(): void {
+    status(sessions.session.sampled ? 'recording' : 'not_sampled');
     if (!sessions.session.sampled) recording.stop();
     else if (recording.active) recording.snapshotAgain();
     else recording.start();
+  }
+  startOrStop();
+
+  function rollover(): void {
+    batcher.cut(); // the old session's events leave in their own batch
+    startOrStop();
   }
 
   const removers: Array<() => void> = [];
@@ -148,13 +192,18 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   });
   on(doc, ['visibilitychange'], () => {
     if (doc.visibilityState !== 'hidden') return;
+    keepLastField();
     batcher.cut();
     void transport.flush();
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
   // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
-  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], batcher.cut);
+  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], () => {
+    keepLastField();
+    batcher.cut();
+  });
   on(win, ['pagehide'], () => {
+    keepLastField();
     batcher.cut();
     transport.sendOnExit();
     sessions.suspend();
@@ -168,12 +217,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     if (stopped) return;
     stopped = true;
     removers.splice(0).forEach((remove) => remove());
+    capture.stop();
     enrichment.stop();
     stopPasswordWatch();
     recording.stop();
     if (send) batcher.cut();
     batcher.dispose();
-    onStop();
   }
   return {
     track: (name, props) =>

@@ -3,8 +3,8 @@
 // so `npm start` and `npm test` stay fast after the first run.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { trimRrweb } from './trim-rrweb.mjs';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,28 +30,8 @@ function isStale(output, sources) {
   return sources.some((source) => newestMtime(join(root, source)) > built);
 }
 
-/**
- * rrweb inlines a web worker that only its frame-rate canvas sampling (`sampling.canvas` set to a number) uses, and
- * makes a Blob of it on every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's
- * mutation path and the worker is dead weight (about 1 KB gzipped): it is cut, and its constructor throws if ever
- * reached. @rrweb/record is pinned, so the markers are exact; a new version without them fails the build.
- */
-const dropRrwebCanvasWorker = {
-  name: 'drop-rrweb-canvas-worker',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async ({ path }) => {
-      const source = await readFile(path, 'utf8');
-      const start = source.indexOf('const jsContent = ');
-      const end = source.indexOf('class CanvasManager {');
-      if (start < 0 || end < start) throw new Error(`${path}: rrweb's canvas worker not found; check drop-rrweb-canvas-worker`);
-      const stub = 'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n';
-      return { contents: source.slice(0, start) + stub + source.slice(end), loader: 'js' };
-    });
-  },
-};
-
 const recorderOut = join(root, 'dist/recorder/recorder.js');
-if (wants('recorder') && isStale(recorderOut, ['recorder', 'contract', 'scripts/build.mjs'])) {
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'contract', 'scripts/build.mjs', 'scripts/trim-rrweb.mjs'])) {
   const common = {
     bundle: true,
     minify: true,
@@ -60,10 +40,12 @@ if (wants('recorder') && isStale(recorderOut, ['recorder', 'contract', 'scripts/
     target: 'es2020',
     sourcemap: true,
     logLevel: 'warning',
-    plugins: [dropRrwebCanvasWorker],
+    plugins: [trimRrweb],
   };
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/script-tag.ts')], format: 'iife', outfile: recorderOut });
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/index.ts')], format: 'esm', outfile: join(root, 'dist/recorder/index.mjs') });
+  // The developer capture (console, network), which both builds fetch as a module when it is enabled.
+  await esbuild({ ...common, entryPoints: [join(root, 'recorder/capture.ts')], format: 'esm', outfile: join(root, 'dist/recorder/capture.mjs') });
   console.log('built dist/recorder');
 }
 

@@ -8,8 +8,9 @@ import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../ser
 import type { ConsumerOptions } from '../server/pipeline/consumer.ts';
 import { createPipeline, type Pipeline } from '../server/pipeline/pipeline.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
+import { scoreSession } from '../server/analytics/friction.ts';
 import { createSqliteStore, type Store } from '../server/storage/store.ts';
-import { testResolver } from './outbound.ts';
+import { sendOnThisMachine, testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
@@ -89,7 +90,10 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public. */
+  /**
+   * How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public.
+   * Whatever they resolve to, requests go out only to loopback addresses (sendOnThisMachine).
+   */
   resolveHost?: Resolver;
   /** The derivation consumer's options (`paused: true` to hold derivation back). Defaults to the server's. */
   consumer?: Partial<ConsumerOptions>;
@@ -116,7 +120,8 @@ export async function startTestServer(
   const db = openDatabase(config.dbPath);
   const pipeline = createPipeline(db, config, { consumer });
   const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
-  const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost });
+  await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
+  const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost, send: sendOnThisMachine });
   const app = createApp({ store, pipeline, config, outbound });
   pipeline.consumer.start();
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {

@@ -3,19 +3,24 @@
  *
  * pageKey(url, patterns):
  * 1. Take the URL's path; scheme, host, query and fragment are dropped. Trailing slashes go (`/cart/` → `/cart`;
- *    the root stays `/`). A URL that is not http(s) or relative keeps its scheme (`about:blank`). '' stays ''
- *    (page unknown).
+ *    the root stays `/`), and so does a directory's index file, which a server answers for the directory itself
+ *    (`/shop/index.html`, `index.htm` or `index.php`, in any case → `/shop`). A URL that is not http(s) or relative
+ *    keeps its scheme (`about:blank`). '' stays '' (page unknown).
  * 2. The first user pattern that matches the path is the key, e.g. `/product/*`. In patterns `*` matches one whole
  *    segment, `*` inside a segment matches part of it (`/p-*`), `:name` matches one segment, a `**` segment matches
- *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`).
+ *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`); url-pattern.ts matches them in
+ *    linear time. A path of more than MAX_PATH_SEGMENTS (64) segments matches no pattern.
  * 3. Otherwise id-like segments become `:id`: all digits; a UUID; hex of 8 or more characters with at least one
  *    digit (so words like `deadbeef` or `facade` stay); letters and digits mixed, 16 characters or more, no dashes
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
+import { compilePattern, matchSegments, splitPath, type CompiledPattern, type MatchWork } from './url-pattern.ts';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
 const LONG_ALPHANUMERIC = /^[a-z0-9]{16,}$/i;
+const SLASH = 0x2f;
 /** Lets relative URLs (`/cart?x=1`) parse; never part of a key. */
 const PARSE_BASE = 'http://sightline.invalid';
 
@@ -26,9 +31,27 @@ export function isIdLikeSegment(segment: string): boolean {
   return LONG_ALPHANUMERIC.test(segment) && hasDigit && /[a-z]/i.test(segment);
 }
 
+/**
+ * A directory's index file: `/x/index.html` is the page `/x/` a server answers with it. The index-file migration
+ * (storage/migrations.ts) applies the same rule, in SQL, to the keys stored before it.
+ */
+const INDEX_FILE = /\/index\.(?:html?|php)$/i;
+
+// A loop, not /\/+$/: that regex retries from every slash of a long run, quadratic in the run's length.
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === SLASH) end -= 1;
+  return text.slice(0, end);
+}
+
+/** A pattern naming an index file names its directory, as a path does: `/demo/index.html` is `/demo`. */
+function compiledPattern(pattern: string): CompiledPattern {
+  return compilePattern(withoutTrailingSlashes(pattern).replace(INDEX_FILE, ''));
+}
+
 function normalizePath(path: string): string {
   const withLeadingSlash = path.startsWith('/') ? path : `/${path}`;
-  const trimmed = withLeadingSlash.replace(/\/+$/, '');
+  const trimmed = withoutTrailingSlashes(withoutTrailingSlashes(withLeadingSlash).replace(INDEX_FILE, ''));
   return trimmed === '' ? '/' : trimmed;
 }
 
@@ -45,37 +68,16 @@ function pathOf(url: string): { path: string; hierarchical: boolean } {
   }
 }
 
-const compiledPatterns = new Map<string, RegExp>();
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function compilePattern(pattern: string): RegExp {
-  let compiled = compiledPatterns.get(pattern);
-  if (compiled) return compiled;
-  const segments = normalizePath(pattern).split('/').filter(Boolean);
-  const source = segments
-    .map((segment) => {
-      if (segment === '**') return '(?:/[^/]+)*';
-      if (segment === '*' || segment.startsWith(':')) return '/[^/]+';
-      return `/${segment.split('*').map(escapeRegExp).join('[^/]*')}`;
-    })
-    .join('');
-  compiled = new RegExp(`^${source}$`);
-  compiledPatterns.set(pattern, compiled);
-  return compiled;
-}
-
-export function pageKey(url: string, patterns: readonly string[] = []): string {
+/** With `work`, the parse (a step per character) and every pattern match add their steps to it. */
+export function pageKey(url: string, patterns: readonly string[] = [], work?: MatchWork): string {
   if (url.trim() === '') return '';
   const { path, hierarchical } = pathOf(url);
+  if (work) work.steps += url.length + path.length;
   if (!hierarchical) return path;
   const normalized = normalizePath(path);
-  // Patterns compile to `(/segment)*` sequences, so the root is matched as the empty sequence.
-  const matchable = normalized === '/' ? '' : normalized;
+  const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (compilePattern(pattern).test(matchable)) return normalizePath(pattern);
+    if (matchSegments(compiledPattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -88,9 +90,23 @@ export function pageKey(url: string, patterns: readonly string[] = []): string {
  * query and fragment are ignored, so `/cart` matches `https://shop/cart/?step=2`. '' matches nothing.
  */
 export function matchesPagePattern(url: string, pattern: string): boolean {
-  if (url.trim() === '' || pattern.trim() === '') return false;
+  return pagePatternTester(url)(pattern);
+}
+
+/**
+ * matchesPagePattern for one URL and many patterns (a funnel's steps): the URL is parsed and split once. With `work`,
+ * the parse (a step per character) and every match add their steps to it, so a caller can bound the total.
+ */
+export function pagePatternTester(url: string, work?: MatchWork): (pattern: string) => boolean {
+  if (url.trim() === '') return () => false;
   const { path, hierarchical } = pathOf(url);
-  if (!hierarchical) return path === pattern;
-  const normalized = normalizePath(path);
-  return compilePattern(pattern).test(normalized === '/' ? '' : normalized);
+  if (work) work.steps += url.length + path.length;
+  if (!hierarchical) {
+    return (pattern) => {
+      if (work) work.steps += 1 + Math.min(path.length, pattern.length);
+      return pattern.trim() !== '' && path === pattern;
+    };
+  }
+  const split = splitPath(normalizePath(path));
+  return (pattern) => pattern.trim() !== '' && matchSegments(compiledPattern(pattern), split, work);
 }

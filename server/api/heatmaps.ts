@@ -6,13 +6,16 @@ import { scrollBands } from '../analytics/scroll-map.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
+import { viewerOrigins, type SameOriginConfig } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../../contract/protocol.ts';
 import type { Store } from '../storage/store.ts';
+import type { RouteDoc } from './route-doc.ts';
 import type {
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
+  PageErrorsResponse,
   ScrollmapResponse,
 } from '../../contract/insights.ts';
 import { checkRange, device, integer, pageParam, projectParam, timeRange } from './query-params.ts';
@@ -55,6 +58,20 @@ const pageQuery = z
   .strictObject({ page: pageParam, device: device.optional(), ...timeRange, ...projectParam })
   .superRefine(checkRange);
 
+/** Error messages listed per page by default and at most. */
+const DEFAULT_PAGE_ERRORS = 10;
+const MAX_PAGE_ERRORS = 100;
+
+const errorsQuery = z
+  .strictObject({
+    page: pageParam,
+    device: device.optional(),
+    ...timeRange,
+    limit: integer.pipe(z.number().min(1).max(MAX_PAGE_ERRORS)).default(DEFAULT_PAGE_ERRORS),
+    ...projectParam,
+  })
+  .superRefine(checkRange);
+
 /** The project's page range a page-level report reads. */
 const pageRange = (projectId: number, query: z.output<typeof pageQuery>) => ({
   projectId,
@@ -94,8 +111,72 @@ function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: num
   return { events: rest.slice(0, MAX_SNAPSHOT_EVENTS), truncated: rest.length > MAX_SNAPSHOT_EVENTS };
 }
 
-/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot and /api/scrollmap. */
-export function heatmapsRouter({ store }: { store: Store }): Router {
+const tag = 'Heatmaps';
+const scope = 'Every device unless `device` names one; `from`/`to` select whole UTC days.';
+export const heatmapRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/heatmaps',
+    tag,
+    summary: "A page's click, rage, dead, error or mouse-move map",
+    description:
+      `Per element: its selector, count, share, click offsets inside the element (${ELEMENT_GRID}×${ELEMENT_GRID} ` +
+      `buckets), page-coordinate buckets (${PAGE_CELL_PX} px) for elements a rebuilt page no longer has, and the latest ` +
+      `moment to replay. ${scope}`,
+    access: 'read',
+    scoped: true,
+    query: heatmapQuery,
+    responses: { 200: '{ page, kind, device, from, to, elementGrid, pageCellPx, total, elements, otherElements, otherCount }' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/pages',
+    tag,
+    summary: 'Page keys with their views, clicks and mouse moves, most clicked first',
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: pagesQuery,
+    responses: { 200: '{ pages: [{ page, views, clicks, moves }] }' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/snapshot',
+    tag,
+    summary: "The page's latest recorded full snapshot, to draw a heatmap over",
+    description: `Of any device unless \`device\` names one: its Meta event first, then what follows, at most ${MAX_SNAPSHOT_EVENTS} events.`,
+    access: 'read',
+    scoped: true,
+    query: pageQuery,
+    responses: { 200: '{ page, device, sessionId, windowId, url, ts, viewportWidth, viewportHeight, events, truncated }' },
+    errors: { 404: 'snapshot_not_found' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/errors',
+    tag,
+    summary: "The page's most frequent errors, uncaught and console, each with its latest replay moment",
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: errorsQuery,
+    responses: { 200: '{ page, device, from, to, errors: [{ message, kind, count, sessions, lastSeenAt, replay }] }' },
+  },
+  {
+    method: 'get',
+    path: '/api/scrollmap',
+    tag,
+    summary: "Share of the page's views reaching each 5% depth band, and the average fold",
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: pageQuery,
+    responses: { 200: '{ page, device, from, to, views, viewsWithDepth, bands: [{ from, to, views, share }], averageFold }' },
+  },
+];
+
+/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/heatmaps/errors and /api/scrollmap. */
+export function heatmapsRouter({ store, config }: { store: Store; config: SameOriginConfig }): Router {
   const router = Router();
 
   router.get('/api/heatmaps', async (req, res) => {
@@ -107,10 +188,12 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const map = aggregateHeatmap(cells, query.limit);
     const elements = await Promise.all(
       map.elements.map(async (element) => {
-        if (query.kind === 'move') return { ...element, replay: null };
+        if (query.kind === 'move') return { ...element, label: '', replay: null };
         const link = { projectId, page: query.page, kind: query.kind, selector: element.selector, device: query.device };
-        const replay = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
-        return { ...element, replay: replay ?? null };
+        const latest = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
+        if (!latest) return { ...element, label: '', replay: null };
+        const { label, ...replay } = latest;
+        return { ...element, label, replay };
       }),
     );
     const body: HeatmapResponse = {
@@ -145,7 +228,7 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
     const slice = fromSnapshot(events, view.snapshotTs);
     if (!slice) throw notFound();
-    slice.events = (await replayAssetRewrite(store, project.id, req))(slice.events);
+    slice.events = (await replayAssetRewrite(store, project.id, viewerOrigins(req, config)))(slice.events);
     const body: HeatmapSnapshotResponse = {
       page: query.page,
       device: view.device,
@@ -157,6 +240,14 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
       viewportHeight: view.viewportHeight,
       ...slice,
     };
+    res.json(body);
+  });
+
+  router.get('/api/heatmaps/errors', async (req, res) => {
+    const query = parseOrThrow(errorsQuery, req.query, 'invalid_query');
+    const { id: projectId } = await requestProject(req, store);
+    const errors = await store.pageErrors({ ...pageRange(projectId, query), limit: query.limit });
+    const body: PageErrorsResponse = { ...scopeOf(query), errors };
     res.json(body);
   });
 

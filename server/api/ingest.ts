@@ -5,9 +5,38 @@ import { HttpError } from '../http/errors.ts';
 import { BucketTable, refuse, retryAfter } from '../http/rate-limit.ts';
 import { readRawBody } from '../http/raw-body.ts';
 import { ingestBatch } from '../ingest/ingest.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { asHttpError } from './ingest-errors.ts';
+import type { RouteDoc } from './route-doc.ts';
+import { batchSchema } from '../ingest/schema.ts';
+
+export const ingestRoutes: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/ingest',
+    tag: 'Recording',
+    summary: 'One batch of recorded events from the recorder, gzip or plain JSON in any content type',
+    description:
+      'Acknowledged only after the batch is committed; a re-sent (sessionId, windowId, seq) is stored once. What ' +
+      'it shows is derived a moment later (GET /api/status). While too many batches wait for that, 503 with ' +
+      "Retry-After: send it again then. The project's key is public: it writes and never reads.",
+    access: 'public',
+    body: batchSchema,
+    bodyTypes: ['text/plain', 'application/json'],
+    responses: { 200: '{ ok, sessionId, windowId, seq, duplicate }' },
+    errors: {
+      400:
+        'invalid_gzip, invalid_json, schema_mismatch, too_deep, too_many_events, event_too_large, session_too_long, ' +
+        'timestamp_out_of_range or page_keys_too_costly',
+      403: 'unknown_project or origin_not_allowed',
+      409: 'session_conflict',
+      413: 'payload_too_large',
+      503: 'backlog_full',
+    },
+  },
+];
 
 /** What ingest needs of the pipeline (server/pipeline/pipeline.ts), handed in by app.ts. */
 export interface IngestPipeline {
@@ -15,6 +44,8 @@ export interface IngestPipeline {
   backlogFull(): boolean;
   /** A batch was stored and queued: derive it. */
   appended(batch: AppendedChunk): void;
+  /** Whether deriving the events' page keys with these patterns stays within the configured budget. */
+  pageKeysWithin(events: readonly RecordedEvent[], patterns: readonly string[]): boolean;
 }
 
 /**
@@ -51,6 +82,7 @@ export function ingestRouter({ store, config, pipeline }: { store: Store; config
         const taken = byKey.take(key);
         if (!taken.allowed) throw refuse(res, taken.retryAfterMs, 'for this ingest key');
       },
+      pageKeysWithin: (events, patterns) => pipeline.pageKeysWithin(events, patterns),
       appended: (batch) => pipeline.appended(batch),
     }).catch((error: unknown) => {
       throw asHttpError(error);

@@ -3,6 +3,7 @@ import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
 import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
+import { checkDevEvents } from './dev-events.ts';
 import { checkEventTimes } from './event-time.ts';
 import { sanitizeEvents } from './sanitize.ts';
 import { batchSchema, nestsDeeperThan } from './schema.ts';
@@ -15,6 +16,7 @@ export interface IngestContext {
     Config,
     | 'maxInflatedBytes'
     | 'maxEventsPerBatch'
+    | 'maxPageKeySteps'
     | 'maxEventBytes'
     | 'maxNestingDepth'
     | 'maxSessionMs'
@@ -30,6 +32,11 @@ export interface IngestContext {
   origin?: string | undefined;
   /** Called with the key of a known project before anything is stored; throws to refuse (rate limit). */
   admitProject?: (key: string) => void;
+  /**
+   * Whether keying the pages the events navigate to against these patterns stays within config.maxPageKeySteps
+   * (the pipeline's meter, which derivation uses); a batch over it is refused before anything is stored.
+   */
+  pageKeysWithin?: (events: readonly RecordedEvent[], patterns: readonly string[]) => boolean;
   /** Called after the commit with a batch that was stored (not a duplicate): the pipeline derives it. */
   appended?: (batch: AppendedChunk) => void;
 }
@@ -40,7 +47,7 @@ export interface IngestContext {
  */
 export async function ingestBatch(
   body: Buffer,
-  { store, config, userAgent, now, origin, admitProject, appended }: IngestContext,
+  { store, config, userAgent, now, origin, admitProject, pageKeysWithin, appended }: IngestContext,
 ): Promise<IngestAck> {
   const json = await decodeBody(body, config.maxInflatedBytes);
   // Count before validating each event, so an oversized batch costs no per-event work.
@@ -56,6 +63,7 @@ export async function ingestBatch(
   const batch = parseOrRaise(batchSchema, json, 'schema_mismatch');
   checkEventTimes(batch.events.map((event) => event.timestamp), now, config, (index) => `events[${index}].timestamp`);
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
+  const checked = checkDevEvents(events as RecordedEvent[]);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new IngestError('unknown_project', `No project has the key "${batch.project}"`, 403);
   // Only known keys get a bucket, so random keys cannot grow the limiter's memory.
@@ -70,7 +78,11 @@ export async function ingestBatch(
 
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
-  const received = sanitizeEvents(events as RecordedEvent[]).events;
+  const received = sanitizeEvents(checked).events;
+  if (pageKeysWithin && !pageKeysWithin(received, project.pagePatterns)) {
+    const message = `Matching this batch's page URLs against the project's page patterns needs more than ${config.maxPageKeySteps} steps`;
+    throw new IngestError('page_keys_too_costly', message);
+  }
   const result = await store.appendChunk({
     projectId: project.id,
     sessionId: batch.sessionId,
@@ -78,8 +90,7 @@ export async function ingestBatch(
     seq: batch.seq,
     events: received,
     ...timeSpan(received),
-    browser: client.browser,
-    os: client.os,
+    ...client,
     receivedAt: now,
   });
   if (result.outcome === 'project_mismatch') {

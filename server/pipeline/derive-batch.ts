@@ -5,6 +5,7 @@
  * continues from its carry (over as many transactions as it takes); otherwise (a late chunk) its derived rows are
  * taken out and all its chunks folded again from the first, so the result is the same as had they arrived in order.
  */
+import { scoreSession } from '../analytics/friction.ts';
 import type { Config } from '../config.ts';
 import { createChunkQueries, type WindowChunk } from '../storage/chunks.ts';
 import type { Database } from '../storage/db.ts';
@@ -15,6 +16,7 @@ import { CellTally, createHeatmapQueries } from '../storage/heatmap-cells.ts';
 import { createOutboxQueries } from '../storage/outbox.ts';
 import { createProjectQueries } from '../storage/projects.ts';
 import { createSessionMoveQueries, MoveLedger } from '../storage/session-moves.ts';
+import { createSessionFactQueries } from '../storage/session-facts.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
 import { createSignalQueries } from '../storage/signals.ts';
 import { createWindowCarryQueries } from '../storage/window-carry.ts';
@@ -48,7 +50,12 @@ export type AfterWindowHook = (window: PendingWindow) => void;
 
 export const windowKey = (window: { sessionId: string; windowId: string }) => `${window.sessionId}\n${window.windowId}`;
 
-export function createBatchDeriver(db: Database, cache: ChunkEventCache, config: Pick<Config, 'activityGapMs'>, afterWindow?: AfterWindowHook) {
+export function createBatchDeriver(
+  db: Database,
+  cache: ChunkEventCache,
+  config: Pick<Config, 'activityGapMs' | 'maxPageKeySteps'>,
+  afterWindow?: AfterWindowHook,
+) {
   const queue = createDeriveQueue(db);
   const chunks = createChunkQueries(db);
   const windows = createWindowCarryQueries(db);
@@ -60,6 +67,7 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
   const outbox = createOutboxQueries(db);
   const heatmaps = createHeatmapQueries(db);
   const sessionMoves = createSessionMoveQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
   const folder = createChunkFolder(db, cache, config);
 
   /**
@@ -143,6 +151,8 @@ export function createBatchDeriver(db: Database, cache: ChunkEventCache, config:
         }
       });
       sessions.writeSummary(sessionId, combineWindows(windows.summariesOf(sessionId)));
+      // After the summary, signals, form events and tracked events are in: the badges and friction follow them.
+      sessionFacts.refresh(sessionId, scoreSession);
       // After the summary: an event names the session's user as its chunks so far identified them.
       const now = Date.now();
       for (const draft of drafts) outbox.enqueue(projectId, draft, now);

@@ -1,6 +1,6 @@
 /**
  * Folds one chunk into its window, inside the consumer's transaction: the window's share of the session summary,
- * custom events and session pages, page views, clicks, heatmap buckets, form events, and the window's signals
+ * custom events and session pages, page views, clicks, heatmap buckets, form events, page errors, and the window's signals
  * recomputed around the chunk (a new rage or error click also enters the webhook outbox, unless quiet).
  * Everything a step reads of earlier steps (the carry, stored clicks and views, the window's chunks up to this one)
  * is what folding the window's chunks in seq order left, so a window folded again gives the same rows.
@@ -16,6 +16,7 @@ import type { DerivedChunk, SignalFinding, WindowCarry } from '../storage/derive
 import { createFormEventQueries } from '../storage/form-events.ts';
 import { addClickPoint, type CellTally } from '../storage/heatmap-cells.ts';
 import { createOutboxQueries } from '../storage/outbox.ts';
+import { createPageErrorQueries } from '../storage/page-errors.ts';
 import { createPageViewQueries } from '../storage/page-views.ts';
 import type { MoveLedger } from '../storage/session-moves.ts';
 import { createSessionQueries } from '../storage/sessions.ts';
@@ -62,13 +63,14 @@ export interface FoldedChunk {
   events: readonly RecordedEvent[];
 }
 
-export function createChunkFolder(db: Database, cache: ChunkEventCache, config: Pick<Config, 'activityGapMs'>) {
+export function createChunkFolder(db: Database, cache: ChunkEventCache, config: Pick<Config, 'activityGapMs' | 'maxPageKeySteps'>) {
   const chunks = createChunkQueries(db);
   const sessions = createSessionQueries(db);
   const customEvents = createCustomEventQueries(db);
   const pageViews = createPageViewQueries(db);
   const clicks = createClickQueries(db);
   const formEvents = createFormEventQueries(db);
+  const pageErrors = createPageErrorQueries(db);
   const signals = createSignalQueries(db);
   const outbox = createOutboxQueries(db);
 
@@ -109,6 +111,11 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
     for (const { view: index, ...event } of derived.formEvents) {
       const pageKey = derived.views[index]!.pageKey;
       formEvents.insert({ ...event, projectId, sessionId, windowId, pageViewId: viewIds[index]!, pageKey });
+    }
+
+    for (const { view: index, ...error } of derived.errors) {
+      const { pageKey, device } = derived.views[index]!;
+      pageErrors.insert({ ...error, projectId, sessionId, windowId, pageKey, device });
     }
     return viewIds.at(-1) ?? window.pageViewId;
   }
@@ -187,7 +194,7 @@ export function createChunkFolder(db: Database, cache: ChunkEventCache, config: 
     fold(window: FoldingWindow, chunk: FoldedChunk, loud: boolean, tallies: BatchTallies): WebhookEventDraft[] {
       const { sessionId, windowId } = window;
       const delta = summarizeEvents(chunk.events, { lastInputTs: window.summary.lastInputTs }, config);
-      const derived = deriveChunkRows(chunk.events, window.carry, { pagePatterns: window.pagePatterns });
+      const derived = deriveChunkRows(chunk.events, window.carry, { pagePatterns: window.pagePatterns, maxPageKeySteps: config.maxPageKeySteps });
       const previousEnd = window.carry?.lastTs ?? null;
       const pageViewId = writeRows(window, derived, tallies);
       customEvents.insertAll(sessionId, windowId, delta.customEvents);

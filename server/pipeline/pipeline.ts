@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { Database } from '../storage/db.ts';
 import { createDeriveQueue } from '../storage/derive-queue.ts';
 import type { AppendedChunk } from '../storage/model.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { pageKeysWithinBudget } from './derive-rows.ts';
 import { ChunkEventCache } from './chunk-event-cache.ts';
 import { createConsumer, type Consumer, type ConsumerOptions } from './consumer.ts';
 import { createBatchDeriver, type AfterWindowHook } from './derive-batch.ts';
@@ -23,6 +25,8 @@ export interface Pipeline {
   readonly consumer: Consumer;
   /** Ingest stored and queued a chunk: cache its events for the consumer and wake it. */
   appended(chunk: AppendedChunk): void;
+  /** Whether keying the pages the events navigate to with these patterns stays within `config.maxPageKeySteps`. */
+  pageKeysWithin(events: readonly RecordedEvent[], patterns: readonly string[]): boolean;
   /** Whether acknowledged chunks waiting for derivation (all projects) have reached `config.maxBacklog`. */
   backlogFull(): boolean;
   status(projectId: number, now?: number): StatusResponse;
@@ -64,7 +68,7 @@ function killSwitch(point: Config['testKillDerivation']) {
 
 export function createPipeline(
   db: Database,
-  config: Pick<Config, 'activityGapMs' | 'maxBacklog' | 'testKillDerivation'>,
+  config: Pick<Config, 'activityGapMs' | 'maxBacklog' | 'maxPageKeySteps' | 'testKillDerivation'>,
   options: PipelineOptions = {},
 ): Pipeline {
   const cache = new ChunkEventCache();
@@ -94,6 +98,10 @@ export function createPipeline(
       cache.put(sessionId, windowId, seq, { eventsGz, events, rawBytes });
       backlog += 1;
       consumer.wake('append');
+    },
+
+    pageKeysWithin(events, patterns) {
+      return pageKeysWithinBudget(events, patterns, config.maxPageKeySteps);
     },
 
     backlogFull() {

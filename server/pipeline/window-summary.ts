@@ -9,7 +9,17 @@ import type { SessionSummaryWrite } from '../storage/sessions.ts';
 import type { WindowSummary } from '../storage/window-carry.ts';
 
 export function emptyWindowSummary(): WindowSummary {
-  return { activeMs: 0, lastInputTs: null, entry: null, clickCount: 0, errorCount: 0, viewport: null, user: null };
+  return {
+    activeMs: 0,
+    lastInputTs: null,
+    entry: null,
+    clickCount: 0,
+    errorCount: 0,
+    consoleErrorCount: 0,
+    failedRequestCount: 0,
+    viewport: null,
+    user: null,
+  };
 }
 
 /** The window's summary after one more chunk (the next in seq order). */
@@ -21,6 +31,8 @@ export function foldSummary(summary: WindowSummary, delta: SessionDelta): Window
     entry,
     clickCount: summary.clickCount + delta.clickCount,
     errorCount: summary.errorCount + delta.errorCount,
+    consoleErrorCount: summary.consoleErrorCount + delta.consoleErrorCount,
+    failedRequestCount: summary.failedRequestCount + delta.failedRequestCount,
     viewport: delta.viewport ?? summary.viewport,
     user: delta.user ?? summary.user,
   };
@@ -46,12 +58,14 @@ export function combineWindows(windows: ReadonlyArray<{ windowId: string; summar
     if (entry === null || candidate.ts < entry.ts || (candidate.ts === entry.ts && windowId < entry.windowId)) entry = { ...candidate, windowId };
   }
   const viewport = latest(windows, (summary) => summary.viewport);
-  const sum = (field: 'activeMs' | 'clickCount' | 'errorCount') => windows.reduce((total, { summary }) => total + summary[field], 0);
+  const sum = (field: 'activeMs' | 'clickCount' | 'errorCount' | 'consoleErrorCount' | 'failedRequestCount') => windows.reduce((total, { summary }) => total + summary[field], 0);
   return {
     activeMs: sum('activeMs'),
     entry: entry && { url: entry.url, ts: entry.ts },
     clickCount: sum('clickCount'),
     errorCount: sum('errorCount'),
+    consoleErrorCount: sum('consoleErrorCount'),
+    failedRequestCount: sum('failedRequestCount'),
     viewport: viewport ? { width: viewport.width, height: viewport.height, device: viewport.device } : null,
     userId: latest(windows, (summary) => summary.user)?.id ?? null,
   };

@@ -2,6 +2,7 @@
  * What the pipeline derives from a chunk for the insight reports, as the table modules receive it. Pure functions
  * compute these from the chunk's events and what its window carried from earlier chunks.
  */
+import type { PageErrorKind } from '../../contract/insights.ts';
 import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { ClickPayload } from '../../contract/protocol.ts';
 
@@ -44,6 +45,8 @@ export interface DerivedPageView {
 
 /** One sl:click with its time and device; `view` indexes DerivedChunk.views. */
 export interface DerivedClick extends ClickPayload {
+  /** '' when the recorder sent none. */
+  label: string;
   view: number;
   ts: number;
   device: DeviceClass;
@@ -69,10 +72,19 @@ export interface DerivedFormEvent {
   action: FormAction;
   /** Form selector ('' for a field outside any form). */
   form: string;
-  /** Field selector, name and kind ('' for a submit). */
+  /** Field selector, name, kind and label as a person reads it ('' for a submit, and label '' when not sent). */
   field: string;
   name: string;
   kind: string;
+  label: string;
+}
+
+/** An uncaught error (sl:error) or a console error (sl:console at level error), on the view it happened in. */
+export interface DerivedPageError {
+  view: number;
+  ts: number;
+  kind: PageErrorKind;
+  message: string;
 }
 
 export interface DerivedChunk {
@@ -81,6 +93,7 @@ export interface DerivedChunk {
   clicks: DerivedClick[];
   moves: DerivedMoveCell[];
   formEvents: DerivedFormEvent[];
+  errors: DerivedPageError[];
   /** The window's state after this chunk. */
   carry: WindowCarry;
 }
@@ -91,10 +104,15 @@ export interface SignalFinding {
   /** Time of the (first) click, ms since epoch. */
   ts: number;
   selector: string;
+  /** The clicked element as a person reads it; '' when the recording has no label. */
+  label: string;
   x: number;
   y: number;
   /** Clicks in a rage burst; errors blamed on an error click; 1 for a dead click. */
   count: number;
-  /** Kind-specific facts kept as JSON (an error click's message, a dead click's tag). */
+  /**
+   * Kind-specific facts kept as JSON: a rage burst's last click time and its dead clicks (lastTs, deadClicks), a dead
+   * click's tag, an error click's tag, error time and message.
+   */
   details: Record<string, unknown>;
 }

@@ -52,6 +52,7 @@ export function createDerivedReset(db: Database) {
     'DELETE FROM form_events WHERE session_id = @sessionId AND window_id = @windowId',
     'DELETE FROM clicks WHERE session_id = @sessionId AND window_id = @windowId',
     'DELETE FROM signals WHERE session_id = @sessionId AND window_id = @windowId',
+    'DELETE FROM page_errors WHERE session_id = @sessionId AND window_id = @windowId',
     'DELETE FROM page_views WHERE session_id = @sessionId AND window_id = @windowId',
     "DELETE FROM custom_events WHERE session_id = @sessionId AND window_id = @windowId AND source = 'browser'",
     'DELETE FROM session_move_cells WHERE session_id = @sessionId AND window_id = @windowId',
@@ -63,6 +64,7 @@ export function createDerivedReset(db: Database) {
     'DELETE FROM form_events WHERE project_id = @projectId',
     'DELETE FROM clicks WHERE project_id = @projectId',
     'DELETE FROM signals WHERE project_id = @projectId',
+    'DELETE FROM page_errors WHERE project_id = @projectId',
     'DELETE FROM page_views WHERE project_id = @projectId',
     `DELETE FROM custom_events WHERE ${ofProject} AND source = 'browser'`,
     `DELETE FROM session_pages WHERE ${ofProject}`,
@@ -100,7 +102,8 @@ export function createDerivedReset(db: Database) {
 
     /**
      * Adds the negative of the window's heatmap share to `tally` (the caller writes it) and deletes every row derived
-     * from its chunks (page views, clicks, signals, form events, tracked and other custom events, move ledger), in
+     * from its chunks (page views, clicks, signals, form events, page errors, tracked and other custom events, move
+     * ledger; the checkout totals follow the custom events through their triggers), in
      * the caller's transaction. Session pages stay: folding the same chunks again only confirms them.
      */
     resetWindow(sessionId: string, windowId: string, tally: CellTally): void {

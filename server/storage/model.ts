@@ -24,7 +24,7 @@ export interface Project {
 export interface CustomEventRecord {
   ts: number;
   tag: SlTagName;
-  /** Page URL, track() name, identified user id or error message. */
+  /** Page URL, track() name, identified user id, error or console message, or a failed request's line. */
   name: string;
   /** The event's payload as sent. */
   props: unknown;
@@ -45,6 +45,8 @@ export interface SessionDelta {
   pages: Array<{ url: string; firstTs: number }>;
   clickCount: number;
   errorCount: number;
+  consoleErrorCount: number;
+  failedRequestCount: number;
   eventCount: number;
   /** Last viewport size seen in the chunk, with its device class and event time, or null when the chunk says nothing. */
   viewport: { width: number; height: number; device: DeviceClass; ts: number } | null;
@@ -64,9 +66,11 @@ export interface ChunkWrite {
   /** Earliest and latest event time of the chunk. */
   firstTs: number;
   lastTs: number;
-  /** Parsed from the request's User-Agent header. */
+  /** Parsed from the request's User-Agent header; versions '' when unknown. */
   browser: string;
+  browserVersion: string;
   os: string;
+  osVersion: string;
   /** Server clock at receipt, ms since epoch. */
   receivedAt: number;
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.ts';
 import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
 import type { WebhookEventType, WebhookPayloadType } from '../../contract/vocabulary.ts';
+import { createChunkQueries } from './chunks.ts';
 import type { Database } from './db.ts';
 import { storedObject } from './stored-json.ts';
 import { createWebhookQueries } from './webhooks.ts';
@@ -77,9 +78,7 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
 export function createOutboxQueries(db: Database) {
   const webhooks = createWebhookQueries(db);
   const userOf = db.prepare<[string], string | null>('SELECT user_id FROM sessions WHERE id = ?').pluck();
-  const windowStart = db
-    .prepare<[string, string], number | null>('SELECT min(first_ts) FROM chunks WHERE session_id = ? AND window_id = ?')
-    .pluck();
+  const chunks = createChunkQueries(db);
   const insertEvent = db.prepare(`
     INSERT INTO webhook_events (id, project_id, type, created_at, session_id, user_id, window_id, replay_offset_ms, data)
     VALUES (@id, @projectId, @type, @createdAt, @sessionId, @userId, @windowId, @replayOffsetMs, @data)
@@ -139,7 +138,7 @@ export function createOutboxQueries(db: Database) {
   function enqueueTo(webhookIds: readonly number[], projectId: number, draft: WebhookEventDraft, now: number): string | null {
     if (webhookIds.length === 0) return null;
     const { sessionId, moment } = draft;
-    const start = sessionId && moment ? windowStart.get(sessionId, moment.windowId) : null;
+    const start = sessionId && moment ? chunks.windowStart(sessionId, moment.windowId) : null;
     const id = `evt_${randomUUID()}`;
     insertEvent.run({
       id,

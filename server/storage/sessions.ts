@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DeviceClass } from '../../contract/vocabulary.ts';
-import type { SessionSummary } from '../../contract/api.ts';
+import type { SessionSort, SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
+import { ABANDONED_FORM_SQL } from './form-events.ts';
 
 interface SessionRow {
   id: string;
@@ -13,20 +14,37 @@ interface SessionRow {
   page_count: number;
   click_count: number;
   error_count: number;
+  console_error_count: number;
+  failed_request_count: number;
   event_count: number;
   device: DeviceClass;
   browser: string;
+  browser_version: string;
   os: string;
+  os_version: string;
   viewport_width: number;
   viewport_height: number;
   user_id: string | null;
   processing: 0 | 1;
+  rage_clicks: number;
+  dead_clicks: number;
+  error_clicks: number;
+  form_abandoned: number;
+  cart_outcome: SessionSummary['cart']['outcome'];
+  cart_value: number;
+  friction: number | null;
 }
 
 // processing: chunks of the session still wait in derive_queue, so its derived figures may still change.
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id,
+  error_count, console_error_count, failed_request_count, event_count, device, browser, browser_version, os, os_version,
+  viewport_width, viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction,
   EXISTS (SELECT 1 FROM derive_queue q WHERE q.session_id = sessions.id) AS processing`;
+
+const ORDERS: Record<SessionSort, string> = {
+  recent: 'started_at DESC, id DESC',
+  friction: 'friction DESC, started_at DESC, id DESC',
+};
 
 function toSummary(row: SessionRow, pages: string[], windows: string[]): SessionSummary {
   return {
@@ -41,15 +59,25 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     pageCount: row.page_count,
     clickCount: row.click_count,
     errorCount: row.error_count,
+    consoleErrorCount: row.console_error_count,
+    failedRequestCount: row.failed_request_count,
     eventCount: row.event_count,
     device: row.device,
     browser: row.browser,
+    browserVersion: row.browser_version,
     os: row.os,
+    osVersion: row.os_version,
     viewportWidth: row.viewport_width,
     viewportHeight: row.viewport_height,
     userId: row.user_id,
     windows,
     processing: row.processing === 1,
+    rageClicks: row.rage_clicks,
+    deadClicks: row.dead_clicks,
+    errorClicks: row.error_clicks,
+    abandonedForm: row.form_abandoned === 1,
+    cart: { outcome: row.cart_outcome, value: row.cart_value },
+    friction: row.friction ?? 0,
   };
 }
 
@@ -71,18 +99,24 @@ export interface SessionFilter {
   hasErrorClicks?: boolean;
   /** With (true) or without (false) an uncaught error. */
   hasErrors?: boolean;
+  /** With (true) or without (false) a console.error call. */
+  hasConsoleErrors?: boolean;
+  /** With (true) or without (false) a failed request (no answer, or status 500 or more). */
+  hasFailedRequests?: boolean;
   /** Started a form (focused or changed a field of it) and never submitted it on that page, or not. */
   abandonedForm?: boolean;
   /** Tracked (`track()`) an event with this name. */
   event?: string;
   /** Only these session ids (a funnel step's sessions). */
   ids?: readonly string[];
+  /** Newest first (the default) or most friction first. */
+  sort?: SessionSort;
   limit: number;
   offset: number;
 }
 
 // Fixed SQL per filter field: user input only ever travels as a bound parameter.
-const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' | 'offset'>, string> = {
+const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'sort' | 'limit' | 'offset'>, string> = {
   from: 'started_at >= @from',
   to: 'started_at <= @to',
   url: 'EXISTS (SELECT 1 FROM session_pages p WHERE p.session_id = sessions.id AND instr(p.url, @url) > 0)',
@@ -94,13 +128,9 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' |
   hasDead: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'dead') = @hasDead`,
   hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
   hasErrors: '(error_count > 0) = @hasErrors',
-  // The same rule as analyzeForms: started = a focus or change in the form; submitted = a submit of that form on a
-  // page with the same key.
-  abandonedForm: `EXISTS (
-    SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
-      AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
-        AND s.form = f.form AND s.action = 'submit')
-  ) = @abandonedForm`,
+  abandonedForm: `${ABANDONED_FORM_SQL} = @abandonedForm`,
+  hasConsoleErrors: '(console_error_count > 0) = @hasConsoleErrors',
+  hasFailedRequests: '(failed_request_count > 0) = @hasFailedRequests',
   event: `EXISTS (SELECT 1 FROM custom_events e WHERE e.session_id = sessions.id AND e.tag = 'sl:track'
     AND e.name = @event)`,
   ids: 'id IN (SELECT value FROM json_each(@ids))',
@@ -128,7 +158,9 @@ export interface SessionRegistration {
   lastTs: number;
   eventCount: number;
   browser: string;
+  browserVersion: string;
   os: string;
+  osVersion: string;
   /** Server clock at receipt: the session's last activity, which the idle closer reads. */
   now: number;
 }
@@ -139,6 +171,8 @@ export interface SessionSummaryWrite {
   entry: { url: string; ts: number } | null;
   clickCount: number;
   errorCount: number;
+  consoleErrorCount: number;
+  failedRequestCount: number;
   viewport: { width: number; height: number; device: DeviceClass } | null;
   userId: string | null;
 }
@@ -149,14 +183,18 @@ export function createSessionQueries(db: Database) {
   );
   // Only what the chunk itself says (times, count, user agent): everything read from its events is the pipeline's.
   const register = db.prepare(`
-    INSERT INTO sessions (id, project_id, started_at, ended_at, event_count, browser, os, created_at, updated_at)
-    VALUES (@id, @projectId, @firstTs, @lastTs, @eventCount, @browser, @os, @now, @now)
+    INSERT INTO sessions (id, project_id, started_at, ended_at, event_count, browser, browser_version, os, os_version,
+      created_at, updated_at)
+    VALUES (@id, @projectId, @firstTs, @lastTs, @eventCount, @browser, @browserVersion, @os, @osVersion, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
       ended_at = max(ended_at, excluded.ended_at),
       event_count = event_count + excluded.event_count,
+      -- The first batch whose header names a browser (or a system) names it, with its version.
       browser = CASE WHEN browser = 'Other' THEN excluded.browser ELSE browser END,
+      browser_version = CASE WHEN browser = 'Other' THEN excluded.browser_version ELSE browser_version END,
       os = CASE WHEN os = 'Other' THEN excluded.os ELSE os END,
+      os_version = CASE WHEN os = 'Other' THEN excluded.os_version ELSE os_version END,
       updated_at = excluded.updated_at
   `);
   // A window starts at its earliest event, whichever of its chunks arrives first.
@@ -170,7 +208,8 @@ export function createSessionQueries(db: Database) {
   `);
   const writeSummary = db.prepare(`
     UPDATE sessions SET active_ms = @activeMs, entry_url = @entryUrl, entry_ts = @entryTs, click_count = @clickCount,
-      error_count = @errorCount, device = @device, viewport_width = @width, viewport_height = @height,
+      error_count = @errorCount, console_error_count = @consoleErrorCount, failed_request_count = @failedRequestCount,
+      device = @device, viewport_width = @width, viewport_height = @height,
       user_id = @userId, page_count = (SELECT count(*) FROM session_pages WHERE session_id = @id)
     WHERE id = @id
   `);
@@ -193,14 +232,14 @@ export function createSessionQueries(db: Database) {
     const fields = (Object.keys(filterClauses) as Array<keyof typeof filterClauses>).filter(
       (field) => filter[field] !== undefined,
     );
-    const cacheKey = fields.join(',');
+    const sort = filter.sort ?? 'recent';
+    const cacheKey = `${sort} ${fields.join(',')}`;
     let statements = listStatements.get(cacheKey);
     if (!statements) {
       const where = `WHERE ${['project_id = @projectId', ...fields.map((field) => filterClauses[field])].join(' AND ')}`;
       statements = {
         rows: db.prepare<unknown[], SessionRow>(
-          `SELECT ${summaryColumns} FROM sessions ${where}
-           ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+          `SELECT ${summaryColumns} FROM sessions ${where} ORDER BY ${ORDERS[sort]} LIMIT @limit OFFSET @offset`,
         ),
         total: db.prepare<unknown[], number>(`SELECT count(*) FROM sessions ${where}`).pluck(),
       };
@@ -236,6 +275,8 @@ export function createSessionQueries(db: Database) {
         entryTs: summary.entry?.ts ?? null,
         clickCount: summary.clickCount,
         errorCount: summary.errorCount,
+        consoleErrorCount: summary.consoleErrorCount,
+        failedRequestCount: summary.failedRequestCount,
         // Sessions default to desktop while no viewport is known (the column's default).
         device: summary.viewport?.device ?? 'desktop',
         width: summary.viewport?.width ?? 0,

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
+import type { CheckoutOrderEvent, DayCheckoutTotals, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
-import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
-import type { SessionSignal, SessionSummary, TimelineMark } from '../../contract/api.ts';
+import type { PageErrorRow, ReplayLink, SavedFunnel } from '../../contract/insights.ts';
+import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
+import { createCheckoutDayQueries } from './checkout-days.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
@@ -21,12 +22,13 @@ import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { AppendResult, ChunkWrite, Project } from './model.ts';
+import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
-import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
+import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
-import { createSignalQueries } from './signals.ts';
+import { createSignalQueries, type StoredSessionSignal } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
@@ -39,6 +41,7 @@ export type { FunnelLabelQuery } from './funnel-timelines.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PagesQuery, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+export type { PageErrorQuery } from './page-errors.ts';
 export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
@@ -92,6 +95,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** The session's owner, start and stored events, whatever project it belongs to (ingest's session caps). */
   sessionRegistration(id: string): Promise<{ projectId: number; startedAt: number; eventCount: number } | undefined>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
+  /**
+   * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
+   * what it reads of each. Run once at start-up; a no-op when there are none.
+   */
+  backfillSessionFacts(score: ScoreSession): Promise<void>;
   /** The project's session with this id; another project's session is undefined, as a missing one is. */
   getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
   // By session id alone: callers get the id from getSession or a project-filtered read first.
@@ -100,18 +108,26 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
   readEventsBetween(sessionId: string, windowId: string, from: number, to: number): Promise<RecordedEvent[]>;
 
-  listSignals(sessionId: string): Promise<SessionSignal[]>;
+  listSignals(sessionId: string): Promise<StoredSessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
   heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
-  latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
+  /** The latest point on the element, with the element's label at that point ('' when recorded without one). */
+  latestReplayLink(query: ReplayLinkQuery): Promise<(ReplayLink & { label: string }) | undefined>;
+  /** Time of a window's first event (ms since epoch), the zero of its replay clock; null for an unknown window. */
+  windowStart(sessionId: string, windowId: string): Promise<number | null>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
+  /** The page's most frequent uncaught and console errors in range, most frequent first. */
+  pageErrors(query: PageErrorQuery): Promise<PageErrorRow[]>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
   /** The packed funnel timelines of the sessions in range, with every label the query's steps can match. */
   funnelTimelines(range: SessionRange, labels: FunnelLabelQuery): Promise<PackedTimelines>;
-  /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
-  checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
+  /**
+   * Per start day the sessions, cart sessions and cart value of the sessions in range, and their purchase and refund
+   * events with their session's cart, plus (without a device filter) such backend events without a session.
+   */
+  checkoutTotals(range: SessionRange): Promise<{ days: DayCheckoutTotals[]; events: CheckoutOrderEvent[] }>;
   listFunnels(projectId: number): Promise<SavedFunnel[]>;
   getFunnel(projectId: number, id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
@@ -134,11 +150,13 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
   const heatmaps = createHeatmapQueries(db);
   const pageViews = createPageViewQueries(db);
   const formEvents = createFormEventQueries(db);
-  const reports = createReportQueries(db);
+  const checkoutDays = createCheckoutDayQueries(db);
+  const pageErrors = createPageErrorQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
   const queue = createDeriveQueue(db);
+  const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
@@ -153,7 +171,8 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
     const inserted = chunks.insert({ sessionId, windowId, seq, firstTs, lastTs, eventCount, rawBytes, eventsGz, receivedAt: chunk.receivedAt });
     // A re-sent batch: the first copy already registered and queued it, so nothing else may change.
     if (!inserted) return { outcome: 'duplicate' };
-    sessions.register({ id: sessionId, projectId, windowId, firstTs, lastTs, eventCount, browser: chunk.browser, os: chunk.os, now: chunk.receivedAt });
+    const { browser, browserVersion, os, osVersion } = chunk;
+    sessions.register({ id: sessionId, projectId, windowId, firstTs, lastTs, eventCount, browser, browserVersion, os, osVersion, now: chunk.receivedAt });
     queue.enqueue({ projectId, sessionId, windowId, seq }, chunk.receivedAt);
     // A backend may report an order before the shopper's first batch arrives.
     if (!existing) serverEvents.attachPending(projectId, sessionId);
@@ -187,6 +206,10 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
 
     async sessionRegistration(id) {
       return sessions.registration(id);
+    },
+
+    async backfillSessionFacts(score) {
+      sessionFacts.backfill(score);
     },
 
     async listSessions(filter) {
@@ -235,6 +258,13 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
       return kind === 'click' ? clicks.latestOn(query) : signals.latestOn({ ...query, kind });
     },
 
+    async windowStart(sessionId, windowId) {
+      return chunks.windowStart(sessionId, windowId);
+    },
+
+    async pageErrors(query) {
+      return pageErrors.top(query);
+    },
     async scrollRows(range) {
       return pageViews.scroll(range);
     },
@@ -251,8 +281,8 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
       return funnelTimelines.read(range, labels);
     },
 
-    async checkoutRows(range, names) {
-      return reports.checkout(range, names);
+    async checkoutTotals(range) {
+      return checkoutDays.checkoutTotals(range);
     },
 
     async listFunnels(projectId) {

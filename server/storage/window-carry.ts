@@ -19,6 +19,8 @@ interface CarryRow {
   entry_ts: number | null;
   click_count: number;
   error_count: number;
+  console_error_count: number;
+  failed_request_count: number;
   seen_width: number | null;
   seen_height: number | null;
   seen_device: DeviceClass | null;
@@ -36,6 +38,8 @@ export interface WindowSummary {
   entry: { url: string; ts: number } | null;
   clickCount: number;
   errorCount: number;
+  consoleErrorCount: number;
+  failedRequestCount: number;
   /** The last viewport the window reported, with the time of that event. */
   viewport: { width: number; height: number; device: DeviceClass; ts: number } | null;
   /** The last user the window identified, with the time of that event. */
@@ -80,6 +84,8 @@ function toStored(row: CarryRow): StoredWindow {
       entry: entryTs === null ? null : { url: String(row.entry_url ?? ''), ts: entryTs },
       clickCount: numberOr(row.click_count, 0),
       errorCount: numberOr(row.error_count, 0),
+      consoleErrorCount: numberOr(row.console_error_count, 0),
+      failedRequestCount: numberOr(row.failed_request_count, 0),
       viewport:
         seenTs === null
           ? null
@@ -96,10 +102,12 @@ export function createWindowCarryQueries(db: Database) {
   const put = db.prepare(`
     INSERT OR REPLACE INTO window_carry (session_id, window_id, derived_seq, page_view_id, url, viewport_width,
       viewport_height, scroll_x, scroll_y, document_node_id, move_positions, last_ts, active_ms, last_input_ts,
-      entry_url, entry_ts, click_count, error_count, seen_width, seen_height, seen_device, seen_ts, user_id, user_ts)
+      entry_url, entry_ts, click_count, error_count, console_error_count, failed_request_count, seen_width, seen_height,
+      seen_device, seen_ts, user_id, user_ts)
     VALUES (@sessionId, @windowId, @derivedSeq, @pageViewId, @url, @viewportWidth, @viewportHeight, @scrollX,
       @scrollY, @documentNodeId, @movePositions, @lastTs, @activeMs, @lastInputTs, @entryUrl, @entryTs, @clickCount,
-      @errorCount, @seenWidth, @seenHeight, @seenDevice, @seenTs, @userId, @userTs)
+      @errorCount, @consoleErrorCount, @failedRequestCount, @seenWidth, @seenHeight, @seenDevice, @seenTs, @userId,
+      @userTs)
   `);
   const ofSession = db.prepare<[string], CarryRow & { window_id: string }>(
     'SELECT * FROM window_carry WHERE session_id = ? ORDER BY window_id',
@@ -133,6 +141,8 @@ export function createWindowCarryQueries(db: Database) {
         entryTs: summary.entry?.ts ?? null,
         clickCount: summary.clickCount,
         errorCount: summary.errorCount,
+        consoleErrorCount: summary.consoleErrorCount,
+        failedRequestCount: summary.failedRequestCount,
         seenWidth: summary.viewport?.width ?? null,
         seenHeight: summary.viewport?.height ?? null,
         seenDevice: summary.viewport?.device ?? null,

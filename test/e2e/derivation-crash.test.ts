@@ -1,7 +1,7 @@
 /**
  * Crash safety of derivation: the real server, in its own process, SIGKILLs itself at a chosen point of its
  * derivation (SIGHTLINE_TEST_KILL_DERIVATION: inside the Nth transaction, after its first window's writes and
- * before the commit; or right after the Nth commit) while a workload streams in. Restarted on the same file, it
+ * before the commit; or right after the Nth commit) while a workload streams in or is being derived. Restarted on the same file, it
  * derives what was left, the senders re-send what was not acknowledged, and every derived table, the webhook outbox
  * included, equals that of a server that was never interrupted: nothing missed, nothing counted twice.
  */
@@ -104,16 +104,14 @@ describe('e2e | SIGKILL during derivation', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(['inside:1', 'inside:3', 'after:2', 'after:5'])('killed at %s, restarted: the derived tables equal an uninterrupted run', async (point) => {
+  test.each(['inside:1', 'inside:2', 'after:1', 'after:3'])('killed at %s, restarted: the derived tables equal an uninterrupted run', async (point) => {
     const dbPath = join(dir, `${point.replace(':', '-')}.db`);
     const first = await startChildServer({ dbPath, env: { ...CHILD_ENV, SIGHTLINE_TEST_KILL_DERIVATION: point } });
     children.push(first);
     await createHook(first.url);
-    const acked = await sendAll(first.url);
-    await first.kill('SIGKILL');
-    // It killed itself: the workload was cut short by the crash, not by the test.
-    expect(first.process.signalCode).toBe('SIGKILL');
-    expect(acked).toBeLessThan(workload.length);
+    await sendAll(first.url);
+    // It kills itself, while the workload streams in or while it derives what it acknowledged: the test never does.
+    await expect.poll(() => first.process.signalCode, { timeout: 30_000 }).toBe('SIGKILL');
 
     const crashed = readFile(dbPath);
     expect(crashed.integrity).toBe('ok');

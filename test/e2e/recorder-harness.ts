@@ -11,22 +11,26 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { IngestBatch, RecordedEvent, SlPayloads, SlTagName } from '../../contract/protocol.ts';
+import { trimRrweb } from '../../scripts/trim-rrweb.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../fixtures/pages/', import.meta.url));
 
-export async function buildRecorderScript(): Promise<string> {
+async function buildRecorderFile(entry: string, format: 'iife' | 'esm'): Promise<string> {
   const result = await build({
-    entryPoints: [`${root}recorder/script-tag.ts`],
+    entryPoints: [`${root}recorder/${entry}`],
     bundle: true,
     minify: true,
-    target: 'es2019',
-    format: 'iife',
+    target: 'es2020',
+    format,
     write: false,
     logLevel: 'warning',
+    plugins: [trimRrweb],
   });
   return result.outputFiles[0].text;
 }
+
+export const buildRecorderScript = (): Promise<string> => buildRecorderFile('script-tag.ts', 'iife');
 
 export interface ReceivedBatch {
   batch: IngestBatch;
@@ -49,6 +53,8 @@ export interface Harness {
   received: ReceivedBatch[];
   /** CORS preflights seen; a simple text/plain POST needs none. */
   preflights: number;
+  /** Requests for the developer capture's module. */
+  captureLoads: number;
   /** Answer for the next ingest posts; 200 unless a test says otherwise. */
   ingestStatus: number;
   /** URL of a fixture page whose `{{SCRIPT}}` becomes a recorder script tag with these attributes. */
@@ -74,7 +80,11 @@ function listen(server: Server, host: string): Promise<number> {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const script = await buildRecorderScript();
+  const [script, esm, capture] = await Promise.all([
+    buildRecorderScript(),
+    buildRecorderFile('index.ts', 'esm'),
+    buildRecorderFile('capture.ts', 'esm'),
+  ]);
   const seen = new Set<string>();
 
   async function servePage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -100,6 +110,27 @@ export async function startHarness(): Promise<Harness> {
     }
     if (request.method === 'GET' && url.pathname === '/recorder.js') {
       response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(script);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/recorder.mjs') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(esm);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/recorder.capture.mjs') {
+      harness.captureLoads++;
+      const headers = { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' };
+      response.writeHead(200, headers).end(capture);
+      return;
+    }
+    // The page's own API, for network capture: one answer that works, one that fails.
+    if (url.pathname === '/api-test/ok') {
+      await readBody(request);
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '26' }).end('{"ok":true,"reply":"fine"}');
+      return;
+    }
+    if (url.pathname === '/api-test/fail') {
+      await readBody(request);
+      response.writeHead(500, { 'Content-Type': 'text/plain' }).end('payment service down');
       return;
     }
     const cors = { 'Access-Control-Allow-Origin': '*' };
@@ -143,6 +174,7 @@ export async function startHarness(): Promise<Harness> {
     otherOrigin: `http://localhost:${otherPort}`,
     received: [],
     preflights: 0,
+    captureLoads: 0,
     ingestStatus: 200,
     pageUrl(page, attributes, options = {}) {
       const origin = options.crossOrigin ? harness.otherOrigin : harness.origin;

@@ -14,7 +14,9 @@ const VIEW_KEY = `(SELECT json_array(v.session_id, v.window_id, v.ts, v.url) FRO
 /** The queries, each returning rows in a stable order. */
 const dumps: Record<string, string> = {
   sessions: `SELECT id, project_id, started_at, ended_at, active_ms, entry_url, entry_ts, page_count, click_count,
-    error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id FROM sessions ORDER BY id`,
+    error_count, console_error_count, failed_request_count, event_count, device, browser, browser_version, os,
+    os_version, viewport_width, viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned,
+    cart_outcome, cart_value, friction FROM sessions ORDER BY id`,
   session_windows: 'SELECT session_id, window_id, first_ts FROM session_windows ORDER BY session_id, window_id',
   session_pages: 'SELECT session_id, url, first_ts FROM session_pages ORDER BY session_id, url',
   custom_events: `SELECT session_id, window_id, ts, tag, name, props, source FROM custom_events
@@ -29,6 +31,12 @@ const dumps: Record<string, string> = {
   form_events: `SELECT project_id, session_id, window_id, ${VIEW_KEY.replace('%s', 'f.page_view_id')} AS page_view, ts,
     page_key, action, form, field, name, kind FROM form_events f
     ORDER BY session_id, window_id, ts, action, form, field, page_view`,
+  page_errors: `SELECT project_id, session_id, window_id, page_key, device, ts, kind, message FROM page_errors
+    ORDER BY session_id, window_id, ts, kind, message`,
+  checkout_days: 'SELECT * FROM checkout_days ORDER BY project_id, day, device',
+  session_carts: 'SELECT * FROM session_carts ORDER BY session_id',
+  order_events: `SELECT project_id, session_id, started_at, device, ts, refund, source, value, order_key, cart_value
+    FROM order_events ORDER BY session_id, ts, refund, source, value, order_key`,
   heatmap_cells: `SELECT * FROM heatmap_cells ORDER BY project_id, page_key, kind, span, device, day, selector, anchor,
     doc_width, cell_x, cell_y`,
   page_days: 'SELECT * FROM page_days ORDER BY project_id, page_key, device, day',

@@ -19,7 +19,9 @@ const chunk = (fields: Partial<ChunkWrite> = {}): ChunkWrite => ({
   firstTs: 1000,
   lastTs: 2000,
   browser: 'Firefox',
+  browserVersion: '133.0',
   os: 'Linux',
+  osVersion: '',
   receivedAt: 5000,
   ...fields,
 });

@@ -2,11 +2,9 @@
  * The layout's arrows (ARCHITECTURE.md, "Dependencies"), checked by test/unit/architecture.test.ts on every
  * `npm test`. Every rule here holds today; a rule that does not hold is not written, so a violation is news.
  *
- * Not yet written (they hold once the derivation pipeline takes derivation out of ingest and storage):
- * - storage imports contract/ only: storage/outbox.ts still calls webhooks/drafts.ts while deriving a chunk, and
- *   storage/data-store.ts asks assets/rewrite.ts which URLs an erased recording named;
- * - no cycles between server folders: those two edges close storage ⇄ webhooks and storage ⇄ assets;
- * - ingest imports storage only: ingest/derive-*.ts still call analytics.
+ * Not yet written (it holds once erasure stops reading recordings through assets/):
+ * - storage imports contract/ only, and no cycles between server folders: storage/data-store.ts asks
+ *   assets/rewrite.ts which URLs an erased recording named, which closes storage ⇄ assets.
  * .svelte files are checked by the test itself: dependency-cruiser reads them compiled, without their type imports.
  */
 /** A path under one of these server folders (or a file at server/'s top). */
@@ -49,7 +47,28 @@ module.exports = {
       comment: 'Storage holds tables and their queries: it calls no route, middleware, ingest step, analytics or job.',
       severity: 'error',
       from: { path: server('storage') },
-      to: { path: [server('api', 'http', 'ingest', 'analytics', 'auth', 'outbound', 'pipeline', 'jobs'), serverTopFile] },
+      to: { path: [server('api', 'http', 'ingest', 'analytics', 'auth', 'outbound', 'pipeline', 'jobs', 'webhooks'), serverTopFile] },
+    },
+    {
+      name: 'ingest-appends-through-storage',
+      comment: 'Ingest decodes, validates, sanitizes and appends: it derives nothing, so it needs storage and no other layer.',
+      severity: 'error',
+      from: { path: server('ingest') },
+      to: { path: '^server/', pathNot: [server('ingest', 'storage'), '^server/(config|zod-issues)\\.ts$'] },
+    },
+    {
+      name: 'pipeline-derives-through-storage',
+      comment: 'The pipeline reads chunks and writes what it derives through storage, with the pure analytics and webhook drafts.',
+      severity: 'error',
+      from: { path: server('pipeline') },
+      to: { path: '^server/', pathNot: [server('pipeline', 'storage', 'analytics'), '^server/webhooks/drafts\\.ts$', '^server/config\\.ts$'] },
+    },
+    {
+      name: 'only-the-composition-root-runs-the-pipeline',
+      comment: 'app.ts and main.ts hand the pipeline to the routes that need it; no layer of the server reaches for it.',
+      severity: 'error',
+      from: { path: '^server/', pathNot: [server('pipeline'), '^server/(app|main)\\.ts$'] },
+      to: { path: server('pipeline') },
     },
     {
       name: 'ingest-knows-no-http',

@@ -12,22 +12,26 @@ export interface DeletionCost {
   secureMs: number[];
   /** Milliseconds per deletion with secure_delete OFF. */
   plainMs: number[];
-  /** Batches in each deleted session. */
-  batchesPerSession: number;
+  /** Fewest and most batches of the deleted sessions. */
+  batchesPerSession: { min: number; max: number };
 }
 
-/** Deletes up to `pairs` × 2 of the sessions stored whole (`batchesPerSession` chunks each), timing each. */
-export async function measureDeletionCost(server: TestServer, batchesPerSession: number, pairs: number): Promise<DeletionCost> {
+/**
+ * Deletes the `pairs` × 2 longest stored sessions, timing each; taken longest first and alternating, each pair's two
+ * sessions are about as long.
+ */
+export async function measureDeletionCost(server: TestServer, pairs: number): Promise<DeletionCost> {
   const project = await server.store.findProjectByKey('demo');
   if (!project) throw new Error('the bench database has no demo project');
-  const whole = server.db
-    .prepare('SELECT session_id FROM chunks GROUP BY session_id HAVING count(*) = ? ORDER BY session_id LIMIT ?')
-    .pluck()
-    .all(batchesPerSession, pairs * 2) as string[];
-  if (whole.length < 2) throw new Error(`only ${whole.length} sessions were stored whole; run ingest longer`);
+  const longest = server.db
+    .prepare('SELECT session_id AS id, count(*) AS batches FROM chunks GROUP BY session_id ORDER BY batches DESC, session_id LIMIT ?')
+    .all(pairs * 2) as Array<{ id: string; batches: number }>;
+  if (longest.length < 2) throw new Error(`only ${longest.length} sessions were stored; run ingest longer`);
+  const whole = longest.map((session) => session.id);
+  const counts = longest.map((session) => session.batches);
   // The ingest run's WAL is copied into the database first, so no deletion pays for it.
   truncateWal(server.db);
-  const cost: DeletionCost = { secureMs: [], plainMs: [], batchesPerSession };
+  const cost: DeletionCost = { secureMs: [], plainMs: [], batchesPerSession: { min: Math.min(...counts), max: Math.max(...counts) } };
   try {
     for (let index = 0; index + 1 < whole.length; index += 2) {
       for (const [sessionId, secure] of [[whole[index]!, true], [whole[index + 1]!, false]] as const) {

@@ -18,6 +18,7 @@ import { dayOf, DAY_MS } from '../contract/buckets.ts';
 import type { DeviceClass } from '../contract/vocabulary.ts';
 import { createApp } from '../server/app.ts';
 import { defaultConfig } from '../server/config.ts';
+import { createPipeline } from '../server/pipeline/pipeline.ts';
 import { createClickQueries } from '../server/storage/clicks.ts';
 import { createCustomEventQueries } from '../server/storage/custom-events.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
@@ -98,34 +99,30 @@ function buildSessions(db: Database): SessionPlan[] {
       if (walk.length === 4 && rand() < 0.7) walk.push({ path: '/confirmation', track: 'purchase' });
       const at = (step: number) => start + step * 45_000;
       const lastTs = at(walk.length);
-      sessions.apply(
-        {
-          id,
-          projectId: PROJECT,
-          browser: 'Chrome',
-          browserVersion: '131.0.0.0',
-          os: 'Linux',
-          osVersion: '',
-          now: lastTs,
-          delta: {
-            firstTs: start,
-            lastTs,
-            activeMs: lastTs - start,
-            lastInputTs: lastTs,
-            entry: { url: `https://shop.test/`, ts: start },
-            pages: walk.map((step, i) => ({ url: `https://shop.test${step.path}`, firstTs: at(i) })),
-            clickCount: 0,
-            errorCount: 0,
-      consoleErrorCount: 0,
-      failedRequestCount: 0,
-            eventCount: 100,
-            viewport: { width, height: 800, device },
-            userId: null,
-            customEvents: [],
-          },
-        },
-        'w',
-      );
+      sessions.register({
+        id,
+        projectId: PROJECT,
+        windowId: 'w',
+        firstTs: start,
+        lastTs,
+        eventCount: 100,
+        browser: 'Chrome',
+        browserVersion: '131.0.0.0',
+        os: 'Linux',
+        osVersion: '',
+        now: lastTs,
+      });
+      sessions.addPages(id, walk.map((step, i) => ({ url: `https://shop.test${step.path}`, firstTs: at(i) })));
+      sessions.writeSummary(id, {
+        activeMs: lastTs - start,
+        entry: { url: `https://shop.test/`, ts: start },
+        clickCount: 0,
+        errorCount: 0,
+        consoleErrorCount: 0,
+        failedRequestCount: 0,
+        viewport: { width, height: 800, device },
+        userId: null,
+      });
       walk.forEach((step, i) => {
         const pageKey = step.path.startsWith('/product/') ? PAGE : step.path;
         const view = {
@@ -267,7 +264,8 @@ export async function runHeatmapBench(overrides: Partial<BenchOptions> = {}): Pr
       WHERE s.project_id = ${PROJECT} AND e.tag = 'sl:track' AND e.name IN ('add_to_cart', 'purchase', 'refund')`);
     const metricsBaselineMs = await time(() => checkoutJoin.get());
 
-    const app = createApp({ store: createSqliteStore(db), config: { ...defaultConfig, dbPath, adminToken: BENCH_TOKEN } });
+    const config = { ...defaultConfig, dbPath, adminToken: BENCH_TOKEN };
+    const app = createApp({ store: createSqliteStore(db), pipeline: createPipeline(db, config), config });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

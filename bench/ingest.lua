@@ -1,10 +1,12 @@
 -- wrk script for figure 4 (bench/ingest.ts): POSTs plain-JSON recorder batches, every request a distinct
 -- (session, window, seq), and keeps each 200 answer's body so the benchmark can check afterwards that every
 -- acknowledged batch is in the database.
---   WRK_ACKS_FILE=<file> wrk ... -s bench/ingest.lua <url> -- <templates file> <run prefix>
+--   WRK_ACKS_FILE=<file> wrk ... -s bench/ingest.lua <url> -- <templates file> <run prefix> <sessions at a time>
 -- Each line of the templates file is "<sentAt> <events JSON>": the batches of one recorded session, in order.
--- Request n of a thread sends template n % T as seq n % T of session "<prefix>-<thread>-<n / T>", so every
--- session starts with its full snapshot and its batches go out in order, as a recorder sends them.
+-- A thread records S sessions at a time, taking turns: request n is batch (n mod S·T) / S of session
+-- (n / S·T)·S + n mod S, where T is the template count. Every session starts with its full snapshot and sends its
+-- batches in order, S requests apart: with S above the connection count, one window never has two batches in
+-- flight, as a recorder (one batch at a time per tab) never does.
 
 local threads = {}
 local counter = 1
@@ -22,13 +24,16 @@ function init(args)
     table.insert(templates, { sentAt = sentAt, events = events })
   end
   prefix = args[2] .. "-" .. id
+  sessions = tonumber(args[3])
   sent = 0
   acks = {}
 end
 
 function request()
-  local index = sent % #templates
-  local session = prefix .. "-" .. math.floor(sent / #templates)
+  local perRound = sessions * #templates
+  local within = sent % perRound
+  local index = math.floor(within / sessions)
+  local session = prefix .. "-" .. (math.floor(sent / perRound) * sessions + within % sessions)
   local template = templates[index + 1]
   sent = sent + 1
   local body = '{"v":1,"project":"demo","sessionId":"' .. session .. '","windowId":"' .. session .. '","seq":' ..

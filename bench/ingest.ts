@@ -1,7 +1,9 @@
 /**
  * Figure 4, ingest throughput: wrk holds 32 connections open for 20 s (after a short warm-up) against (a) the real
- * Sightline server, full validation and derivation, over a database file, and (b) a bare Node server that only
- * inserts each body into a SQLite table. Both sync every commit (synchronous FULL: an acknowledged batch survives
+ * Sightline server, full validation, with derivation running behind the acknowledgement, over a database file, and
+ * (b) a bare Node server that only inserts each body into a SQLite table. Derivation throughput: wrk sends with the
+ * consumer paused, then the backlog is timed as it is derived with nothing else arriving; then a steady load at half
+ * the acknowledgement rate measures the lag from acknowledgement to derived (bench/derivation-lag.ts). Both sync every commit (synchronous FULL: an acknowledged batch survives
  * power loss), so the ratio compares like with like; the bare server runs once more with NORMAL to show what that
  * durability costs. The bodies are realistic recorder batches (a synthetic shopper's, full snapshots included), sent
  * as plain JSON with every request a distinct (session, window, seq). Afterwards every acknowledged batch is looked
@@ -12,10 +14,13 @@ import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { StatusResponse } from '../contract/api.ts';
 import { formatShares, nodeLabeller, profileThisProcess, summarizeProfile, type ProfileSummary } from './profile.ts';
 import { median, type FigureResult, type Row } from './report.ts';
 import { startBareIngestServer, type BareIngestOptions } from './bare-ingest-server.ts';
 import { measureDeletionCost, type DeletionCost } from './deletion-cost.ts';
+import { LAG_TARGET_MS, measureDrain, runPacedSenderProcess, summarizeLag, type DrainResult, type LagSummary } from './derivation-lag.ts';
+import { batchBody, type BatchTemplate } from './paced-sender.ts';
 import { repoRoot, sleep, startBenchServer } from './shared.ts';
 import { cutIntoBatches, syntheticSession } from './synthetic-session.ts';
 
@@ -28,6 +33,11 @@ export interface IngestBenchOptions {
   warmupSeconds: number;
   /** Connections wrk keeps open. Defaults to 32. */
   connections: number;
+  /**
+   * Sessions each load records at a time, taking turns, so that no window has two batches in flight (a recorder
+   * sends one at a time per tab); above `connections`. Defaults to 64.
+   */
+  sessionsAtATime: number;
   /** Minutes of synthetic recording whose batches are the request bodies. Defaults to 10. */
   sessionMinutes: number;
   /** Length of a further run against Sightline under the CPU profiler, not counted, in seconds; 0 skips it. Defaults to 5. */
@@ -36,16 +46,32 @@ export interface IngestBenchOptions {
   wrk: string;
   /** Sessions deleted with secure_delete ON, and as many with it OFF, after the runs. Defaults to 10. */
   deletionPairs: number;
+  /** How long wrk sends with derivation paused, to build the backlog whose derivation is timed, in seconds. Defaults to 10. */
+  backlogSeconds: number;
+  /** Length of the steady run the lag is measured in, in seconds. Defaults to 20. */
+  lagSeconds: number;
+  /** Its rate, as a share of the acknowledgement rate measured just before. Defaults to 0.5. */
+  lagShare: number;
+  /** How often the steady run asks GET /api/status, in ms. Defaults to 25. */
+  statusEveryMs: number;
+  /** Longest wait for a backlog to be derived before the figure fails, in ms. Defaults to 180000. */
+  drainTimeoutMs: number;
 }
 
 export const defaultIngestOptions: IngestBenchOptions = {
   seconds: 20,
   warmupSeconds: 3,
   connections: 32,
+  sessionsAtATime: 64,
   sessionMinutes: 10,
   profileSeconds: 5,
   wrk: '/usr/bin/wrk',
   deletionPairs: 10,
+  backlogSeconds: 10,
+  lagSeconds: 20,
+  lagShare: 0.5,
+  statusEveryMs: 25,
+  drainTimeoutMs: 180_000,
 };
 
 /** SQLite's code for synchronous FULL, as `PRAGMA synchronous` reads it. */
@@ -54,7 +80,7 @@ const SYNCHRONOUS_FULL = 2;
 const TMPFS_MAGIC = 0x01021994;
 
 /** Sightline must sustain this share of the bare server's rate. */
-export const INGEST_TARGET_SHARE = 0.7;
+export const INGEST_TARGET_SHARE = 0.9;
 
 interface WrkRun {
   requests: number;
@@ -82,7 +108,7 @@ interface Throughput {
 async function runWrk(options: IngestBenchOptions, url: string, seconds: number, templates: string, prefix: string, dir: string): Promise<WrkRun> {
   const acksFile = join(dir, `acks-${prefix}.txt`);
   // One wrk thread: the server is one Node process, and a second thread would take the core it runs on.
-  const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(repoRoot, 'bench/ingest.lua'), url, '--', templates, prefix];
+  const args = ['-t1', `-c${options.connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', join(repoRoot, 'bench/ingest.lua'), url, '--', templates, prefix, String(options.sessionsAtATime)];
   const { stdout } = await execFileAsync(options.wrk, args, { env: { ...process.env, WRK_ACKS_FILE: acksFile }, maxBuffer: 16 * 1024 * 1024 });
   const line = stdout.split('\n').find((text) => text.startsWith('WRK_SUMMARY '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
@@ -102,10 +128,11 @@ async function untilStable(count: () => number): Promise<void> {
   }
 }
 
+const formatMs = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(0)} ms` : 'never');
+
 /** Bytes of the body bench/ingest.lua builds for template `index` of `session`. */
-function bodyBytes(template: { sentAt: number; events: string }, session: string, index: number): number {
-  const body = `{"v":1,"project":"demo","sessionId":"${session}","windowId":"${session}","seq":${index},"sentAt":${template.sentAt},"events":${template.events}}`;
-  return Buffer.byteLength(body);
+function bodyBytes(template: BatchTemplate, session: string, index: number): number {
+  return Buffer.byteLength(batchBody(template, session, index));
 }
 
 export async function runIngest(options: IngestBenchOptions = defaultIngestOptions): Promise<FigureResult> {
@@ -139,18 +166,60 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
 
     const sightline = await startBenchServer();
     let ours: Throughput;
+    let afterRun = null as DrainResult | null;
+    let backlog = null as DrainResult | null;
+    let pausedRate = Number.NaN;
+    let steady: LagSummary;
+    let steadyRate: number;
+    let steadyMissing = 0;
     let profile: ProfileSummary | null = null;
     let deletion: DeletionCost;
     try {
       // The figure must time the product's durability, whatever db.ts comes to say.
       if (sightline.db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL) throw new Error('Sightline database is not synchronous=FULL');
       const chunk = sightline.db.prepare('SELECT 1 FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?').pluck();
-      const drain = () => untilStable(() => sightline.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number);
+      const status = async () => (await (await fetch(`${sightline.url}/api/status`, { headers: sightline.authHeaders })).json()) as StatusResponse;
+      const storedChunks = () => untilStable(() => sightline.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number);
+      // Every run starts with nothing waiting: the chunks in flight stored, then everything queued derived.
+      let lastDrain = null as DrainResult | null;
+      const drain = async () => {
+        await storedChunks();
+        lastDrain = await measureDrain(status, options.drainTimeoutMs);
+      };
       ours = await measure(sightline.url, drain, (ack) => {
         const { sessionId, windowId, seq, duplicate } = JSON.parse(ack) as { sessionId: string; windowId: string; seq: number; duplicate: boolean };
         if (duplicate) throw new Error(`batch ${sessionId}/${seq} was acknowledged as a duplicate: the ids are not distinct`);
         return { session: sessionId, index: seq, stored: chunk.get(sessionId, windowId, seq) === 1 };
       });
+      // measure() drains last after the main run: whether derivation kept up under full load.
+      afterRun = lastDrain;
+
+      // Derivation throughput: a backlog built with the consumer paused, derived with nothing else arriving.
+      sightline.pipeline.consumer.pause();
+      const paused = await runWrk(options, sightline.url, options.backlogSeconds, templatesFile, 'backlog', dir);
+      pausedRate = paused.acks.length / (paused.durationUs / 1e6);
+      await storedChunks();
+      sightline.pipeline.consumer.resume();
+      backlog = await measureDrain(status, options.drainTimeoutMs);
+
+      steadyRate = ours.batchesPerSecond * options.lagShare;
+      const sent = await runPacedSenderProcess({
+        url: sightline.url,
+        authorization: sightline.authHeaders.Authorization!,
+        rate: steadyRate,
+        seconds: options.lagSeconds,
+        templatesFile,
+        prefix: 'steady',
+        statusEveryMs: options.statusEveryMs,
+        settleMs: options.drainTimeoutMs,
+        connections: options.connections,
+        sessions: options.sessionsAtATime,
+        dir,
+      });
+      steady = summarizeLag(sent, LAG_TARGET_MS);
+      for (const batch of sent.batches) if (batch.status === 200 && chunk.get(batch.session, batch.session, batch.seq) !== 1) steadyMissing++;
+      await drain();
+
       if (options.profileSeconds > 0) {
         const cpu = await profileThisProcess(async () => {
           await runWrk(options, sightline.url, options.profileSeconds, templatesFile, 'profiled', dir);
@@ -158,7 +227,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         await drain();
         profile = summarizeProfile(cpu, nodeLabeller(repoRoot));
       }
-      deletion = await measureDeletionCost(sightline, templates.length, options.deletionPairs);
+      deletion = await measureDeletionCost(sightline, options.deletionPairs);
     } finally {
       await sightline.close();
     }
@@ -200,7 +269,37 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       {
         figure: '4 ingest',
         what: 'acknowledged batches missing from the database',
-        measured: { value: ours.missing + ceiling.missing + unsynced.missing, unit: 'count' },
+        measured: { value: ours.missing + ceiling.missing + unsynced.missing + steadyMissing, unit: 'count' },
+        baseline: null,
+        target: { on: 'value', op: '<=', limit: 0 },
+      },
+      {
+        // No target: the write path alone (append and acknowledge), what ingest costs with derivation not sharing the CPU.
+        figure: '4 ingest',
+        what: 'Sightline batches/s, derivation paused',
+        measured: { value: pausedRate, unit: 'per_s' },
+        baseline: baseline('bare Node + SQLite insert', ceiling.batchesPerSecond, 'per_s'),
+        target: null,
+      },
+      {
+        // No target: the ratio says whether derivation keeps up with ingest at full load (≥ 1) or builds a backlog.
+        figure: '4 ingest',
+        what: `derivation chunks/s, draining a backlog of ${(backlog?.chunks ?? 0).toLocaleString('en')} chunks`,
+        measured: { value: backlog?.chunksPerSecond ?? Number.NaN, unit: 'per_s' },
+        baseline: baseline('Sightline acknowledgements/s', ours.batchesPerSecond, 'per_s'),
+        target: null,
+      },
+      {
+        figure: '4 ingest',
+        what: `lag acknowledged → derived, p99, steady ${Math.round(steadyRate).toLocaleString('en')} batches/s (${Math.round(options.lagShare * 100)} % of the rate above)`,
+        measured: { value: steady.p99Ms, unit: 'ms' },
+        baseline: null,
+        target: { on: 'value', op: '<', limit: LAG_TARGET_MS },
+      },
+      {
+        figure: '4 ingest',
+        what: `chunks still waiting ${LAG_TARGET_MS / 1000} s after the steady run's last acknowledgement`,
+        measured: { value: steady.waitingAfterGrace ?? Number.NaN, unit: 'count' },
         baseline: null,
         target: { on: 'value', op: '<=', limit: 0 },
       },
@@ -215,7 +314,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       {
         // No target: the ratio is what overwriting deleted content with zeros costs a deletion.
         figure: '4 ingest',
-        what: `delete one stored session (${deletion.batchesPerSession} batches), secure_delete ON, median`,
+        what: `delete one stored session (${deletion.batchesPerSession.min}–${deletion.batchesPerSession.max} batches), secure_delete ON, median`,
         measured: { value: median(deletion.secureMs), unit: 'ms' },
         baseline: { what: 'secure_delete OFF', measured: { value: median(deletion.plainMs), unit: 'ms' } },
         target: null,
@@ -239,6 +338,24 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           'Sightline and the baseline both synchronous FULL, Sightline sharing each sync among the batches of an ' +
           'event-loop turn (group commit).',
         describe('Sightline', ours),
+        afterRun
+          ? `Derivation behind ingest at full load: ${afterRun.chunks.toLocaleString('en')} chunks waited when wrk stopped, ` +
+            `derived ${(afterRun.durationMs / 1000).toFixed(1)} s later.`
+          : 'Derivation kept up with ingest at full load: nothing waited when wrk stopped.',
+        backlog
+          ? `Derivation throughput: wrk ${options.backlogSeconds} s with the consumer paused left ${backlog.chunks.toLocaleString('en')} ` +
+            `chunks, derived in ${(backlog.durationMs / 1000).toFixed(1)} s once resumed (GET /api/status read every 50 ms).`
+          : 'Derivation throughput: the paused run left nothing to derive.',
+        `Steady run: ${steady.acknowledged.toLocaleString('en')} batches acknowledged at ${steady.sentPerSecond.toFixed(0)}/s sent ` +
+          `(bench/paced-sender.ts, its own process, open loop), ${steady.refused} refused or unanswered` +
+          `${steady.refused > 0 ? ` (by status: ${Object.entries(steady.refusedBy).map(([code, count]) => `${code === '0' ? 'no answer' : code} ×${count}`).join(', ')})` : ''}, ` +
+          `${steadyMissing} acknowledged and missing; ` +
+          `lag acknowledged → derived p50 ${formatMs(steady.p50Ms)}, p99 ${formatMs(steady.p99Ms)}, max ${formatMs(steady.maxMs)} ` +
+          `(upper bounds: proved by the first GET /api/status answer, asked every ${options.statusEveryMs} ms, whose oldest ` +
+          `waiting chunk came later); at most ${steady.peakPending.toLocaleString('en')} chunks waiting while sending; ` +
+          (steady.drainedAfterMs === null
+            ? `${steady.neverDerived} never seen derived.`
+            : `nothing waiting ${formatMs(steady.drainedAfterMs)} after the last acknowledgement.`),
         describe('Bare server (FULL)', ceiling),
         describe('Bare server (NORMAL)', unsynced),
         `Deletion: ${deletion.secureMs.length} + ${deletion.plainMs.length} sessions deleted through the store (transaction, then WAL ` +
@@ -252,7 +369,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           ]
           : []),
       ],
-      details: { sightline: ours, bare: ceiling, bareNormal: unsynced, deletion, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
+      details: { sightline: ours, pausedRate, afterRun, backlog, steady: { ...steady, rate: steadyRate, missing: steadyMissing }, bare: ceiling, bareNormal: unsynced, deletion, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ export interface ProfileSummary {
 /** Names a frame's file and function as a reader knows them, and tells whether it is the project's own code. */
 export interface FrameLabeller {
   file(frame: CallFrame): string;
-  /** e.g. `contextEvents server/storage/derived-writes.ts`; minified code is named by its source line instead. */
+  /** e.g. `contextEvents server/pipeline/fold-chunk.ts`; minified code is named by its source line instead. */
   function(frame: CallFrame): string;
   isOwn(frame: CallFrame): boolean;
 }

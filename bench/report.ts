@@ -50,8 +50,9 @@ export function ratioOf(row: Row): number | null {
   return row.measured.value / row.baseline.measured.value;
 }
 
+/** A value that never came (a batch never seen derived: an infinite lag) misses any upper limit. */
 export function isMet(target: Target, value: number | null): boolean | null {
-  if (value === null || !Number.isFinite(value)) return null;
+  if (value === null || Number.isNaN(value)) return null;
   if (target.op === '<') return value < target.limit;
   if (target.op === '<=') return value <= target.limit;
   return value >= target.limit;
@@ -67,6 +68,7 @@ const KB = 1024;
 const MB = 1024 * 1024;
 
 export function formatQuantity({ value, unit }: Quantity): string {
+  if (value === Infinity) return 'never';
   switch (unit) {
     case 'bytes':
       return value >= MB ? `${(value / MB).toFixed(2)} MB` : `${(value / KB).toFixed(1)} KB`;

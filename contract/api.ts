@@ -35,6 +35,11 @@ export interface SessionSummary {
   userId: string | null;
   /** Window (tab) ids in the order first seen. */
   windows: string[];
+  /**
+   * Chunks of the session wait for derivation: its replay is complete, but its figures, page views, signals and
+   * report rows may still grow.
+   */
+  processing: boolean;
   /** Rage, dead and error clicks found in the session (dead clicks inside a rage burst count in the burst). */
   rageClicks: number;
   deadClicks: number;
@@ -131,3 +136,36 @@ export interface AssetSettingsResponse {
   /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
   projectOrigins: string[];
 }
+
+/** A re-derivation of the project's history from its stored chunks, and how far it has come. */
+export type RederiveState =
+  | { state: 'idle' }
+  | {
+      state: 'running';
+      /** Chunks derived again so far, of all the re-derivation queued. */
+      doneChunks: number;
+      totalChunks: number;
+      /** When it started, ms since epoch. */
+      startedAt: number;
+    };
+
+/** GET /api/status: how far derivation lags behind ingest, for the request's project. */
+export interface StatusResponse {
+  derivation: {
+    /** Chunks ingest acknowledged that are not derived yet (a re-derivation's are counted under `rederive`). */
+    pendingChunks: number;
+    /** How long the oldest of them has waited, in ms; null when none waits. */
+    oldestPendingAgeMs: number | null;
+    /** The oldest has waited more than 5 s: new sessions show up late. */
+    behind: boolean;
+    /** Chunks that may wait (all projects together) before ingest answers 503 backlog_full. */
+    backlogLimit: number;
+  };
+  rederive: RederiveState;
+}
+
+/** POST /api/rederive: the re-derivation it started (202). */
+export interface RederiveResponse {
+  rederive: RederiveState;
+}
+

@@ -36,6 +36,10 @@ export const reasonCodes = [
   'timestamp_out_of_range',
   'page_keys_too_costly',
   'invalid_event',
+  // Derivation behind ingest: the backlog is full (503, with Retry-After), or a deletion must wait for it.
+  'backlog_full',
+  'derivation_behind',
+  'rederive_running',
   // Reads of one thing.
   'session_not_found',
   'window_not_found',

@@ -11,7 +11,8 @@ import { realTimers, type Timers } from './timers.ts';
 /**
  * Sends batches in order, one at a time, and retries failures with exponential backoff and full jitter.
  * A batch keeps its seq and its exact body through every retry, so the server can store it once.
- * - 2xx: delivered. Network errors, 5xx, 408 and 429: kept and retried (429 honours Retry-After).
+ * - 2xx: delivered. Network errors, 5xx, 408 and 429: kept and retried (429 and 503 honour Retry-After: a server
+ *   too far behind answers 503 with it, and all tabs then come back when it asked rather than at their backoff).
  * - Any other 4xx: the server will never accept it; dropped and reported.
  * - The queue is bounded by maxQueueBytes; beyond it the oldest unsent batch is dropped and reported.
  */
@@ -144,7 +145,8 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       const status = response.status;
       if (status >= 200 && status < 300) return { kind: 'delivered' };
       if (status >= 500 || status === 408 || status === 429) {
-        const retryAfterMs = status === 429 ? parseRetryAfter(response.headers.get('Retry-After'), deps.timers.now()) : undefined;
+        const asked = status === 429 || status === 503;
+        const retryAfterMs = asked ? parseRetryAfter(response.headers.get('Retry-After'), deps.timers.now()) : undefined;
         return { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
       }
       return { kind: 'rejected', status };

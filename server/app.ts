@@ -5,6 +5,7 @@ import { dataRouter } from './api/data.ts';
 import { serverEventsRouter } from './api/events.ts';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
+import { pipelineRouter } from './api/pipeline.ts';
 import { openApiRouter } from './api/openapi.ts';
 import { projectsRouter } from './api/projects.ts';
 import { sessionsRouter } from './api/sessions.ts';
@@ -19,19 +20,23 @@ import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticRouter } from './http/static.ts';
 import { createOutboundPolicy, type OutboundPolicy } from './outbound/policy.ts';
+import type { Pipeline } from './pipeline/pipeline.ts';
 import type { Store } from './storage/store.ts';
 
 /**
- * The whole HTTP application over a store; `main.ts` listens with it, tests mount it over an in-memory database.
- * `outbound` is the policy every request to a configured URL goes through; it defaults to one over `config.outbound`
- * (tests pass their own, with a resolver that knows their made-up host names).
+ * The whole HTTP application over a store and the pipeline that derives what ingest appends to it; `main.ts`
+ * listens with it, tests mount it over an in-memory database. `outbound` is the policy every request to a
+ * configured URL goes through; it defaults to one over `config.outbound` (tests pass their own, with a resolver that
+ * knows their made-up host names).
  */
 export function createApp({
   store,
+  pipeline,
   config,
   outbound = createOutboundPolicy(config.outbound),
 }: {
   store: Store;
+  pipeline: Pipeline;
   config: Config;
   outbound?: OutboundPolicy;
 }): express.Express {
@@ -42,12 +47,13 @@ export function createApp({
   // Before every router: a route added later is protected without having to remember it.
   app.use(requireLogin({ store, config, limiter }), requireSameOrigin(config));
   app.use(authRouter({ store, config, limiter }));
-  app.use(ingestRouter({ store, config }));
+  app.use(ingestRouter({ store, config, pipeline }));
+  app.use(pipelineRouter({ store, pipeline }));
   app.use(serverEventsRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
   app.use(insightsRouter({ store, config }));
   app.use(settingsRouter({ store }));
-  app.use(dataRouter({ store, config }));
+  app.use(dataRouter({ store, config, pipeline }));
   app.use(projectsRouter({ store }));
   app.use(assetsRouter({ store, config, outbound }));
   app.use(webhooksRouter({ store, outbound }));

@@ -36,6 +36,19 @@ export interface Config {
    * device clock running fast; later answers 400 timestamp_out_of_range. Defaults to 5 min.
    */
   maxFutureSkewMs: number;
+  /**
+   * Acknowledged chunks that may wait for derivation, all projects together (env SIGHTLINE_MAX_BACKLOG); past it
+   * ingest answers 503 backlog_full with Retry-After (the recorder keeps the batch and sends it again), so a server
+   * that cannot keep up slows its senders down instead of falling further behind. A re-derivation's chunks do not
+   * count. Defaults to 20000 (about a minute of a busy store's batches).
+   */
+  maxBacklog: number;
+  /**
+   * For the crash tests only (env SIGHTLINE_TEST_KILL_DERIVATION, `inside:N` or `after:N`): the process SIGKILLs
+   * itself inside its Nth derivation transaction (after its first window's writes, before the commit) or right
+   * after the Nth commits. Defaults to null (never).
+   */
+  testKillDerivation: { at: 'inside' | 'after'; transaction: number } | null;
   /** Events per page of the events API; pages hold whole chunks, so a few more. Defaults to 2000. */
   eventsPageSize: number;
   /**
@@ -175,6 +188,8 @@ export const defaultConfig: Config = {
   maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
   // Kerberos's default tolerance: phones and laptops set their clocks from the network, rarely further off.
   maxFutureSkewMs: 5 * 60 * 1000,
+  maxBacklog: 20_000,
+  testKillDerivation: null,
   funnelMatchSteps: 250_000_000,
   maxPageKeySteps: 2_000_000,
   eventsPageSize: 2000,
@@ -262,6 +277,17 @@ function loadWebhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   return webhooks;
 }
 
+function loadKillPoint(env: NodeJS.ProcessEnv): Config['testKillDerivation'] {
+  const raw = env.SIGHTLINE_TEST_KILL_DERIVATION;
+  if (raw === undefined || raw === '') return null;
+  const [at, count] = raw.split(':');
+  const transaction = Number(count);
+  if ((at !== 'inside' && at !== 'after') || !Number.isSafeInteger(transaction) || transaction < 1) {
+    throw new Error(`SIGHTLINE_TEST_KILL_DERIVATION must be inside:N or after:N with N at least 1, got "${raw}"`);
+  }
+  return { at, transaction };
+}
+
 function loadOutboundConfig(env: NodeJS.ProcessEnv): OutboundConfig {
   const allow = (env.SIGHTLINE_OUTBOUND_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
   try {
@@ -283,6 +309,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionEvents: positiveInt(env, 'SIGHTLINE_MAX_SESSION_EVENTS', defaultConfig.maxSessionEvents),
     maxPastSkewMs: positiveInt(env, 'SIGHTLINE_MAX_PAST_SKEW_MS', defaultConfig.maxPastSkewMs),
     maxFutureSkewMs: positiveInt(env, 'SIGHTLINE_MAX_FUTURE_SKEW_MS', defaultConfig.maxFutureSkewMs),
+    maxBacklog: positiveInt(env, 'SIGHTLINE_MAX_BACKLOG', defaultConfig.maxBacklog),
+    testKillDerivation: loadKillPoint(env),
     funnelMatchSteps: positiveInt(env, 'SIGHTLINE_FUNNEL_MATCH_STEPS', defaultConfig.funnelMatchSteps),
     maxPageKeySteps: positiveInt(env, 'SIGHTLINE_PAGE_KEY_STEPS', defaultConfig.maxPageKeySteps),
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,

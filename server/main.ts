@@ -3,6 +3,7 @@ import { resolveAdminToken } from './auth/admin-token.ts';
 import { loadConfig, type Config } from './config.ts';
 import { listen, listenFailure } from './http/listen.ts';
 import { createOutboundPolicy } from './outbound/policy.ts';
+import { createPipeline } from './pipeline/pipeline.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { DatabaseOpenError, openDatabase, type Database } from './storage/db.ts';
 import { scoreSession } from './analytics/friction.ts';
@@ -31,13 +32,14 @@ try {
   if (!(error instanceof DatabaseOpenError)) throw error;
   exitAtStartUp(`SIGHTLINE_DB=${error.path} ${error.reason}`);
 }
-const store = createSqliteStore(db);
+const pipeline = createPipeline(db, config);
+const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
 // Sessions stored before their badges and friction were kept (migration 16) get them once, before anything reads them.
 await store.backfillSessionFacts(scoreSession);
 // One policy for every request the server makes to a configured URL: webhook deliveries and the asset proxy.
 const outbound = createOutboundPolicy(config.outbound);
 // The app reads config.adminToken on every request; until it is set below, no request can sign in as the admin.
-const app = createApp({ store, config, outbound });
+const app = createApp({ store, pipeline, config, outbound });
 const server = await listen(app, config.port).catch((error: unknown) => {
   db.close();
   return exitAtStartUp(listenFailure(config.port, error));
@@ -51,6 +53,8 @@ config.adminToken = admin.token;
 if (admin.source === 'generated') {
   console.log(`Admin token (shown once): ${admin.token}\nKeep it: the viewer asks for it. Set SIGHTLINE_ADMIN_TOKEN to choose your own.`);
 }
+// Derives what ingest appends, starting with whatever was queued when the last process stopped (or was killed).
+pipeline.consumer.start();
 const stopSweeper = startRetentionSweeper(store, config.retentionSweepMs);
 const stopCloser = startSessionCloser(store, {
   idleMs: config.sessionIdleMs,
@@ -70,6 +74,8 @@ function shutDown(): void {
   // Stop taking requests, let running ones finish, then close the database so the WAL is checkpointed.
   stopSweeper();
   stopCloser();
+  // Transactions are synchronous: none is cut short; what is still queued is derived after the next start.
+  pipeline.consumer.stop();
   // Attempts in flight are cut and recorded as failed attempts before the database closes; they are retried later.
   const webhooksStopped = webhooks.stop();
   server.close(() => {

@@ -1,8 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
+import type { ProjectList } from '../contract/access.ts';
+import type { StatusResponse } from '../contract/api.ts';
 import { createApp } from '../server/app.ts';
 import { defaultConfig, type Config } from '../server/config.ts';
 import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
+import type { ConsumerOptions } from '../server/pipeline/consumer.ts';
+import { createPipeline, type Pipeline } from '../server/pipeline/pipeline.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
 import { scoreSession } from '../server/analytics/friction.ts';
 import { createSqliteStore, type Store } from '../server/storage/store.ts';
@@ -20,6 +24,41 @@ export function adminFetch(url: string, init: RequestInit = {}): Promise<Respons
   return fetch(url, { ...init, headers });
 }
 
+/** In-process servers by base URL, so a helper that knows only the URL drains the right pipeline. */
+const inProcessDrains = new Map<string, () => Promise<void>>();
+/** How long to wait for a server that never catches up before failing the test, and how often to ask, in ms. */
+const DERIVATION_TIMEOUT_MS = 60_000;
+const STATUS_POLL_MS = 25;
+
+/**
+ * Resolves once everything the server at `baseUrl` has acknowledged is derived: ingest acknowledges a batch once it
+ * is stored, and the pipeline derives it a moment later. A server started by startTestServer is drained in-process;
+ * any other (a child process) is asked through GET /api/status until no project of it has a chunk waiting and no
+ * re-derivation runs.
+ */
+export async function waitForDerivation(baseUrl: string): Promise<void> {
+  const drain = inProcessDrains.get(baseUrl);
+  if (drain) return drain();
+  const started = Date.now();
+  for (;;) {
+    const listed = await adminFetch(`${baseUrl}/api/projects`);
+    if (!listed.ok) throw new Error(`GET /api/projects answered ${listed.status}: ${await listed.text()}`);
+    const { projects } = (await listed.json()) as ProjectList;
+    const statuses = await Promise.all(
+      projects.map(async ({ key }) => {
+        const response = await adminFetch(`${baseUrl}/api/status?project=${encodeURIComponent(key)}`);
+        if (!response.ok) throw new Error(`GET /api/status answered ${response.status}: ${await response.text()}`);
+        return (await response.json()) as StatusResponse;
+      }),
+    );
+    if (statuses.every((status) => status.derivation.pendingChunks === 0 && status.rederive.state === 'idle')) return;
+    if (Date.now() - started > DERIVATION_TIMEOUT_MS) {
+      throw new Error(`${baseUrl} still derives after ${DERIVATION_TIMEOUT_MS} ms: ${JSON.stringify(statuses)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, STATUS_POLL_MS));
+  }
+}
+
 /**
  * How long before arrival test servers accept an event time: any. Hand-built recordings sit on fixed days that tests
  * assert by label (2024-08-01), some span months, and rrweb's fixtures start in 1970, so rebasing them would change
@@ -33,6 +72,10 @@ export interface TestServer {
   url: string;
   store: Store;
   db: Database;
+  /** The pipeline deriving what the server ingests; `waitForDerivation()` drains it. */
+  pipeline: Pipeline;
+  /** Resolves once everything ingested so far is derived (the consumer drained the queue). */
+  waitForDerivation(): Promise<void>;
   config: Config;
   /** The app's outbound policy (config.outbound and the resolver), for dispatchers a test starts over this server. */
   outbound: OutboundPolicy;
@@ -52,6 +95,8 @@ export interface TestServerOptions {
    * Whatever they resolve to, requests go out only to loopback addresses (sendOnThisMachine).
    */
   resolveHost?: Resolver;
+  /** The derivation consumer's options (`paused: true` to hold derivation back). Defaults to the server's. */
+  consumer?: Partial<ConsumerOptions>;
 }
 
 /**
@@ -59,7 +104,10 @@ export interface TestServerOptions {
  * FIXTURE_PAST_SKEW_MS) plus `overrides`, on a free port unless `overrides.port` names one (to restart a server
  * where it was); the environment is ignored so tests behave the same everywhere.
  */
-export async function startTestServer(overrides: Partial<Config> = {}, { resolveHost = testResolver() }: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+  { resolveHost = testResolver(), consumer }: TestServerOptions = {},
+): Promise<TestServer> {
   const config: Config = {
     ...defaultConfig,
     dbPath: ':memory:',
@@ -70,19 +118,24 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
     ...overrides,
   };
   const db = openDatabase(config.dbPath);
-  const store = createSqliteStore(db);
+  const pipeline = createPipeline(db, config, { consumer });
+  const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
   await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
   const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost, send: sendOnThisMachine });
-  const app = createApp({ store, config, outbound });
+  const app = createApp({ store, pipeline, config, outbound });
+  pipeline.consumer.start();
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  inProcessDrains.set(url, () => pipeline.consumer.drain());
   return {
     url,
     store,
     db,
+    pipeline,
+    waitForDerivation: () => pipeline.consumer.drain(),
     config: { ...config, port },
     outbound,
     authHeaders: { Authorization: `Bearer ${config.adminToken ?? ''}` },
@@ -95,6 +148,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      inProcessDrains.delete(url);
+      pipeline.consumer.stop();
       db.close();
     },
   };

@@ -66,6 +66,14 @@ async function streamExport(store: Store, session: SessionSummary, pageSize: num
   res.end('}}');
 }
 
+/** Longest a user deletion waits for derivation to catch up before refusing, in ms. */
+export const USER_DELETION_WAIT_MS = 30_000;
+
+/** What deleting a user needs of the pipeline: sessions are found by the user id their chunks identify. */
+export interface DerivationProgress {
+  caughtUp(timeoutMs: number): Promise<boolean>;
+}
+
 const retentionPath = '/api/settings/retention';
 export const dataRoutes: RouteDoc[] = [
   {
@@ -87,11 +95,14 @@ export const dataRoutes: RouteDoc[] = [
     path: '/api/users/:userId',
     tag: 'Sessions',
     summary: "Deletes every session of the project identified with the user id",
-    description: 'One call per project erases a user everywhere; logged.',
+    description:
+      'One call per project erases a user everywhere; logged. Waits for the batches already acknowledged to be ' +
+      'derived, since one of them may be the one that identifies the user.',
     access: 'manage',
     scoped: true,
     params: { userId: 'The id given to identify()' },
     responses: { 200: '{ deletedSessions }' },
+    errors: { 503: 'derivation_behind' },
   },
   {
     method: 'get',
@@ -137,7 +148,7 @@ export const dataRoutes: RouteDoc[] = [
   },
 ];
 
-export function dataRouter({ store, config }: { store: Store; config: Config }): Router {
+export function dataRouter({ store, config, pipeline }: { store: Store; config: Config; pipeline: DerivationProgress }): Router {
   const router = Router();
 
   router.delete('/api/sessions/:id', requireManage, async (req, res) => {
@@ -151,6 +162,10 @@ export function dataRouter({ store, config }: { store: Store; config: Config }):
 
   router.delete('/api/users/:userId', requireManage, async (req, res) => {
     const project = await requestProject(req, store);
+    // A session's user id is derived from its chunks: a chunk still queued may be the one that identifies them.
+    if (!(await pipeline.caughtUp(USER_DELETION_WAIT_MS))) {
+      throw new HttpError(503, 'derivation_behind', 'Recent sessions are still being processed; delete this user again in a minute');
+    }
     const body: UserDeletionResponse = { deletedSessions: await store.deleteUserSessions(project.id, String(req.params.userId)) };
     res.json(body);
   });

@@ -9,6 +9,7 @@ import { formRoutes } from './forms.ts';
 import { funnelRoutes } from './funnels.ts';
 import { heatmapRoutes } from './heatmaps.ts';
 import { ingestRoutes } from './ingest.ts';
+import { pipelineRoutes } from './pipeline.ts';
 import { metricRoutes } from './metrics.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { projectRoutes } from './projects.ts';
@@ -31,6 +32,7 @@ const openApiRoutes: RouteDoc[] = [
 /** Every documented route, in the order the document lists them. */
 export const apiRoutes: readonly RouteDoc[] = [
   ...ingestRoutes,
+  ...pipelineRoutes,
   ...serverEventRoutes,
   ...authRoutes,
   ...sessionRoutes,

@@ -8,7 +8,7 @@ import { pagePatternText } from './page-pattern.ts';
 import type { PagePatternsResponse } from '../../contract/api.ts';
 import type { RouteDoc } from './route-doc.ts';
 
-/** Patterns per project at most: each is tried against every page view at ingest. */
+/** Patterns per project at most: each is tried against every page view derived. */
 export const MAX_PAGE_PATTERNS = 50;
 /** Longest pattern, in characters. */
 export const MAX_PATTERN_CHARS = 200;
@@ -45,7 +45,7 @@ export const settingsRoutes: RouteDoc[] = [
     summary: "Replaces the project's page patterns",
     description:
       'Patterns (`/product/*`, `/blog/**`, `/order/:id`; the first match wins) name page keys before id-like ' +
-      'segments collapse; they apply to batches ingested afterwards.',
+      'segments collapse; they apply to batches derived afterwards, and POST /api/rederive applies them to history.',
     access: 'manage',
     scoped: true,
     body: patternsBody,

@@ -1,16 +1,12 @@
-import { scoreSession } from '../analytics/friction.ts';
 import type { Config } from '../config.ts';
 import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
-import type { ChunkDerivation } from '../storage/derived-model.ts';
+import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
 import { checkDevEvents } from './dev-events.ts';
-import { deriveChunkRows } from './derive-rows.ts';
 import { checkEventTimes } from './event-time.ts';
-import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
 import { sanitizeEvents } from './sanitize.ts';
 import { batchSchema, nestsDeeperThan } from './schema.ts';
-import { summarizeEvents } from './session-summary.ts';
 import { parseUserAgent } from './user-agent.ts';
 import { IngestError, parseOrRaise } from './errors.ts';
 
@@ -20,7 +16,6 @@ export interface IngestContext {
     Config,
     | 'maxInflatedBytes'
     | 'maxEventsPerBatch'
-    | 'activityGapMs'
     | 'maxPageKeySteps'
     | 'maxEventBytes'
     | 'maxNestingDepth'
@@ -37,12 +32,22 @@ export interface IngestContext {
   origin?: string | undefined;
   /** Called with the key of a known project before anything is stored; throws to refuse (rate limit). */
   admitProject?: (key: string) => void;
+  /**
+   * Whether keying the pages the events navigate to against these patterns stays within config.maxPageKeySteps
+   * (the pipeline's meter, which derivation uses); a batch over it is refused before anything is stored.
+   */
+  pageKeysWithin?: (events: readonly RecordedEvent[], patterns: readonly string[]) => boolean;
+  /** Called after the commit with a batch that was stored (not a duplicate): the pipeline derives it. */
+  appended?: (batch: AppendedChunk) => void;
 }
 
-/** Decodes, validates and stores one batch; resolves with the acknowledgement only after the commit. */
+/**
+ * Decodes, validates and appends one batch; resolves with the acknowledgement only after the commit. Nothing is
+ * derived here: the pipeline derives the batch once it is stored (server/pipeline/).
+ */
 export async function ingestBatch(
   body: Buffer,
-  { store, config, userAgent, now, origin, admitProject }: IngestContext,
+  { store, config, userAgent, now, origin, admitProject, pageKeysWithin, appended }: IngestContext,
 ): Promise<IngestAck> {
   const json = await decodeBody(body, config.maxInflatedBytes);
   // Count before validating each event, so an oversized batch costs no per-event work.
@@ -74,32 +79,40 @@ export async function ingestBatch(
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
   const received = sanitizeEvents(checked).events;
-  const derivation: ChunkDerivation = {
-    // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
-    rows: (carry) =>
-      deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns, maxPageKeySteps: config.maxPageKeySteps }),
-    signals: findSignals,
-    signalContextMs: SIGNAL_CONTEXT_MS,
-    scoreSession,
-  };
-  const outcome = await store.saveChunk(
-    {
-      projectId: project.id,
-      sessionId: batch.sessionId,
-      windowId: batch.windowId,
-      seq: batch.seq,
-      events: received,
-      ...client,
-      receivedAt: now,
-    },
-    (carry) => summarizeEvents(received, carry, config),
-    derivation,
-  );
-  if (outcome === 'project_mismatch') {
+  if (pageKeysWithin && !pageKeysWithin(received, project.pagePatterns)) {
+    const message = `Matching this batch's page URLs against the project's page patterns needs more than ${config.maxPageKeySteps} steps`;
+    throw new IngestError('page_keys_too_costly', message);
+  }
+  const result = await store.appendChunk({
+    projectId: project.id,
+    sessionId: batch.sessionId,
+    windowId: batch.windowId,
+    seq: batch.seq,
+    events: received,
+    ...timeSpan(received),
+    ...client,
+    receivedAt: now,
+  });
+  if (result.outcome === 'project_mismatch') {
     throw new IngestError('session_conflict', `Session ${batch.sessionId} belongs to another project`, 409);
   }
+  if (result.outcome === 'stored') {
+    const { eventsGz, rawBytes } = result;
+    appended?.({ sessionId: batch.sessionId, windowId: batch.windowId, seq: batch.seq, events: received, eventsGz, rawBytes });
+  }
   const { sessionId, windowId, seq } = batch;
-  return { ok: true, sessionId, windowId, seq, duplicate: outcome === 'duplicate' };
+  return { ok: true, sessionId, windowId, seq, duplicate: result.outcome === 'duplicate' };
+}
+
+/** The earliest and latest event time of a batch. */
+function timeSpan(events: readonly RecordedEvent[]): { firstTs: number; lastTs: number } {
+  let firstTs = Infinity;
+  let lastTs = -Infinity;
+  for (const { timestamp } of events) {
+    firstTs = Math.min(firstTs, timestamp);
+    lastTs = Math.max(lastTs, timestamp);
+  }
+  return { firstTs, lastTs };
 }
 
 function checkEventSizes(events: readonly RecordedEvent[], maxEventBytes: number): void {
@@ -124,8 +137,9 @@ async function checkSessionLength(
   events: readonly RecordedEvent[],
   { maxSessionMs, maxSessionEvents }: Pick<Config, 'maxSessionMs' | 'maxSessionEvents'>,
 ): Promise<void> {
-  // A session of another project is refused as a conflict by saveChunk; its length does not matter here.
-  const stored = await store.getSession(projectId, sessionId);
+  // A session of another project is refused as a conflict by appendChunk; its length does not matter here.
+  const registered = await store.sessionRegistration(sessionId);
+  const stored = registered?.projectId === projectId ? registered : undefined;
   const start = Math.min(stored?.startedAt ?? Infinity, events[0]!.timestamp);
   const span = events[events.length - 1]!.timestamp - start;
   if (span > maxSessionMs) {

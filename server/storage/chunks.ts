@@ -29,6 +29,28 @@ export interface StoredChunk {
   eventsGz: Buffer;
 }
 
+/** A stored chunk with its event time span, for deriving it. */
+export interface WindowChunk {
+  seq: number;
+  firstTs: number;
+  lastTs: number;
+  eventsGz: Buffer;
+}
+
+interface WindowChunkRow {
+  seq: number;
+  first_ts: number;
+  last_ts: number;
+  events_gz: Buffer;
+}
+
+const toWindowChunk = (row: WindowChunkRow): WindowChunk => ({
+  seq: row.seq,
+  firstTs: row.first_ts,
+  lastTs: row.last_ts,
+  eventsGz: row.events_gz,
+});
+
 interface ChunkRow {
   seq: number;
   event_count: number;
@@ -55,10 +77,19 @@ export function createChunkQueries(db: Database) {
     .prepare<[string, string], number | null>('SELECT min(first_ts) FROM chunks WHERE session_id = ? AND window_id = ?')
     .pluck();
 
-  const overlapping = db.prepare<[string, string, number, number], { seq: number; events_gz: Buffer }>(`
+  const overlapping = db.prepare<[string, string, number, number, number], { seq: number; events_gz: Buffer }>(`
     SELECT seq, events_gz FROM chunks
-    WHERE session_id = ? AND window_id = ? AND last_ts >= ? AND first_ts <= ? ORDER BY seq
+    WHERE session_id = ? AND window_id = ? AND last_ts >= ? AND first_ts <= ? AND seq <= ? ORDER BY seq
   `);
+  const windowChunks = db.prepare<[string, string], WindowChunkRow>(
+    'SELECT seq, first_ts, last_ts, events_gz FROM chunks WHERE session_id = ? AND window_id = ? ORDER BY seq',
+  );
+  const countOfWindow = db
+    .prepare<[string, string], number>('SELECT count(*) FROM chunks WHERE session_id = ? AND window_id = ?')
+    .pluck();
+  const one = db.prepare<[string, string, number], WindowChunkRow>(
+    'SELECT seq, first_ts, last_ts, events_gz FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?',
+  );
 
   return {
     /** Time of the window's first event (ms since epoch), where its replay starts; null when it has no chunk. */
@@ -66,9 +97,25 @@ export function createChunkQueries(db: Database) {
       return windowStart.get(sessionId, windowId) ?? null;
     },
 
-    /** The window's chunks holding any event time in [from, to], in seq order (compressed). */
-    overlapping(sessionId: string, windowId: string, from: number, to: number) {
-      return overlapping.all(sessionId, windowId, from, to).map((row) => ({ seq: row.seq, eventsGz: row.events_gz }));
+    /** The window's chunks up to seq `maxSeq` holding any event time in [from, to], in seq order (compressed). */
+    overlapping(sessionId: string, windowId: string, from: number, to: number, maxSeq: number) {
+      return overlapping.all(sessionId, windowId, from, to, maxSeq).map((row) => ({ seq: row.seq, eventsGz: row.events_gz }));
+    },
+
+    /** Every chunk of the window, in seq order (compressed). */
+    ofWindow(sessionId: string, windowId: string): WindowChunk[] {
+      return windowChunks.all(sessionId, windowId).map(toWindowChunk);
+    },
+
+    /** How many chunks the window has stored. */
+    countOfWindow(sessionId: string, windowId: string): number {
+      return countOfWindow.get(sessionId, windowId) ?? 0;
+    },
+
+    /** One chunk, or undefined when it is not stored (its session was deleted). */
+    get(sessionId: string, windowId: string, seq: number): WindowChunk | undefined {
+      const row = one.get(sessionId, windowId, seq);
+      return row && toWindowChunk(row);
     },
 
     /** Inserts the chunk unless (session, window, seq) is already stored; returns false for such a duplicate. */

@@ -3,12 +3,11 @@
  * heatmap buckets and page counts, in one transaction, with one entry in the deletion log. What makes the deleted
  * bytes unreadable on disk as well is in erasure.ts.
  */
-import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
+import type { DeletionKind, DeletionLogEntry } from '../../contract/access.ts';
 import type { Database } from './db.ts';
 import { readSubjectKey, subjectHash } from './deletion-subject.ts';
-import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
-import { createSessionMoveQueries } from './session-moves.ts';
-import type { DeletionKind, DeletionLogEntry } from '../../contract/access.ts';
+import { createDerivedReset } from './derived-reset.ts';
+import { CellTally, createHeatmapQueries } from './heatmap-cells.ts';
 
 /** What a deletion is logged as (`subject` in clear: it is hashed on the way in), and the project whose log it goes in. */
 export type DeletionRequest = Pick<DeletionLogEntry, 'kind' | 'subject' | 'detail'> & { projectId: number };
@@ -20,19 +19,6 @@ export interface DeletionLogQuery {
   offset: number;
   /** Only the lines about this session id, user id or (retention) project key. */
   subject?: string;
-}
-
-interface PlacedPoint {
-  project_id: number;
-  page_key: string;
-  device: DeviceClass;
-  day: number;
-  selector: string;
-  ox: number;
-  oy: number;
-  x: number;
-  y: number;
-  dw: number;
 }
 
 /**
@@ -51,18 +37,7 @@ function sessionTables(db: Database): string[] {
 
 export function createDeletionQueries(db: Database) {
   const heatmaps = createHeatmapQueries(db);
-  const sessionMoves = createSessionMoveQueries(db);
-  const clicksOf = db.prepare<[string], PlacedPoint>(
-    'SELECT project_id, page_key, device, day, selector, ox, oy, x, y, dw FROM clicks WHERE session_id = ?',
-  );
-  // Signals found on an rrweb-only click have no element anchor and so never reached a bucket.
-  const signalsOf = db.prepare<[string], PlacedPoint & { kind: SignalKind }>(`
-    SELECT kind, project_id, page_key, device, day, selector, ox, oy, x, y, dw FROM signals
-    WHERE session_id = ? AND ox IS NOT NULL AND oy IS NOT NULL AND dw IS NOT NULL
-  `);
-  const viewsOf = db.prepare<[string], { project_id: number; page_key: string; device: DeviceClass; day: number }>(
-    "SELECT project_id, page_key, device, day FROM page_views WHERE session_id = ? AND page_key <> ''",
-  );
+  const reset = createDerivedReset(db);
   const deleteRows = sessionTables(db).map((table) => db.prepare(`DELETE FROM "${table}" WHERE session_id = ?`));
   const deleteSession = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
   // A backend's events name the user even when no session of theirs is known; the session tables cover the rest.
@@ -97,26 +72,6 @@ export function createDeletionQueries(db: Database) {
   /** The subject as the log keeps it. */
   const logged = (kind: DeletionKind, subject: string) => (kind === 'retention' ? subject : subjectHash(key, subject));
 
-  /** The negative of everything the session added to heatmap buckets and page-day counts. */
-  function takeBack(sessionId: string, tally: CellTally): void {
-    for (const click of clicksOf.all(sessionId)) {
-      const base = { projectId: click.project_id, pageKey: click.page_key, device: click.device, day: click.day };
-      addClickPoint(tally, 'click', base, click, -1);
-      if (click.page_key !== '') tally.addPage(base, { clicks: -1 });
-    }
-    for (const signal of signalsOf.all(sessionId)) {
-      const base = { projectId: signal.project_id, pageKey: signal.page_key, device: signal.device, day: signal.day };
-      addClickPoint(tally, signal.kind, base, signal, -1);
-    }
-    for (const view of viewsOf.all(sessionId)) {
-      tally.addPage({ projectId: view.project_id, pageKey: view.page_key, device: view.device, day: view.day }, { views: -1 });
-    }
-    for (const { documentWidth, cx, cy, count, ...base } of sessionMoves.ofSession(sessionId)) {
-      tally.add({ ...base, kind: 'move', selector: '', anchor: 'page', documentWidth, cx, cy }, -count);
-      tally.addPage(base, { moves: -count });
-    }
-  }
-
   /**
    * Deletes the sessions that exist among `ids` (and, for a user, their backend events) with the cached assets at
    * `assetUrls`, and logs it; resolves with how many sessions there were.
@@ -125,7 +80,7 @@ export function createDeletionQueries(db: Database) {
     const tally = new CellTally();
     let deleted = 0;
     for (const id of ids) {
-      takeBack(id, tally);
+      reset.takeBackSession(id, tally);
       for (const statement of deleteRows) statement.run(id);
       deleted += deleteSession.run(id).changes;
     }

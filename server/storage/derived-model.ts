@@ -1,11 +1,10 @@
 /**
- * What ingest derives from a chunk for the insight reports, as the store receives it. Ingest computes these with
- * pure functions; the store supplies what they need from earlier chunks, inside the chunk's transaction.
+ * What the pipeline derives from a chunk for the insight reports, as the table modules receive it. Pure functions
+ * compute these from the chunk's events and what its window carried from earlier chunks.
  */
 import type { PageErrorKind } from '../../contract/insights.ts';
 import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
-import type { ClickPayload, RecordedEvent } from '../../contract/protocol.ts';
-import type { ScoreSession } from './session-facts.ts';
+import type { ClickPayload } from '../../contract/protocol.ts';
 
 /** Where a window stood after its latest chunk, so the next chunk's rows continue from there. */
 export interface WindowCarry {
@@ -116,19 +115,4 @@ export interface SignalFinding {
    * click's tag, an error click's tag, error time and message.
    */
   details: Record<string, unknown>;
-}
-
-/** Ingest's derivation of one chunk, called by the store inside the chunk's transaction. */
-export interface ChunkDerivation {
-  /** Rows from the chunk's own events, given where its window stood (null for a window's first chunk). */
-  rows(carry: WindowCarry | null): DerivedChunk;
-  /** Signals found in the window's events around the chunk (the chunk's own included), in any order. */
-  signals(events: readonly RecordedEvent[]): SignalFinding[];
-  /**
-   * How far around the chunk signals depend on other events, in ms: signals within this margin of the chunk are
-   * replaced, and events this far beyond that are read as context.
-   */
-  signalContextMs: number;
-  /** The session's facts and friction from what storage read of it, once the chunk's rows are in. */
-  scoreSession: ScoreSession;
 }

@@ -33,21 +33,29 @@ export interface PageDayKey {
   day: number;
 }
 
-/** Sums bucket changes in memory so a chunk writes each bucket once, however many points fall in it. */
+/** Whether every value is a finite number: a bucket key made from a hand-edited row may not be one. */
+const finite = (...values: unknown[]) => values.every((value) => typeof value === 'number' && Number.isFinite(value));
+
+/**
+ * Sums bucket changes in memory so a chunk writes each bucket once, however many points fall in it. A change whose
+ * key is not made of numbers (taken back from a row edited by hand) is left out: no bucket can have such a key.
+ */
 export class CellTally {
   readonly #cells = new Map<string, { key: CellKey; count: number }>();
   readonly #pages = new Map<string, { key: PageDayKey; views: number; clicks: number; moves: number }>();
 
   add(key: CellKey, count: number): void {
-    const id = JSON.stringify([key.projectId, key.pageKey, key.kind, key.device, key.day, key.selector, key.anchor,
-      key.documentWidth, key.cx, key.cy]);
+    if (!finite(key.day, key.documentWidth, key.cx, key.cy, count)) return;
+    // Numbers and fixed words first, then the page key after its length: no two keys read the same.
+    const id = `${key.projectId} ${key.kind} ${key.device} ${key.day} ${key.anchor} ${key.documentWidth} ${key.cx} ${key.cy} ${key.pageKey.length} ${key.pageKey}${key.selector}`;
     const entry = this.#cells.get(id);
     if (entry) entry.count += count;
     else this.#cells.set(id, { key, count });
   }
 
   addPage(key: PageDayKey, counts: { views?: number; clicks?: number; moves?: number }): void {
-    const id = JSON.stringify([key.projectId, key.pageKey, key.device, key.day]);
+    if (!finite(key.day, counts.views ?? 0, counts.clicks ?? 0, counts.moves ?? 0)) return;
+    const id = `${key.projectId} ${key.device} ${key.day} ${key.pageKey}`;
     let entry = this.#pages.get(id);
     if (!entry) this.#pages.set(id, (entry = { key, views: 0, clicks: 0, moves: 0 }));
     entry.views += counts.views ?? 0;
@@ -60,7 +68,8 @@ export class CellTally {
   }
 
   pages() {
-    return [...this.#pages.values()];
+    // A page taken back and added again in one tally (a window derived again) nets to nothing to write.
+    return [...this.#pages.values()].filter((entry) => entry.views !== 0 || entry.clicks !== 0 || entry.moves !== 0);
   }
 }
 

@@ -915,6 +915,126 @@ export const migrations: readonly string[] = [
   ALTER TABLE sessions ADD COLUMN browser_version TEXT NOT NULL DEFAULT '';
   ALTER TABLE sessions ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
   `,
+
+  // 21: derivation moves behind the acknowledgement (server/pipeline/). Ingest appends the chunk, registers its
+  // session and queues the chunk in derive_queue, all in one transaction; the consumer derives queued chunks and
+  // removes them in the transaction that writes what they derive. A window's derived state is a fold over its
+  // chunks in seq order: window_carry keeps the fold's state (now with the window's share of the session summary,
+  // which the session row sums over its windows) and the last seq folded in, and the move ledger is kept per window,
+  // so one window can be taken out of the heatmaps and derived again when a late chunk arrives. Deleting a page view
+  // or tracked event inside a deferral marks its timeline dirty instead of repacking it per row. Everything derived
+  // before this migration is rebuilt from the stored chunks by the same code, quietly (no webhooks), as a
+  // re-derivation of each project.
+  `
+  CREATE TABLE derive_queue (
+    session_id TEXT NOT NULL,
+    window_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    project_id INTEGER NOT NULL,
+    queued_at INTEGER NOT NULL,
+    -- 1 for a re-derivation: what it finds again sends no webhook.
+    quiet INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, window_id, seq)
+  ) WITHOUT ROWID;
+  -- Claims take new chunks first, oldest first; a re-derivation runs behind them.
+  CREATE INDEX derive_queue_claim ON derive_queue (quiet, queued_at);
+  CREATE INDEX derive_queue_project ON derive_queue (project_id, quiet, queued_at);
+
+  -- A project's re-derivation in progress: it runs while quiet chunks of the project are queued.
+  CREATE TABLE rederive_runs (
+    project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    total_chunks INTEGER NOT NULL
+  );
+
+  DROP TABLE window_carry;
+  CREATE TABLE window_carry (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    -- Highest seq folded in; NULL while a re-derivation has yet to fold the window again from its first chunk.
+    derived_seq INTEGER,
+    page_view_id INTEGER,
+    url TEXT NOT NULL,
+    viewport_width INTEGER NOT NULL,
+    viewport_height INTEGER NOT NULL,
+    scroll_x REAL NOT NULL,
+    scroll_y REAL NOT NULL,
+    document_node_id INTEGER NOT NULL,
+    move_positions INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    -- The window's share of its session's summary.
+    active_ms INTEGER NOT NULL,
+    last_input_ts INTEGER,
+    entry_url TEXT,
+    entry_ts INTEGER,
+    click_count INTEGER NOT NULL,
+    error_count INTEGER NOT NULL,
+    console_error_count INTEGER NOT NULL,
+    failed_request_count INTEGER NOT NULL,
+    -- The last viewport the window reported and the user it identified, with their event times: the session takes
+    -- the latest of its windows'.
+    seen_width INTEGER,
+    seen_height INTEGER,
+    seen_device TEXT,
+    seen_ts INTEGER,
+    user_id TEXT,
+    user_ts INTEGER,
+    PRIMARY KEY (session_id, window_id)
+  ) WITHOUT ROWID;
+
+  DROP TABLE session_move_cells;
+  CREATE TABLE session_move_cells (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    window_id TEXT NOT NULL,
+    project_id INTEGER NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    doc_width INTEGER NOT NULL,
+    cell_x INTEGER NOT NULL,
+    cell_y INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (session_id, window_id, page_key, device, day, doc_width, cell_x, cell_y, project_id)
+  ) WITHOUT ROWID;
+
+  DROP TRIGGER funnel_page_view_deleted;
+  CREATE TRIGGER funnel_page_view_deleted AFTER DELETE ON page_views WHEN OLD.url <> '' BEGIN
+    UPDATE funnel_refresh_deferred SET dirty = 1 WHERE session_id = OLD.session_id;
+    INSERT INTO funnel_timeline_refresh SELECT session_id FROM funnel_timelines WHERE session_id = OLD.session_id
+      AND NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = OLD.session_id);
+  END;
+  DROP TRIGGER funnel_event_deleted;
+  CREATE TRIGGER funnel_event_deleted AFTER DELETE ON custom_events WHEN OLD.tag = 'sl:track' BEGIN
+    INSERT INTO funnel_label_release VALUES (1, OLD.name);
+    UPDATE funnel_refresh_deferred SET dirty = 1 WHERE session_id = OLD.session_id;
+    INSERT INTO funnel_timeline_refresh SELECT session_id FROM funnel_timelines WHERE session_id = OLD.session_id
+      AND NOT EXISTS (SELECT 1 FROM funnel_refresh_deferred WHERE session_id = OLD.session_id);
+  END;
+
+  -- Active time is now summed per window (window_carry.last_input_ts).
+  ALTER TABLE sessions DROP COLUMN last_input_ts;
+
+  -- Rebuild: the timelines and labels go first, so deleting their rows repacks nothing; what is left (a backend's
+  -- events) is counted and packed again below.
+  DELETE FROM funnel_timelines;
+  DELETE FROM funnel_labels;
+  DELETE FROM form_events;
+  DELETE FROM page_errors;
+  DELETE FROM clicks;
+  DELETE FROM signals;
+  DELETE FROM page_views;
+  DELETE FROM custom_events WHERE source = 'browser';
+  DELETE FROM session_pages;
+  DELETE FROM heatmap_cells;
+  DELETE FROM page_days;
+  INSERT INTO funnel_labels (kind, text, uses) SELECT kind, text, count(*) FROM funnel_entry_sources GROUP BY kind, text;
+  INSERT INTO funnel_timeline_refresh SELECT DISTINCT session_id FROM funnel_entry_sources;
+  INSERT INTO derive_queue (session_id, window_id, seq, project_id, queued_at, quiet)
+    SELECT c.session_id, c.window_id, c.seq, s.project_id, CAST(unixepoch('subsec') * 1000 AS INTEGER), 1
+    FROM chunks c JOIN sessions s ON s.id = c.session_id;
+  INSERT INTO rederive_runs (project_id, started_at, total_chunks)
+    SELECT project_id, min(queued_at), count(*) FROM derive_queue GROUP BY project_id;
+  `,
 ];
 
 /**

@@ -20,12 +20,6 @@ export interface Project {
   tokenRoles: ProjectRole[];
 }
 
-/** What a session row carries from one chunk to the next for deriving the next chunk's metadata. */
-export interface SessionCarry {
-  /** Time of the last user-input event stored so far, null before the first one. */
-  lastInputTs: number | null;
-}
-
 /** A Sightline custom event kept for timeline marks and event-based reports. */
 export interface CustomEventRecord {
   ts: number;
@@ -36,7 +30,7 @@ export interface CustomEventRecord {
   props: unknown;
 }
 
-/** What one chunk of events adds to its session; produced by a pure function in ingest. */
+/** What one chunk of events adds to its window's share of the session; produced by a pure function in the pipeline. */
 export interface SessionDelta {
   /** Smallest and largest event timestamp in the chunk. */
   firstTs: number;
@@ -54,10 +48,10 @@ export interface SessionDelta {
   consoleErrorCount: number;
   failedRequestCount: number;
   eventCount: number;
-  /** Last viewport size seen in the chunk, with its device class, or null when the chunk says nothing. */
-  viewport: { width: number; height: number; device: DeviceClass } | null;
-  /** Last identified user id in the chunk. */
-  userId: string | null;
+  /** Last viewport size seen in the chunk, with its device class and event time, or null when the chunk says nothing. */
+  viewport: { width: number; height: number; device: DeviceClass; ts: number } | null;
+  /** Last identified user id in the chunk, with its event time. */
+  user: { id: string; ts: number } | null;
   customEvents: CustomEventRecord[];
 }
 
@@ -69,6 +63,9 @@ export interface ChunkWrite {
   seq: number;
   /** Events exactly as received; stored as one compressed JSON array. */
   events: RecordedEvent[];
+  /** Earliest and latest event time of the chunk. */
+  firstTs: number;
+  lastTs: number;
   /** Parsed from the request's User-Agent header; versions '' when unknown. */
   browser: string;
   browserVersion: string;
@@ -79,3 +76,18 @@ export interface ChunkWrite {
 }
 
 export type ChunkOutcome = 'stored' | 'duplicate' | 'project_mismatch';
+
+/** A chunk just appended, with its events as parsed and as stored (compressed JSON and the JSON's length in bytes). */
+export interface AppendedChunk {
+  sessionId: string;
+  windowId: string;
+  seq: number;
+  events: readonly RecordedEvent[];
+  eventsGz: Buffer;
+  rawBytes: number;
+}
+
+/** What appending a chunk did; a stored chunk comes with its bytes as stored, so the pipeline can cache its events. */
+export type AppendResult =
+  | { outcome: 'stored'; eventsGz: Buffer; rawBytes: number }
+  | { outcome: Exclude<ChunkOutcome, 'stored'> };

@@ -4,12 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.ts';
-import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
 import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
-import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
+import type { WebhookEventType, WebhookPayloadType } from '../../contract/vocabulary.ts';
 import { createChunkQueries } from './chunks.ts';
 import type { Database } from './db.ts';
-import type { SignalRecord } from './signals.ts';
 import { storedObject } from './stored-json.ts';
 import { createWebhookQueries } from './webhooks.ts';
 
@@ -81,11 +79,6 @@ export function createOutboxQueries(db: Database) {
   const webhooks = createWebhookQueries(db);
   const userOf = db.prepare<[string], string | null>('SELECT user_id FROM sessions WHERE id = ?').pluck();
   const chunks = createChunkQueries(db);
-  const urlAt = db
-    .prepare<[string, string, number], string>(
-      'SELECT url FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1',
-    )
-    .pluck();
   const insertEvent = db.prepare(`
     INSERT INTO webhook_events (id, project_id, type, created_at, session_id, user_id, window_id, replay_offset_ms, data)
     VALUES (@id, @projectId, @type, @createdAt, @sessionId, @userId, @windowId, @replayOffsetMs, @data)
@@ -183,14 +176,9 @@ export function createOutboxQueries(db: Database) {
       return enqueueTo([webhookId], projectId, draft, now)!;
     },
 
-    /** rage_click or error_click for a signal ingest has just stored for the first time. */
-    enqueueSignal(signal: SignalRecord, now: number): void {
-      const type = signalEventTypes[signal.kind];
-      // Looked up before anything else: most signals find no subscriber, and then cost one indexed read.
-      if (!type || webhooks.subscribedTo(signal.projectId, type).length === 0) return;
-      const url = urlAt.get(signal.sessionId, signal.windowId, signal.ts) ?? '';
-      const draft = signalDraft({ ...signal, url });
-      if (draft) enqueue(signal.projectId, draft, now);
+    /** Whether any webhook of the project receives this type: else a cause need not even draft its event. */
+    wanted(projectId: number, type: WebhookEventType): boolean {
+      return webhooks.subscribedTo(projectId, type).length > 0;
     },
 
     /**

@@ -71,10 +71,16 @@ export function createPageViewQueries(db: Database) {
       THEN NULL ELSE min(1.0, 1.0 * max_seen_bottom / doc_height) END
     WHERE id = ?
   `);
+  const placeOf = db.prepare<[number], { device: DeviceClass; day: number }>('SELECT device, day FROM page_views WHERE id = ?');
   const viewAt = db.prepare<[string, string, number], { page_key: string; device: DeviceClass; day: number }>(`
     SELECT page_key, device, day FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ?
     ORDER BY ts DESC LIMIT 1
   `);
+  const urlAt = db
+    .prepare<[string, string, number], string>(
+      'SELECT url FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1',
+    )
+    .pluck();
   const scrollDepths = perDevice<{ depth: number; views: number }>(
     db,
     (devices) => `
@@ -117,10 +123,20 @@ export function createPageViewQueries(db: Database) {
       refreshDepth.run(id);
     },
 
+    /** The device and day a view was stored with (its page-day count's key). */
+    placeOf(id: number): { device: DeviceClass; day: number } | undefined {
+      return placeOf.get(id);
+    },
+
     /** The view a window was on at `ts`: where a signal without an sl:click happened. */
     viewAt(sessionId: string, windowId: string, ts: number) {
       const row = viewAt.get(sessionId, windowId, ts);
       return row && { pageKey: row.page_key, device: row.device, day: row.day };
+    },
+
+    /** The URL of the view a window was on at `ts`, '' when it was on none. */
+    urlAt(sessionId: string, windowId: string, ts: number): string {
+      return urlAt.get(sessionId, windowId, ts) ?? '';
     },
 
     scroll(range: PageRange): ScrollRows {

@@ -57,6 +57,7 @@ export function createProjectQueries(db: Database) {
     'viewer_token_hash IS NOT NULL AS has_read_token, manage_token_hash IS NOT NULL AS has_manage_token',
   ].join(', ');
   const byKey = db.prepare<[string], ProjectRow>(`SELECT ${columns} FROM projects WHERE key = ?`);
+  const patternsOf = db.prepare<[number], string>('SELECT page_patterns FROM projects WHERE id = ?').pluck();
   const all = db.prepare<[], ProjectRow>(`SELECT ${columns} FROM projects ORDER BY id`);
   const updateOrigins = db.prepare<[string, string]>('UPDATE projects SET allowed_origins = ? WHERE key = ?');
   const updateRetention = db.prepare<[number | null, string]>('UPDATE projects SET retention_days = ? WHERE key = ?');
@@ -84,6 +85,11 @@ export function createProjectQueries(db: Database) {
 
   return {
     findByKey,
+    /** The page patterns of the project with this id ([] when there is none). */
+    pagePatterns(projectId: number): string[] {
+      const json = patternsOf.get(projectId);
+      return json === undefined ? [] : parseStringList(json);
+    },
     /** The project one of whose viewer tokens hashes to this, with that token's role, if any. */
     findByTokenHash(tokenHash: string): { project: Project; role: ProjectRole } | undefined {
       for (const role of roles) {

@@ -38,9 +38,12 @@ export type ClosingEventNames = Pick<CheckoutOptions, 'cartEvent' | 'purchaseEve
 export function createSessionCloser(db: Database) {
   const outbox = createOutboxQueries(db);
   const webhooks = createWebhookQueries(db);
-  const idle = db.prepare<[number, number], { id: string; project_id: number }>(
-    'SELECT id, project_id FROM sessions WHERE closed_at IS NULL AND updated_at < ? ORDER BY updated_at LIMIT ?',
-  );
+  // A session with chunks still waiting for derivation is judged once they are derived, not on half its events.
+  const idle = db.prepare<[number, number], { id: string; project_id: number }>(`
+    SELECT id, project_id FROM sessions WHERE closed_at IS NULL AND updated_at < ?
+      AND NOT EXISTS (SELECT 1 FROM derive_queue q WHERE q.session_id = sessions.id)
+    ORDER BY updated_at LIMIT ?
+  `);
   // Guarded by the idle bound too: a session that received a batch after it was read is no longer idle.
   const markClosed = db.prepare<[number, string, number]>(
     'UPDATE sessions SET closed_at = ? WHERE id = ? AND closed_at IS NULL AND updated_at < ?',

@@ -3,7 +3,6 @@ import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { SessionSort, SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
 import { ABANDONED_FORM_SQL } from './form-events.ts';
-import type { SessionDelta } from './model.ts';
 
 interface SessionRow {
   id: string;
@@ -26,6 +25,7 @@ interface SessionRow {
   viewport_width: number;
   viewport_height: number;
   user_id: string | null;
+  processing: 0 | 1;
   rage_clicks: number;
   dead_clicks: number;
   error_clicks: number;
@@ -35,9 +35,11 @@ interface SessionRow {
   friction: number | null;
 }
 
+// processing: chunks of the session still wait in derive_queue, so its derived figures may still change.
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
   error_count, console_error_count, failed_request_count, event_count, device, browser, browser_version, os, os_version,
-  viewport_width, viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
+  viewport_width, viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction,
+  EXISTS (SELECT 1 FROM derive_queue q WHERE q.session_id = sessions.id) AS processing`;
 
 const ORDERS: Record<SessionSort, string> = {
   recent: 'started_at DESC, id DESC',
@@ -69,6 +71,7 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     viewportHeight: row.viewport_height,
     userId: row.user_id,
     windows,
+    processing: row.processing === 1,
     rageClicks: row.rage_clicks,
     deadClicks: row.dead_clicks,
     errorClicks: row.error_clicks,
@@ -145,64 +148,71 @@ interface ListStatements {
   total: Statement<unknown[], number>;
 }
 
-export interface SessionWrite {
+/** What a newly stored chunk tells its session before any derivation: who, when, how many events. */
+export interface SessionRegistration {
   id: string;
   projectId: number;
+  windowId: string;
+  /** The chunk's earliest and latest event time and its event count. */
+  firstTs: number;
+  lastTs: number;
+  eventCount: number;
   browser: string;
   browserVersion: string;
   os: string;
   osVersion: string;
+  /** Server clock at receipt: the session's last activity, which the idle closer reads. */
   now: number;
-  delta: SessionDelta;
+}
+
+/** The session's derived columns, as the pipeline combines them from its windows. */
+export interface SessionSummaryWrite {
+  activeMs: number;
+  entry: { url: string; ts: number } | null;
+  clickCount: number;
+  errorCount: number;
+  consoleErrorCount: number;
+  failedRequestCount: number;
+  viewport: { width: number; height: number; device: DeviceClass } | null;
+  userId: string | null;
 }
 
 export function createSessionQueries(db: Database) {
-  const carry = db.prepare<[string], { project_id: number; last_input_ts: number | null }>(
-    'SELECT project_id, last_input_ts FROM sessions WHERE id = ?',
+  const registration = db.prepare<[string], { project_id: number; started_at: number; event_count: number }>(
+    'SELECT project_id, started_at, event_count FROM sessions WHERE id = ?',
   );
-  const upsert = db.prepare(`
-    INSERT INTO sessions (id, project_id, started_at, ended_at, active_ms, last_input_ts, entry_url, entry_ts,
-      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser,
-      browser_version, os, os_version, viewport_width, viewport_height, user_id, created_at, updated_at)
-    VALUES (@id, @projectId, @firstTs, @lastTs, @activeMs, @lastInputTs, coalesce(@entryUrl, ''), @entryTs,
-      @clickCount, @errorCount, @consoleErrorCount, @failedRequestCount, @eventCount, coalesce(@device, 'desktop'),
-      @browser, @browserVersion, @os, @osVersion, coalesce(@width, 0),
-      coalesce(@height, 0), @userId, @now, @now)
+  // Only what the chunk itself says (times, count, user agent): everything read from its events is the pipeline's.
+  const register = db.prepare(`
+    INSERT INTO sessions (id, project_id, started_at, ended_at, event_count, browser, browser_version, os, os_version,
+      created_at, updated_at)
+    VALUES (@id, @projectId, @firstTs, @lastTs, @eventCount, @browser, @browserVersion, @os, @osVersion, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
       ended_at = max(ended_at, excluded.ended_at),
-      active_ms = active_ms + excluded.active_ms,
-      last_input_ts = coalesce(excluded.last_input_ts, last_input_ts),
-      entry_url = CASE WHEN @entryTs IS NOT NULL AND (entry_ts IS NULL OR @entryTs < entry_ts)
-        THEN excluded.entry_url ELSE entry_url END,
-      entry_ts = CASE WHEN @entryTs IS NOT NULL AND (entry_ts IS NULL OR @entryTs < entry_ts)
-        THEN @entryTs ELSE entry_ts END,
-      click_count = click_count + excluded.click_count,
-      error_count = error_count + excluded.error_count,
-      console_error_count = console_error_count + excluded.console_error_count,
-      failed_request_count = failed_request_count + excluded.failed_request_count,
       event_count = event_count + excluded.event_count,
-      device = coalesce(@device, device),
-      viewport_width = coalesce(@width, viewport_width),
-      viewport_height = coalesce(@height, viewport_height),
       -- The first batch whose header names a browser (or a system) names it, with its version.
       browser = CASE WHEN browser = 'Other' THEN excluded.browser ELSE browser END,
       browser_version = CASE WHEN browser = 'Other' THEN excluded.browser_version ELSE browser_version END,
       os = CASE WHEN os = 'Other' THEN excluded.os ELSE os END,
       os_version = CASE WHEN os = 'Other' THEN excluded.os_version ELSE os_version END,
-      user_id = coalesce(excluded.user_id, user_id),
       updated_at = excluded.updated_at
   `);
-  const addWindow = db.prepare(
-    'INSERT OR IGNORE INTO session_windows (session_id, window_id, first_ts) VALUES (?, ?, ?)',
-  );
+  // A window starts at its earliest event, whichever of its chunks arrives first.
+  const addWindow = db.prepare(`
+    INSERT INTO session_windows (session_id, window_id, first_ts) VALUES (?, ?, ?)
+    ON CONFLICT DO UPDATE SET first_ts = excluded.first_ts WHERE excluded.first_ts < first_ts
+  `);
   const addPage = db.prepare(`
     INSERT INTO session_pages (session_id, url, first_ts) VALUES (?, ?, ?)
     ON CONFLICT (session_id, url) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts)
   `);
-  const countPages = db.prepare(
-    'UPDATE sessions SET page_count = (SELECT count(*) FROM session_pages WHERE session_id = @id) WHERE id = @id',
-  );
+  const writeSummary = db.prepare(`
+    UPDATE sessions SET active_ms = @activeMs, entry_url = @entryUrl, entry_ts = @entryTs, click_count = @clickCount,
+      error_count = @errorCount, console_error_count = @consoleErrorCount, failed_request_count = @failedRequestCount,
+      device = @device, viewport_width = @width, viewport_height = @height,
+      user_id = @userId, page_count = (SELECT count(*) FROM session_pages WHERE session_id = @id)
+    WHERE id = @id
+  `);
   const byId = db.prepare<[string, number], SessionRow>(
     `SELECT ${summaryColumns} FROM sessions WHERE id = ? AND project_id = ?`,
   );
@@ -239,41 +249,40 @@ export function createSessionQueries(db: Database) {
   }
 
   return {
-    /** The session's owner and carry, or undefined for a new session. */
-    carry(id: string) {
-      const row = carry.get(id);
-      return row && { projectId: row.project_id, lastInputTs: row.last_input_ts };
+    /** The session's owner, start and events stored, or undefined for a new session. */
+    registration(id: string) {
+      const row = registration.get(id);
+      return row && { projectId: row.project_id, startedAt: row.started_at, eventCount: row.event_count };
     },
 
-    /** Creates or extends a session with one chunk's delta, in the caller's transaction. */
-    apply({ id, projectId, browser, browserVersion, os, osVersion, now, delta }: SessionWrite, windowId: string): void {
-      upsert.run({
+    /** Creates or extends a session with one newly stored chunk, in the caller's (ingest's) transaction. */
+    register(session: SessionRegistration): void {
+      register.run(session);
+      addWindow.run(session.id, session.windowId, session.firstTs);
+    },
+
+    /** URLs a chunk visited, with when each was first seen: a page keeps its earliest time. */
+    addPages(id: string, pages: ReadonlyArray<{ url: string; firstTs: number }>): void {
+      for (const page of pages) addPage.run(id, page.url, page.firstTs);
+    },
+
+    /** Replaces the session's derived columns; its page count is recounted from its pages. */
+    writeSummary(id: string, summary: SessionSummaryWrite): void {
+      writeSummary.run({
         id,
-        projectId,
-        firstTs: delta.firstTs,
-        lastTs: delta.lastTs,
-        activeMs: delta.activeMs,
-        lastInputTs: delta.lastInputTs,
-        entryUrl: delta.entry?.url ?? null,
-        entryTs: delta.entry?.ts ?? null,
-        clickCount: delta.clickCount,
-        errorCount: delta.errorCount,
-        consoleErrorCount: delta.consoleErrorCount,
-        failedRequestCount: delta.failedRequestCount,
-        eventCount: delta.eventCount,
-        device: delta.viewport?.device ?? null,
-        width: delta.viewport?.width ?? null,
-        height: delta.viewport?.height ?? null,
-        browser,
-        browserVersion,
-        os,
-        osVersion,
-        userId: delta.userId,
-        now,
+        activeMs: summary.activeMs,
+        entryUrl: summary.entry?.url ?? '',
+        entryTs: summary.entry?.ts ?? null,
+        clickCount: summary.clickCount,
+        errorCount: summary.errorCount,
+        consoleErrorCount: summary.consoleErrorCount,
+        failedRequestCount: summary.failedRequestCount,
+        // Sessions default to desktop while no viewport is known (the column's default).
+        device: summary.viewport?.device ?? 'desktop',
+        width: summary.viewport?.width ?? 0,
+        height: summary.viewport?.height ?? 0,
+        userId: summary.userId,
       });
-      addWindow.run(id, windowId, delta.firstTs);
-      for (const page of delta.pages) addPage.run(id, page.url, page.firstTs);
-      if (delta.pages.length) countPages.run({ id });
     },
 
     /** The project's session with this id; another project's session is as unknown as a missing one. */

@@ -93,6 +93,9 @@ export function createSignalQueries(db: Database) {
       @day, @ox, @oy, @dw, @details)
   `);
   const ofSession = db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE session_id = ? ORDER BY ts, id');
+  const keysOfWindow = db.prepare<[string, string], { kind: string; ts: number; selector: string }>(
+    'SELECT kind, ts, selector FROM signals WHERE session_id = ? AND window_id = ?',
+  );
   const latestOn = db.prepare<unknown[], LabelledReplayLink>(`
     SELECT session_id AS sessionId, window_id AS windowId, ts, label FROM signals
     WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector
@@ -124,6 +127,11 @@ export function createSignalQueries(db: Database) {
       const added = [...wanted.values()].filter((record) => !kept.has(signalKey(record)));
       for (const record of added) insert.run({ ...record, details: JSON.stringify(record.details) });
       return { removed, added };
+    },
+
+    /** The keys (signalKey) of the window's stored signals. */
+    keysOfWindow(sessionId: string, windowId: string): Set<string> {
+      return new Set(keysOfWindow.all(sessionId, windowId).map(signalKey));
     },
 
     /** A session's signals in time order, as the session detail shows them (the route words their outcome). */

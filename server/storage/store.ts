@@ -14,15 +14,14 @@ import { createSqliteAccessStore, type AccessStore } from './access-store.ts';
 import { createSqliteAssetStore, type AssetStore } from './asset-store.ts';
 import { createSqliteDataStore, type DataStore } from './data-store.ts';
 import type { Database } from './db.ts';
-import type { ChunkDerivation } from './derived-model.ts';
-import { createDerivedWriter } from './derived-writes.ts';
+import { createDeriveQueue } from './derive-queue.ts';
 import { createWalEraser } from './erasure.ts';
 import { createFormEventQueries, type FormEventRow, type SessionRange } from './form-events.ts';
 import { createFunnelTimelineQueries, type FunnelLabelQuery } from './funnel-timelines.ts';
 import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
-import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
+import type { AppendResult, ChunkWrite, Project } from './model.ts';
 import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
@@ -89,15 +88,12 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** Replaces the project's page patterns and resolves with them, or undefined when no project has the key. */
   setPagePatterns(projectKey: string, patterns: readonly string[]): Promise<string[] | undefined>;
   /**
-   * Stores one batch atomically: the chunk, then (unless it was a duplicate) the session's new metadata from
-   * `summarize`, which receives what the session carried from earlier chunks. Resolves only after commit.
+   * Appends one batch atomically: the chunk, and (unless it was a duplicate) its session's registration and its
+   * entry in the derivation queue. Resolves only after commit. Nothing is derived here: the pipeline does that.
    */
-  saveChunk(
-    chunk: ChunkWrite,
-    summarize: (carry: SessionCarry) => SessionDelta,
-    /** Ingest's derivation of report rows; left out, only the chunk and the session are stored (imports, tests). */
-    derive?: ChunkDerivation,
-  ): Promise<ChunkOutcome>;
+  appendChunk(chunk: ChunkWrite): Promise<AppendResult>;
+  /** The session's owner, start and stored events, whatever project it belongs to (ingest's session caps). */
+  sessionRegistration(id: string): Promise<{ projectId: number; startedAt: number; eventCount: number } | undefined>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
   /**
    * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
@@ -139,12 +135,16 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   deleteFunnel(projectId: number, id: number): Promise<boolean>;
 }
 
-export function createSqliteStore(db: Database): Store {
+export interface SqliteStoreOptions {
+  /** Runs after every deletion's commit with the session ids it was asked to delete (the pipeline's cache forgets them). */
+  afterDeletion?: (sessionIds: readonly string[]) => void;
+}
+
+export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOptions = {}): Store {
   const projects = createProjectQueries(db);
   const sessions = createSessionQueries(db);
   const chunks = createChunkQueries(db);
   const customEvents = createCustomEventQueries(db);
-  const derived = createDerivedWriter(db);
   const clicks = createClickQueries(db);
   const signals = createSignalQueries(db);
   const heatmaps = createHeatmapQueries(db);
@@ -155,6 +155,7 @@ export function createSqliteStore(db: Database): Store {
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const queue = createDeriveQueue(db);
   const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
@@ -162,61 +163,25 @@ export function createSqliteStore(db: Database): Store {
   eraser.erase();
 
   // Runs in its own savepoint of a group commit (group-commit.ts), so a batch that throws leaves nothing behind.
-  function saveChunkRows(
-    chunk: ChunkWrite,
-    eventsGz: Buffer,
-    rawBytes: number,
-    summarize: (carry: SessionCarry) => SessionDelta,
-    derive: ChunkDerivation | undefined,
-  ): ChunkOutcome {
-    const existing = sessions.carry(chunk.sessionId);
-    if (existing && existing.projectId !== chunk.projectId) return 'project_mismatch';
-    const delta = summarize({ lastInputTs: existing?.lastInputTs ?? null });
-    const inserted = chunks.insert({
-      sessionId: chunk.sessionId,
-      windowId: chunk.windowId,
-      seq: chunk.seq,
-      firstTs: delta.firstTs,
-      lastTs: delta.lastTs,
-      eventCount: chunk.events.length,
-      rawBytes,
-      eventsGz,
-      receivedAt: chunk.receivedAt,
-    });
-    // A re-sent batch: the first copy already updated the session, so nothing else may change.
-    if (!inserted) return 'duplicate';
-    // One repack of the session's funnel timeline for the whole chunk, however many views and tracked events it adds.
-    funnelTimelines.repackOnceAfter(chunk.sessionId, () => {
-      sessions.apply(
-        {
-          id: chunk.sessionId,
-          projectId: chunk.projectId,
-          browser: chunk.browser,
-          browserVersion: chunk.browserVersion,
-          os: chunk.os,
-          osVersion: chunk.osVersion,
-          now: chunk.receivedAt,
-          delta,
-        },
-        chunk.windowId,
-      );
-      customEvents.insertAll(chunk.sessionId, chunk.windowId, delta.customEvents);
-      // A backend may report an order before the shopper's first batch arrives.
-      if (!existing) serverEvents.attachPending(chunk.projectId, chunk.sessionId);
-      if (derive) {
-        const { projectId, sessionId, windowId, seq, events } = chunk;
-        const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
-        derived.write(stored, derive);
-      }
-      // After the signals, form events and tracked events of the chunk are in: its badges and friction follow them.
-      if (derive) sessionFacts.refresh(chunk.sessionId, derive.scoreSession);
-    });
-    return 'stored';
+  function appendRows(chunk: ChunkWrite, eventsGz: Buffer, rawBytes: number): AppendResult {
+    const existing = sessions.registration(chunk.sessionId);
+    if (existing && existing.projectId !== chunk.projectId) return { outcome: 'project_mismatch' };
+    const { projectId, sessionId, windowId, seq, firstTs, lastTs } = chunk;
+    const eventCount = chunk.events.length;
+    const inserted = chunks.insert({ sessionId, windowId, seq, firstTs, lastTs, eventCount, rawBytes, eventsGz, receivedAt: chunk.receivedAt });
+    // A re-sent batch: the first copy already registered and queued it, so nothing else may change.
+    if (!inserted) return { outcome: 'duplicate' };
+    const { browser, browserVersion, os, osVersion } = chunk;
+    sessions.register({ id: sessionId, projectId, windowId, firstTs, lastTs, eventCount, browser, browserVersion, os, osVersion, now: chunk.receivedAt });
+    queue.enqueue({ projectId, sessionId, windowId, seq }, chunk.receivedAt);
+    // A backend may report an order before the shopper's first batch arrives.
+    if (!existing) serverEvents.attachPending(projectId, sessionId);
+    return { outcome: 'stored', eventsGz, rawBytes };
   }
 
   return {
     ...createSqliteDataStore(db, (sessionIds) => {
-      derived.forgetSessions(new Set(sessionIds));
+      afterDeletion?.(sessionIds);
       eraser.erase();
     }),
     ...createSqliteAccessStore(db),
@@ -232,11 +197,15 @@ export function createSqliteStore(db: Database): Store {
       return projects.setPagePatterns(projectKey, patterns) ? [...patterns] : undefined;
     },
 
-    async saveChunk(chunk, summarize, derive) {
+    async appendChunk(chunk) {
       const json = JSON.stringify(chunk.events);
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
-      return chunkWrites.run(() => saveChunkRows(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
+      return chunkWrites.run(() => appendRows(chunk, eventsGz, Buffer.byteLength(json)));
+    },
+
+    async sessionRegistration(id) {
+      return sessions.registration(id);
     },
 
     async backfillSessionFacts(score) {
@@ -263,7 +232,7 @@ export function createSqliteStore(db: Database): Store {
 
     async readEventsBetween(sessionId, windowId, from, to) {
       const events: RecordedEvent[] = [];
-      for (const chunk of chunks.overlapping(sessionId, windowId, from, to)) {
+      for (const chunk of chunks.overlapping(sessionId, windowId, from, to, Number.MAX_SAFE_INTEGER)) {
         for (const event of await decodeChunk(chunk.eventsGz)) {
           // `?.`: an imported or hand-edited chunk may hold anything, and what has no time is in no range.
           if (event?.timestamp >= from && event.timestamp <= to) events.push(event);

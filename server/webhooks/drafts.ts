@@ -1,6 +1,7 @@
 /**
- * What each cause puts in the outbox: a new rage or error click found at ingest, and a session closed after its
- * idle timeout (cart_abandoned, form_abandoned). Pure: the store calls these inside the cause's transaction.
+ * What each cause puts in the outbox: a new rage or error click found as the pipeline derives a chunk, and a
+ * session closed after its idle timeout (cart_abandoned, form_abandoned). Pure: the pipeline and the session closer
+ * call these, and storage writes the drafts in the cause's transaction.
  */
 import { abandonedCart } from '../analytics/cart-abandonment.ts';
 import type { CheckoutOptions, FormRow, TrackedEvent } from '../../contract/rows.ts';

@@ -20,6 +20,7 @@ describe('bench | the synthetic session through POST /api/ingest', () => {
     const batches = cutIntoBatches(events);
     const sessionId = newId();
     await ingestBatches(server.url, batches, { sessionId, windowId: 'w1' });
+    await server.waitForDerivation();
 
     const response = await adminFetch(`${server.url}/api/sessions/${sessionId}`);
     expect(response.status).toBe(200);
@@ -34,15 +35,23 @@ describe('bench | the synthetic session through POST /api/ingest', () => {
     expect((await readAllEvents(server.url, sessionId)).events).toHaveLength(events.length);
   });
 
-  test('measureDeletionCost deletes whole sessions, half of them with secure_delete off, and leaves it on', async () => {
-    const batches = cutIntoBatches(syntheticSession({ durationMs: 60_000, seed: 3 }));
-    const sessions = [newId(), newId(), newId()];
-    for (const sessionId of sessions) await ingestBatches(server.url, batches, { sessionId, windowId: 'w1' });
-    const cost = await measureDeletionCost(server, batches.length, 1);
-    expect([cost.secureMs.length, cost.plainMs.length, cost.batchesPerSession]).toEqual([1, 1, batches.length]);
-    const left = server.db.prepare('SELECT count(*) FROM sessions WHERE id IN (?, ?, ?)').pluck().get(...sessions);
-    expect(left).toBe(1);
-    expect(server.db.pragma('secure_delete', { simple: true })).toBe(1);
+  test('measureDeletionCost deletes the longest sessions, half of them with secure_delete off, and leaves it on', async () => {
+    const own = await startTestServer();
+    try {
+      const batches = cutIntoBatches(syntheticSession({ durationMs: 60_000, seed: 3 }));
+      const [longer, long, short] = [newId(), newId(), newId()];
+      await ingestBatches(own.url, batches, { sessionId: longer, windowId: 'w1' });
+      await ingestBatches(own.url, batches.slice(0, -1), { sessionId: long, windowId: 'w1' });
+      await ingestBatches(own.url, batches.slice(0, 2), { sessionId: short, windowId: 'w1' });
+      await own.waitForDerivation();
+      const cost = await measureDeletionCost(own, 1);
+      expect([cost.secureMs.length, cost.plainMs.length]).toEqual([1, 1]);
+      expect(cost.batchesPerSession).toEqual({ min: batches.length - 1, max: batches.length });
+      expect(own.db.prepare('SELECT id FROM sessions').pluck().all()).toEqual([short]);
+      expect(own.db.pragma('secure_delete', { simple: true })).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 
   test('ingestBatches stops at the first refusal', async () => {

@@ -24,7 +24,7 @@ import {
 // Stored as sanitized: 17 corpus streams hold <script> elements, which ingest replaces by empty comments.
 const corpus = loadValidCorpus().map(({ name, events }) => ({ name, events, stored: sanitizeEvents(events).events }));
 
-function countRows(server: TestServer, table: 'chunks' | 'sessions' | 'custom_events' | 'session_pages'): number {
+function countRows(server: TestServer, table: 'chunks' | 'sessions' | 'custom_events' | 'session_pages' | 'session_windows' | 'derive_queue'): number {
   return server.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 }
 
@@ -261,8 +261,8 @@ describe('POST /api/ingest atomicity', () => {
   afterAll(() => server.close());
 
   test('never half-writes a batch: a failure inside the transaction rolls back the chunk and the session', async () => {
-    // The custom_events insert is the last write of the transaction: failing it must undo the chunk before it.
-    server.db.exec("CREATE TRIGGER fail_custom_events BEFORE INSERT ON custom_events BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    // Queueing the chunk for derivation is the last write of the transaction: failing it must undo what came before.
+    server.db.exec("CREATE TRIGGER fail_queue BEFORE INSERT ON derive_queue BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
     const batch = makeBatch(sampleEvents);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
@@ -273,10 +273,11 @@ describe('POST /api/ingest atomicity', () => {
     }
     expect(countRows(server, 'chunks')).toBe(0);
     expect(countRows(server, 'sessions')).toBe(0);
-    expect(countRows(server, 'session_pages')).toBe(0);
+    expect(countRows(server, 'session_windows')).toBe(0);
+    expect(countRows(server, 'derive_queue')).toBe(0);
 
     // Once the fault is gone the recorder's retry is stored as new, not mistaken for a duplicate.
-    server.db.exec('DROP TRIGGER fail_custom_events');
+    server.db.exec('DROP TRIGGER fail_queue');
     expect((await ingest(server.url, batch)).duplicate).toBe(false);
     expect(countRows(server, 'chunks')).toBe(1);
     expect(countRows(server, 'custom_events')).toBe(1);

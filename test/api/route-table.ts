@@ -5,6 +5,7 @@
  */
 import { createApp } from '../../server/app.ts';
 import { defaultConfig } from '../../server/config.ts';
+import { createPipeline } from '../../server/pipeline/pipeline.ts';
 import { openDatabase } from '../../server/storage/db.ts';
 import { createSqliteStore } from '../../server/storage/store.ts';
 import type { TestServer } from '../../support/server.ts';
@@ -90,6 +91,9 @@ export const protectedCalls: ProtectedCall[] = [
     access: 'manage',
   },
   { method: 'GET', route: '/api/deletions', path: () => '/api/deletions', passedStatus: 200, access: 'read' },
+  { method: 'GET', route: '/api/status', path: () => '/api/status', passedStatus: 200, access: 'read' },
+  // In-process, the re-derivation of the seeded session finishes before the next call can come: no 409.
+  { method: 'POST', route: '/api/rederive', path: () => '/api/rederive', passedStatus: 202, access: 'manage' },
   { method: 'GET', route: '/api/projects', path: () => '/api/projects', passedStatus: 200, access: 'read' },
   {
     method: 'PUT',
@@ -150,7 +154,8 @@ function routesOf(stack: readonly Layer[]): string[] {
 export function registeredApiRoutes(): string[] {
   const db = openDatabase(':memory:');
   try {
-    const app = createApp({ store: createSqliteStore(db), config: defaultConfig }) as unknown as { router: { stack: Layer[] } };
+    const pipeline = createPipeline(db, defaultConfig);
+    const app = createApp({ store: createSqliteStore(db), pipeline, config: defaultConfig }) as unknown as { router: { stack: Layer[] } };
     return [...new Set(routesOf(app.router.stack))].filter((route) => route.split(' ')[1]!.startsWith('/api/'));
   } finally {
     db.close();

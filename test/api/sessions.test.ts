@@ -106,6 +106,7 @@ describe('GET /api/sessions/:id', () => {
       abandonedForm: false,
       cart: { outcome: 'abandoned', value: 0 },
       friction: 6,
+      processing: false,
     });
     expect(detail.marks).toEqual([
       { ts: T0 + 2, windowId: firstWindow, kind: 'page', label: `${SHOP}/` },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapResponse } from '../../contract/insights.ts';
 import type { SessionDetail, SessionSignal } from '../../contract/api.ts';
-import { findSignals } from '../../server/ingest/derive-signals.ts';
+import { findSignals } from '../../server/pipeline/derive-signals.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { ingest, makeBatch, newId } from './support.ts';

@@ -4,7 +4,7 @@
  * written straight into every table (bypassing ingest), and every read route must still answer, never with a 500.
  */
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
@@ -237,8 +237,16 @@ describe.each(scenarios)('reports are total: $name', ({ apply }) => {
     const v = visit(BUSY_START + 20_000);
     const batch = makeBatch([...v.load(0, '/product/7'), v.click(500, '#buy')], { sessionId: busy.sessionId, windowId: busy.windowId, seq: 2 });
     const response = await postBatch(busy.server.url, batch);
-    // Refusing is fine (the planted session may now be too long); failing is not.
+    // Refusing is fine (the planted session may now be too long); failing is not, and neither is its derivation.
     expect(response.status, await response.text()).toBeLessThan(500);
+    const logged = vi.spyOn(console, 'error');
+    try {
+      await busy.server.waitForDerivation();
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+    expect(busy.server.db.prepare('SELECT count(*) FROM derive_queue').pluck().get()).toBe(0);
   });
 
   test('the session closer and the retention sweep run to completion', async () => {

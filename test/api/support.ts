@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { ApiError } from '../../contract/reason-codes.ts';
 import type { EventPage } from '../../contract/api.ts';
 import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
-import { adminFetch } from '../../support/server.ts';
+import { adminFetch, waitForDerivation } from '../../support/server.ts';
 
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -38,11 +38,15 @@ export function postBody(baseUrl: string, body: string | Uint8Array, headers: Re
   });
 }
 
-/** Posts a batch and expects it to be accepted. */
+/**
+ * Posts a batch, expects it to be accepted, and waits until the server has derived it (so what the test reads next
+ * reflects it); postBatch alone returns at the acknowledgement.
+ */
 export async function ingest(baseUrl: string, batch: IngestBatch, options?: PostOptions): Promise<IngestAck> {
   const response = await postBatch(baseUrl, batch, options);
   const body = await response.json();
   expect(response.status, JSON.stringify(body)).toBe(200);
+  await waitForDerivation(baseUrl);
   return body as IngestAck;
 }
 

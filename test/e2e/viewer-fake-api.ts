@@ -7,16 +7,21 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { MeResponse } from '../../contract/access.ts';
+import type { MeResponse, ProjectList } from '../../contract/access.ts';
 import type { FunnelList, SavedFunnel } from '../../contract/insights.ts';
 import type {
+  AssetSettingsResponse,
   EventPage,
+  PagePatternsResponse,
+  RederiveResponse,
   SessionDetail,
   SessionList,
   SessionSignal,
   SessionSummary,
+  StatusResponse,
   TimelineMark,
 } from '../../contract/api.ts';
+import type { WebhookList } from '../../contract/webhooks.ts';
 import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../contract/protocol.ts';
 import { MALFORMED_EVENT_INDEX, MALFORMED_STREAM, loadCorpusStream } from '../helpers/corpus.ts';
 
@@ -132,6 +137,7 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     abandonedForm: false,
     cart: { outcome: 'abandoned', value: 42.5 },
     friction: 17.3,
+    processing: false,
     ...overrides,
   };
 }
@@ -207,8 +213,17 @@ const listRows: SessionSummary[] = Array.from({ length: LIST_TOTAL }, (_, index)
 export const EVENTS_PAGE_LIMIT = 50;
 
 export interface ApiRequest {
+  method: string;
   path: string;
   query: URLSearchParams;
+}
+
+/** What GET /api/status answers while derivation keeps up and nothing is re-derived. */
+export function idleStatus(): StatusResponse {
+  return {
+    derivation: { pendingChunks: 0, oldestPendingAgeMs: null, behind: false, backlogLimit: 20_000 },
+    rederive: { state: 'idle' },
+  };
 }
 
 const contentTypes: Record<string, string> = {
@@ -225,6 +240,23 @@ export class FakeApi {
   listMode: 'rows' | 'empty' | 'error' = 'rows';
   /** What GET /api/funnels answers: the saved funnels, none, or a 500. */
   funnelsMode: 'saved' | 'none' | 'error' = 'saved';
+  /** The sign-in's role, as GET /api/me reports it. */
+  role: MeResponse['role'] = 'manage';
+  /** What GET /api/status answers; tests change it to play derivation falling behind and catching up. */
+  status: StatusResponse = idleStatus();
+  /**
+   * Ids of sessions listed as processing. The detail of one processing leaves out its marks and signals, as the
+   * server's would before its chunks are derived.
+   */
+  readonly processing = new Set<string>();
+  /** The project's page patterns (GET and PUT /api/settings/page-patterns). */
+  patterns: string[] = ['/product/*'];
+  /**
+   * What POST /api/rederive does: start one of `rederiveTotal` chunks (202), refuse as one runs already (409), or
+   * fail (500).
+   */
+  rederiveMode: 'start' | 'running' | 'error' = 'start';
+  rederiveTotal = 40;
   url = '';
   readonly #viewerDir: string;
   readonly #server = createServer((req, res) => void this.#handle(req, res));
@@ -257,15 +289,28 @@ export class FakeApi {
     return release;
   }
 
-  requestsTo(pattern: RegExp): ApiRequest[] {
-    return this.requests.filter((request) => pattern.test(request.path));
+  requestsTo(pattern: RegExp, method = 'GET'): ApiRequest[] {
+    return this.requests.filter((request) => request.method === method && pattern.test(request.path));
+  }
+
+  /** The re-derivation has come this far; at `rederiveTotal` it is over and the status says idle again. */
+  rederiveProgress(doneChunks: number): void {
+    const running = this.status.rederive;
+    if (running.state !== 'running') throw new Error('no re-derivation runs in the fake');
+    this.status = {
+      ...this.status,
+      rederive: doneChunks >= running.totalChunks ? { state: 'idle' } : { ...running, doneChunks },
+    };
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (url.pathname.startsWith('/api/')) {
-      this.requests.push({ path: url.pathname, query: url.searchParams });
-      const answer = await this.#api(url);
+      const method = req.method ?? 'GET';
+      this.requests.push({ method, path: url.pathname, query: url.searchParams });
+      let body = '';
+      for await (const part of req) body += String(part);
+      const answer = (await this.#settings(method, url, body)) ?? (await this.#api(url));
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
       return;
@@ -282,11 +327,52 @@ export class FakeApi {
     }
   }
 
+  /** The status, re-derivation and settings routes; undefined for the read routes #api answers. */
+  async #settings(method: string, url: URL, body: string): Promise<{ status: number; body: unknown } | undefined> {
+    const route = `${method} ${url.pathname}`;
+    if (route === 'GET /api/status') return { status: 200, body: this.status };
+    if (route === 'POST /api/rederive') {
+      if (this.rederiveMode === 'error') {
+        return { status: 500, body: { error: { code: 'storage_failed', message: 'The database is locked by another process' } } };
+      }
+      if (this.rederiveMode === 'running' || this.status.rederive.state === 'running') {
+        return { status: 409, body: { error: { code: 'rederive_running', message: 'Project "demo" is being re-derived already' } } };
+      }
+      const rederive = { state: 'running', doneChunks: 0, totalChunks: this.rederiveTotal, startedAt: Date.now() } as const;
+      this.status = { ...this.status, rederive };
+      const answer: RederiveResponse = { rederive };
+      return { status: 202, body: answer };
+    }
+    if (route === 'PUT /api/settings/page-patterns') this.patterns = (JSON.parse(body) as PagePatternsResponse).patterns;
+    if (route === 'GET /api/settings/page-patterns' || route === 'PUT /api/settings/page-patterns') {
+      const answer: PagePatternsResponse = { patterns: this.patterns };
+      return { status: 200, body: answer };
+    }
+    // The other Settings panels' reads, so that the page around the page patterns looks as it would.
+    if (route === 'GET /api/projects') {
+      const answer: ProjectList = {
+        projects: [
+          { key: 'demo', name: 'Demo store', createdAt: counterStart, allowedOrigins: [], retentionDays: null, hasServerKey: false, tokenRoles: [] },
+        ],
+      };
+      return { status: 200, body: answer };
+    }
+    if (route === 'GET /api/settings/assets') {
+      const answer: AssetSettingsResponse = { project: 'demo', mode: 'block', origins: [], projectOrigins: [] };
+      return { status: 200, body: answer };
+    }
+    if (route === 'GET /api/webhooks') {
+      const answer: WebhookList = { webhooks: [] };
+      return { status: 200, body: answer };
+    }
+    return undefined;
+  }
+
   async #api(url: URL): Promise<{ status: number; body: unknown }> {
     const notFound = (what: string) => ({ status: 404, body: { error: { code: 'session_not_found', message: what } } });
     // The viewer asks who is signed in before it shows a page; this fake is always signed in.
     if (url.pathname === '/api/me') {
-      const me: MeResponse = { signedIn: true, scope: 'admin', role: 'manage', projects: [{ key: 'demo', name: 'Demo store' }] };
+      const me: MeResponse = { signedIn: true, scope: 'admin', role: this.role, projects: [{ key: 'demo', name: 'Demo store' }] };
       return { status: 200, body: me };
     }
     if (url.pathname === '/api/sessions') {
@@ -296,7 +382,8 @@ export class FakeApi {
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const offset = Number(url.searchParams.get('offset') ?? 0);
       const rows = this.listMode === 'empty' ? [] : listRows;
-      const body: SessionList = { sessions: rows.slice(offset, offset + limit), total: rows.length, limit, offset };
+      const sessions = rows.slice(offset, offset + limit).map((row) => ({ ...row, processing: this.processing.has(row.id) }));
+      const body: SessionList = { sessions, total: rows.length, limit, offset };
       return { status: 200, body };
     }
     if (url.pathname === '/api/funnels') {
@@ -310,7 +397,12 @@ export class FakeApi {
     const session = match ? sessions[decodeURIComponent(match[1])] : undefined;
     if (!match || !session) return notFound(`No session with id "${match?.[1] ?? ''}"`);
     if (!match[2]) {
-      const body: SessionDetail = { session: session.summary, marks: session.marks, signals: session.signals };
+      const processing = this.processing.has(session.summary.id);
+      const body: SessionDetail = {
+        session: { ...session.summary, processing },
+        marks: processing ? [] : session.marks,
+        signals: processing ? [] : session.signals,
+      };
       return { status: 200, body };
     }
     const windowId = url.searchParams.get('window') ?? session.summary.windows[0];

@@ -15,7 +15,7 @@ import { makeBatch, newId, postBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
 import { ALLOW_LOCAL_RECEIVERS_ENV } from '../../support/outbound.ts';
-import { adminFetch } from '../../support/server.ts';
+import { adminFetch, waitForDerivation } from '../../support/server.ts';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-webhooks-'));
@@ -87,6 +87,8 @@ describe('e2e | webhook delivery across a crash', () => {
     expect(created.status).toBe(201);
     const { webhook, secret } = (await created.json()) as WebhookCreated;
     for (let index = 0; index < EVENTS; index++) await rageSession(first.url, index);
+    // The rage clicks enter the outbox as their batches are derived, a moment after the acknowledgement.
+    await waitForDerivation(first.url);
 
     await expect.poll(() => receiver!.held(), { timeout: 15_000 }).toBe(CONCURRENCY);
     await first.kill('SIGKILL');

@@ -26,6 +26,12 @@ describe('bench | report rows', () => {
     expect(evaluate(sizeRow(100, 0))).toMatchObject({ ratio: null, met: null });
   });
 
+  test('a time that never came misses an upper limit and reads "never"', () => {
+    expect(isMet({ on: 'value', op: '<', limit: 2_000 }, Infinity)).toBe(false);
+    expect(isMet({ on: 'value', op: '<', limit: 2_000 }, Number.NaN)).toBeNull();
+    expect(formatQuantity({ value: Infinity, unit: 'ms' })).toBe('never');
+  });
+
   test('the ratio is the measured value over the baseline, and the target reads it', () => {
     expect(evaluate(sizeRow(30, 60))).toMatchObject({ ratio: 0.5, met: true });
     expect(evaluate(sizeRow(90, 60))).toMatchObject({ ratio: 1.5, met: false });

@@ -125,8 +125,8 @@ describe('recorder | transport retry and backoff', () => {
     expect(errors[0].message).toContain(`HTTP ${status}`);
   });
 
-  test('429 honours Retry-After even when the jitter would retry at once', async () => {
-    const server = fakeServer((_batch, attempt) => (attempt === 1 ? { status: 429, headers: { 'Retry-After': '7' } } : 200));
+  test.each([429, 503])('%i honours Retry-After even when the jitter would retry at once', async (status) => {
+    const server = fakeServer((_batch, attempt) => (attempt === 1 ? { status, headers: { 'Retry-After': '7' } } : 200));
     const { transport } = setup(server, { random: 0 });
     transport.enqueue(outgoing(0));
     await vi.advanceTimersByTimeAsync(6_999);

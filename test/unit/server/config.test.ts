@@ -19,6 +19,8 @@ describe('config', () => {
       maxSessionEvents: 2_000_000,
       maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
       maxFutureSkewMs: 5 * 60 * 1000,
+      maxBacklog: 20_000,
+      testKillDerivation: null,
       funnelMatchSteps: 250_000_000,
       maxPageKeySteps: 2_000_000,
       eventsPageSize: 2000,
@@ -70,6 +72,16 @@ describe('config', () => {
   test('reads the session caps from the environment', () => {
     const config = loadConfig({ SIGHTLINE_MAX_SESSION_MS: '60000', SIGHTLINE_MAX_SESSION_EVENTS: '500' });
     expect(config).toMatchObject({ maxSessionMs: 60_000, maxSessionEvents: 500 });
+  });
+
+  test('reads the backlog bound and the crash tests\' kill point, and names a bad value', () => {
+    expect(loadConfig({ SIGHTLINE_MAX_BACKLOG: '50' }).maxBacklog).toBe(50);
+    expect(() => loadConfig({ SIGHTLINE_MAX_BACKLOG: 'lots' })).toThrow(/SIGHTLINE_MAX_BACKLOG/);
+    expect(loadConfig({ SIGHTLINE_TEST_KILL_DERIVATION: 'inside:3' }).testKillDerivation).toEqual({ at: 'inside', transaction: 3 });
+    expect(loadConfig({ SIGHTLINE_TEST_KILL_DERIVATION: 'after:1' }).testKillDerivation).toEqual({ at: 'after', transaction: 1 });
+    for (const bad of ['inside', 'inside:0', 'before:2', 'after:x']) {
+      expect(() => loadConfig({ SIGHTLINE_TEST_KILL_DERIVATION: bad })).toThrow(/SIGHTLINE_TEST_KILL_DERIVATION/);
+    }
   });
 
   test('reads the window of event times from the environment, and names a bad value', () => {

@@ -22,6 +22,8 @@ export type LoadPhase = 'loading' | 'playable' | 'unplayable' | 'error';
 export class ReplayLoad {
   phase = $state<LoadPhase>('loading');
   detail = $state.raw<SessionDetail | null>(null);
+  /** performance.now() when `detail` arrived: what a processing session's wait for derivation is measured from. */
+  detailReceivedAt = 0;
   /** The window being replayed: the one asked for if the session has it, else the first. */
   windowId = $state<string | null>(null);
   /** What the player is created with; later pages go to the sink given to `attach`. */
@@ -71,6 +73,7 @@ export class ReplayLoad {
           ? this.#requestedWindow
           : (windows[0] ?? null);
       this.detail = detail;
+      this.detailReceivedAt = performance.now();
 
       const first: ReplayEvent[] = [];
       do {
@@ -89,6 +92,20 @@ export class ReplayLoad {
       return;
     }
     await this.#loadRest();
+  }
+
+  /**
+   * Fetches the session's detail again (marks, signals, figures) for a session that was processing, leaving the
+   * replay and the window as they are. A failure keeps the detail shown.
+   */
+  async refreshDetail(): Promise<void> {
+    try {
+      const detail = await this.#api.getSession(this.sessionId, this.#abort.signal);
+      this.detail = detail;
+      this.detailReceivedAt = performance.now();
+    } catch {
+      // What is on screen is still true as far as it goes; its badge says more is on its way.
+    }
   }
 
   /** Retries the background load from the page that failed. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { registerCheckoutFunctions } from '../../../../server/storage/checkout-days.ts';
-import { openDatabase } from '../../../../server/storage/db.ts';
 import { registerSubjectFunctions } from '../../../../server/storage/deletion-subject.ts';
 import { migrations } from '../../../../server/storage/migrations.ts';
+import { migrateThrough } from '../../../helpers/migrate.ts';
 
 /** The version before checkout totals: the last one that shipped without them. */
 const BEFORE = migrations.findIndex((sql) => sql.includes('CREATE TABLE checkout_days'));
@@ -46,7 +46,7 @@ describe('storage | the checkout totals migration', () => {
     ).run(JSON.stringify({ name: 'refund', props: { value: '5', orderId: 1001 } }));
     old.close();
 
-    const db = openDatabase(path);
+    const db = migrateThrough(path, BEFORE + 1);
     expect(db.prepare('SELECT session_id, carts, value FROM session_carts ORDER BY session_id').all()).toEqual([
       { session_id: 'a', carts: 2, value: 15 },
       { session_id: 'c', carts: 1, value: 0 },

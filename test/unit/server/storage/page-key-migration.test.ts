@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { pageKey } from '../../../../server/analytics/page-key.ts';
-import { openDatabase } from '../../../../server/storage/db.ts';
 import { registerSubjectFunctions } from '../../../../server/storage/deletion-subject.ts';
 import { migrations } from '../../../../server/storage/migrations.ts';
+import { migrateThrough } from '../../../helpers/migrate.ts';
 
 /** The version before index files became their directory: the last one that shipped without it. */
 const BEFORE = migrations.findIndex((sql) => sql.includes('index_file_keys'));
@@ -50,8 +50,9 @@ describe('storage | the index-file page key migration', () => {
   test('gives every stored key the key ingest now names its page with', () => {
     const insertView = `INSERT INTO page_views (project_id, session_id, window_id, ts, last_ts, url, page_key, device, day,
       viewport_width, viewport_height) VALUES (1, 's1', 'w', @ts, @ts, '', @key, 'desktop', 1, 1, 1)`;
-    const db = openDatabase(
+    const db = migrateThrough(
       oldDatabase((old) => STORED_KEYS.forEach((key, ts) => old.prepare(insertView).run({ key, ts }))),
+      BEFORE + 1,
     );
     const keys = db.prepare('SELECT page_key FROM page_views ORDER BY ts').pluck().all();
     expect(keys).toEqual(STORED_KEYS.map((key) => pageKey(key)));
@@ -59,7 +60,7 @@ describe('storage | the index-file page key migration', () => {
   });
 
   test('moves clicks and merges buckets, page counts and move ledgers of /x/index.html into /x', () => {
-    const db = openDatabase(
+    const db = migrateThrough(
       oldDatabase((old) =>
         old.exec(`
           INSERT INTO clicks (project_id, session_id, window_id, ts, page_key, url, selector, tag, ox, oy, x, y, vw, vh,
@@ -79,6 +80,7 @@ describe('storage | the index-file page key migration', () => {
           VALUES ('s1', 1, '/demo', 'desktop', 1, 1440, 1, 1, 2), ('s1', 1, '/demo/index.html', 'desktop', 1, 1440, 1, 1, 4);
         `),
       ),
+      BEFORE + 1,
     );
     expect(db.prepare('SELECT page_key, device FROM clicks').all()).toEqual([{ page_key: '/demo', device: 'mobile' }]);
     expect(db.prepare('SELECT project_id, page_key, device, count FROM heatmap_cells ORDER BY project_id, device').all()).toEqual([

@@ -42,16 +42,22 @@ describe('storage | the per-project visibility migration', () => {
   }
 
   test('keeps every row, gives funnels and log lines an owner, and keeps old sign-ins the admin’s', () => {
-    const db = openDatabase(oldDatabase());
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
-    expect(db.prepare('SELECT project_id, count FROM heatmap_cells ORDER BY project_id').all()).toEqual([
+    const path = oldDatabase();
+    // The heatmap tables as this migration leaves them: migration 14 later rebuilds them from the stored chunks.
+    const raw = new BetterSqlite3(path);
+    raw.exec(migrations[BEFORE_SCOPE]!);
+    raw.pragma(`user_version = ${BEFORE_SCOPE + 1}`);
+    expect(raw.prepare('SELECT project_id, count FROM heatmap_cells ORDER BY project_id').all()).toEqual([
       { project_id: 1, count: 5 },
       { project_id: 2, count: 7 },
     ]);
-    expect(db.prepare('SELECT project_id, views, clicks, moves FROM page_days ORDER BY project_id').all()).toEqual([
+    expect(raw.prepare('SELECT project_id, views, clicks, moves FROM page_days ORDER BY project_id').all()).toEqual([
       { project_id: 1, views: 2, clicks: 5, moves: 0 },
       { project_id: 2, views: 3, clicks: 7, moves: 1 },
     ]);
+    raw.close();
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(db.prepare('SELECT name, project_id FROM funnels').all()).toEqual([{ name: 'Checkout', project_id: 1 }]);
     // A retention line names its project; a deleted session or user has nothing left to say whose it was, and
     // (migration 12) is kept only as its keyed hash.

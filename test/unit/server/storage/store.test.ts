@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { summarizeEvents } from '../../../../server/ingest/session-summary.ts';
 import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { openDatabase, type Database } from '../../../../server/storage/db.ts';
 import type { ChunkWrite } from '../../../../server/storage/model.ts';
@@ -17,6 +16,8 @@ const chunk = (fields: Partial<ChunkWrite> = {}): ChunkWrite => ({
   windowId: 'window-1',
   seq: 0,
   events,
+  firstTs: 1000,
+  lastTs: 2000,
   browser: 'Firefox',
   browserVersion: '133.0',
   os: 'Linux',
@@ -24,9 +25,6 @@ const chunk = (fields: Partial<ChunkWrite> = {}): ChunkWrite => ({
   receivedAt: 5000,
   ...fields,
 });
-
-const summarize = (batch: RecordedEvent[]) => (carry: { lastInputTs: number | null }) =>
-  summarizeEvents(batch, carry, { activityGapMs: 5000 });
 
 describe('storage | sqlite store', () => {
   let db: Database;
@@ -40,7 +38,7 @@ describe('storage | sqlite store', () => {
   const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
 
   test('stores a chunk compressed, with its time span, event count and sizes', async () => {
-    expect(await store.saveChunk(chunk(), summarize(events))).toBe('stored');
+    expect((await store.appendChunk(chunk())).outcome).toBe('stored');
     const row = db.prepare('SELECT first_ts, last_ts, event_count, raw_bytes, stored_bytes FROM chunks').get() as Record<
       string,
       number
@@ -52,40 +50,32 @@ describe('storage | sqlite store', () => {
     );
   });
 
-  test('rolls back the chunk when deriving the session fails inside the transaction', async () => {
-    const failing = () => {
-      throw new Error('derivation failed');
-    };
-    await expect(store.saveChunk(chunk(), failing)).rejects.toThrow('derivation failed');
-    expect([count('chunks'), count('sessions'), count('custom_events'), count('session_windows')]).toEqual([0, 0, 0, 0]);
-    expect(await store.saveChunk(chunk(), summarize(events))).toBe('stored');
+  test('registers the session and queues the chunk for derivation, deriving nothing itself', async () => {
+    await store.appendChunk(chunk());
+    await store.appendChunk(chunk({ seq: 1, firstTs: 500, lastTs: 2500, receivedAt: 6000 }));
+    const session = db.prepare('SELECT started_at, ended_at, event_count, browser, os, updated_at, click_count FROM sessions').get();
+    expect(session).toEqual({ started_at: 500, ended_at: 2500, event_count: 6, browser: 'Firefox', os: 'Linux', updated_at: 6000, click_count: 0 });
+    expect(db.prepare('SELECT session_id, window_id, seq, quiet FROM derive_queue ORDER BY seq').all()).toEqual([
+      { session_id: 'session-1', window_id: 'window-1', seq: 0, quiet: 0 },
+      { session_id: 'session-1', window_id: 'window-1', seq: 1, quiet: 0 },
+    ]);
+    expect([count('custom_events'), count('page_views'), count('session_pages')]).toEqual([0, 0, 0]);
+    expect((await store.getSession(1, 'session-1'))?.processing).toBe(true);
   });
 
   test('writes nothing else for a duplicate chunk', async () => {
-    await store.saveChunk(chunk(), summarize(events));
+    await store.appendChunk(chunk());
     const before = await store.getSession(1, 'session-1');
-    expect(await store.saveChunk(chunk({ receivedAt: 9000, browser: 'Chrome' }), summarize(events))).toBe('duplicate');
+    expect((await store.appendChunk(chunk({ receivedAt: 9000, browser: 'Chrome' }))).outcome).toBe('duplicate');
     expect(await store.getSession(1, 'session-1')).toEqual(before);
-    expect([count('chunks'), count('custom_events')]).toEqual([1, 1]);
+    expect([count('chunks'), count('derive_queue')]).toEqual([1, 1]);
   });
 
   test('refuses a chunk for a session owned by another project', async () => {
     db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('other', 'Other', 0)").run();
-    await store.saveChunk(chunk(), summarize(events));
-    expect(await store.saveChunk(chunk({ projectId: 2, seq: 1 }), summarize(events))).toBe('project_mismatch');
-    expect(count('chunks')).toBe(1);
-  });
-
-  test('passes the last input time of earlier chunks to the next derivation', async () => {
-    const input = (timestamp: number): RecordedEvent => ({ type: 3, data: { source: 1, positions: [] }, timestamp });
-    await store.saveChunk(chunk({ events: [input(1000), input(2000)] }), summarize([input(1000), input(2000)]));
-    const carried: Array<number | null> = [];
-    await store.saveChunk(chunk({ seq: 1, events: [input(3000)] }), (carry) => {
-      carried.push(carry.lastInputTs);
-      return summarizeEvents([input(3000)], carry, { activityGapMs: 5000 });
-    });
-    expect(carried).toEqual([2000]);
-    expect((await store.getSession(1, 'session-1'))?.activeMs).toBe(2000);
+    await store.appendChunk(chunk());
+    expect((await store.appendChunk(chunk({ projectId: 2, seq: 1 }))).outcome).toBe('project_mismatch');
+    expect([count('chunks'), count('derive_queue')]).toEqual([1, 1]);
   });
 
   test('finds projects by key', async () => {

@@ -1,7 +1,8 @@
 /**
- * Decoded events of recently stored chunks. Each batch's signal refresh reads the chunks of its window around it
- * (the batch ± 10 s), and a window's batches arrive seconds apart, so without this every stored chunk would be
- * gunzipped and parsed again by the next one or two batches of its window. An entry is served only while its
+ * Decoded events of recently stored chunks. Ingest puts each chunk it appends here, so the consumer derives it
+ * without inflating it again; and each chunk's signal refresh reads the chunks of its window around it (the chunk
+ * ± 10 s), so without this every stored chunk would be gunzipped and parsed again by the next one or two chunks of
+ * its window. An entry is served only while its
  * compressed bytes equal the stored ones, so a chunk deleted and stored again under the same (session, window, seq)
  * is never answered from a stale copy.
  */

@@ -26,7 +26,6 @@ import type {
   DerivedPageView,
   WindowCarry,
 } from '../storage/derived-model.ts';
-import { IngestError } from './errors.ts';
 import { deviceClass } from './session-summary.ts';
 
 export interface DeriveOptions {
@@ -35,8 +34,8 @@ export interface DeriveOptions {
   /** Page patterns for page keys, e.g. `/product/*`. Defaults to [] (id-like segments still collapse). */
   pagePatterns: readonly string[];
   /**
-   * Most steps the chunk's page keys may cost (url-pattern.ts's meter; each distinct URL is keyed once); past it
-   * the batch is refused with 400 page_keys_too_costly. Defaults to Infinity (ingest passes config.maxPageKeySteps).
+   * Most steps the chunk's page keys may cost with the patterns (url-pattern.ts's meter; each distinct URL is keyed
+   * once); past it the rest are keyed without them. Defaults to Infinity (the pipeline passes config.maxPageKeySteps).
    */
   maxPageKeySteps: number;
 }
@@ -49,7 +48,9 @@ export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({
 
 /**
  * Page keys of one chunk: each distinct URL keyed once, the steps metered. Patterns are user input and URLs anyone
- * with the public ingest key can record, so a chunk's share of the event loop is bounded here rather than trusted.
+ * with the public ingest key can record, so a chunk's share of the event loop is bounded here rather than trusted:
+ * ingest refuses a batch over the budget (pageKeysWithinBudget), so only a chunk derived again after its project's
+ * patterns changed can reach it, and its remaining URLs are then keyed without the patterns.
  */
 function chunkPageKeys(patterns: readonly string[], maxSteps: number): (url: string) => string {
   const keys = new Map<string, string>();
@@ -57,17 +58,30 @@ function chunkPageKeys(patterns: readonly string[], maxSteps: number): (url: str
   return (url) => {
     let key = keys.get(url);
     if (key === undefined) {
-      key = pageKey(url, patterns, work);
-      if (work.steps > maxSteps) {
-        throw new IngestError(
-          'page_keys_too_costly',
-          `Matching this batch's page URLs against the project's page patterns needs more than ${maxSteps} steps`,
-        );
-      }
+      key = work.steps > maxSteps ? pageKey(url) : pageKey(url, patterns, work);
       keys.set(url, key);
     }
     return key;
   };
+}
+
+/**
+ * Whether keying the pages a batch navigates to against these patterns stays within `maxSteps` (each distinct URL
+ * once, as derivation keys them): ingest's check before it accepts the batch.
+ */
+export function pageKeysWithinBudget(events: readonly RecordedEvent[], patterns: readonly string[], maxSteps: number): boolean {
+  const seen = new Set<string>();
+  const work = { steps: 0 };
+  for (const event of timeline(events)) {
+    const navigation = navigationUrlOf(event);
+    if (navigation === null) continue;
+    const url = clip(navigation, MAX_URL_CHARS);
+    if (seen.has(url)) continue;
+    seen.add(url);
+    pageKey(url, patterns, work);
+    if (work.steps > maxSteps) return false;
+  }
+  return true;
 }
 
 /**

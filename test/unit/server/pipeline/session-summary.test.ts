@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { deviceClass, summarizeEvents } from '../../../../server/ingest/session-summary.ts';
+import { deviceClass, summarizeEvents } from '../../../../server/pipeline/session-summary.ts';
 import type { RecordedEvent } from '../../../../contract/protocol.ts';
 
 const GAP = 5000;
@@ -88,14 +88,15 @@ describe('ingest | session summary', () => {
     ]);
   });
 
-  test('takes the viewport from Meta, then from later viewport resizes, with its device class', () => {
+  test('takes the viewport from Meta, then from later viewport resizes, with its device class and time', () => {
     expect(summarizeEvents([meta(1, 'https://shop/', 390, 844)], fresh, options).viewport).toEqual({
       width: 390,
       height: 844,
       device: 'mobile',
+      ts: 1,
     });
     const resized = [meta(1, 'https://shop/', 390, 844), incremental(2, 4, { width: 1366, height: 768 })];
-    expect(summarizeEvents(resized, fresh, options).viewport).toEqual({ width: 1366, height: 768, device: 'desktop' });
+    expect(summarizeEvents(resized, fresh, options).viewport).toEqual({ width: 1366, height: 768, device: 'desktop', ts: 2 });
     expect(summarizeEvents([incremental(1, 1)], fresh, options).viewport).toBeNull();
   });
 
@@ -122,7 +123,7 @@ describe('ingest | session summary', () => {
     ];
     const delta = summarizeEvents(events, fresh, options);
     expect(delta.errorCount).toBe(2);
-    expect(delta.userId).toBe('second');
+    expect(delta.user).toEqual({ id: 'second', ts: 5 });
     expect(delta.customEvents.map(({ ts, tag, name }) => ({ ts, tag, name }))).toEqual([
       { ts: 1, tag: 'sl:identify', name: 'first' },
       { ts: 2, tag: 'sl:track', name: 'add_to_cart' },

@@ -1,6 +1,6 @@
 /**
  * Session metadata from one chunk of rrweb events: a pure function, so every rule here is unit-tested
- * without a database. The store adds the result to the session row.
+ * without a database. The pipeline folds the result into the chunk's window (window-summary.ts).
  */
 import type { DeviceClass } from '../../contract/vocabulary.ts';
 import {
@@ -11,7 +11,13 @@ import {
   type SlTagName,
 } from '../../contract/protocol.ts';
 import { isFailedRequest, requestLine, slPayload } from '../analytics/events.ts';
-import type { CustomEventRecord, SessionCarry, SessionDelta } from '../storage/model.ts';
+import type { CustomEventRecord, SessionDelta } from '../storage/model.ts';
+
+/** What the window carries from its earlier chunks for the next chunk's summary. */
+export interface SummaryCarry {
+  /** Time of the window's last user input so far, null before the first one. */
+  lastInputTs: number | null;
+}
 
 export interface SummaryOptions {
   /** Gaps between consecutive user inputs longer than this are idle time, in ms. Defaults to 5000 (Config). */
@@ -57,7 +63,7 @@ const customEventNames: Partial<Record<SlTagName, string>> = {
 
 export function summarizeEvents(
   events: readonly RecordedEvent[],
-  carry: SessionCarry,
+  carry: SummaryCarry,
   options: SummaryOptions,
 ): SessionDelta {
   let firstTs = Infinity;
@@ -71,15 +77,15 @@ export function summarizeEvents(
   let slPageEntry: SessionDelta['entry'] = null;
   let metaEntry: SessionDelta['entry'] = null;
   let viewport: SessionDelta['viewport'] = null;
-  let userId: string | null = null;
+  let user: SessionDelta['user'] = null;
   const pages = new Map<string, number>();
   const customEvents: CustomEventRecord[] = [];
 
   const visit = (url: string, ts: number) => pages.set(url, Math.min(pages.get(url) ?? ts, ts));
-  const resize = (fields: Fields) => {
+  const resize = (fields: Fields, ts: number) => {
     const width = asSize(fields.width);
     const height = asSize(fields.height);
-    if (width !== undefined && height !== undefined) viewport = { width, height, device: deviceClass(width) };
+    if (width !== undefined && height !== undefined) viewport = { width, height, device: deviceClass(width), ts };
   };
 
   for (const event of events) {
@@ -100,14 +106,14 @@ export function summarizeEvents(
         lastInputTs = lastInputTs === null ? ts : Math.max(lastInputTs, ts);
       }
       if (source === RrwebIncrementalSource.MouseInteraction && data.type === MOUSE_INTERACTION_CLICK) clickCount++;
-      if (source === RrwebIncrementalSource.ViewportResize) resize(data);
+      if (source === RrwebIncrementalSource.ViewportResize) resize(data, ts);
     } else if (event.type === RrwebEventType.Meta) {
       const href = asString(data.href);
       if (href) {
         visit(href, ts);
         metaEntry ??= { url: href, ts };
       }
-      resize(data);
+      resize(data, ts);
     } else if (event.type === RrwebEventType.Custom) {
       const tag = asString(data.tag) as SlTagName | undefined;
       // Console errors and failed requests are kept as marks and counted; other console lines and requests are not.
@@ -130,7 +136,7 @@ export function summarizeEvents(
         visit(name, ts);
         slPageEntry ??= { url: name, ts };
       }
-      if (tag === SlTag.Identify && name) userId = name;
+      if (tag === SlTag.Identify && name) user = { id: name, ts };
       customEvents.push({ ts, tag, name, props: data.payload ?? null });
     }
   }
@@ -149,7 +155,7 @@ export function summarizeEvents(
     failedRequestCount,
     eventCount: events.length,
     viewport,
-    userId,
+    user,
     customEvents,
   };
 }

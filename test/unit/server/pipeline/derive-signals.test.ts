@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_ELEMENT_LABEL_CHARS, MAX_SELECTOR_CHARS } from '../../../../server/ingest/derive-rows.ts';
-import { findSignals } from '../../../../server/ingest/derive-signals.ts';
+import { MAX_ELEMENT_LABEL_CHARS, MAX_SELECTOR_CHARS } from '../../../../server/pipeline/derive-rows.ts';
+import { findSignals } from '../../../../server/pipeline/derive-signals.ts';
 import { meta, mutation, slClick, slError, T0 } from '../../analytics/factories.ts';
 
 describe('ingest | signal findings', () => {

@@ -74,6 +74,17 @@ export function browserEnvironment(win: Window): ClientEnvironment {
 /** User input that keeps a session alive. Not scroll: pages scroll themselves (carousels, anchors). */
 const ACTIVITY_EVENTS = ['mousedown', 'mousemove', 'keydown', 'touchstart', 'touchmove', 'wheel'];
 
+/** The parts of the Navigation API's NavigateEvent we read (not in TypeScript's DOM types yet). */
+interface NavigateLike {
+  destination?: { sameDocument?: boolean };
+  downloadRequest?: string | null;
+}
+
+/** Whether a `navigate` event takes the page away: not a same-document change, not a download. */
+function leavesDocument(event: NavigateLike): boolean {
+  return event.destination?.sameDocument === false && !event.downloadRequest;
+}
+
 function copyJson(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -153,14 +164,22 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
   // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
-  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], batcher.cut);
+  const navigation = (win as { navigation?: EventTarget }).navigation || win;
+  on(navigation, ['navigate'], (event) => {
+    batcher.cut();
+    if (leavesDocument(event as NavigateLike)) transport.leaving();
+  });
+  // Either one means the page is still here (a same-document navigation settled, or one was stopped).
+  on(navigation, ['navigatesuccess', 'navigateerror'], transport.stayed);
   on(win, ['pagehide'], () => {
     batcher.cut();
     transport.sendOnExit();
     sessions.suspend();
   });
   on(win, ['pageshow'], (event) => {
-    if ((event as PageTransitionEvent).persisted) sessions.resume();
+    if (!(event as PageTransitionEvent).persisted) return;
+    sessions.resume();
+    transport.stayed();
   });
 
   let stopped = false;

@@ -12,6 +12,11 @@ export const RETRY_AFTER_MAX_MS = 300_000;
 
 /** Browsers allow 64 KiB of keepalive bodies in flight per page; stay safely under it. */
 export const KEEPALIVE_BUDGET_BYTES = 60_000;
+/**
+ * A navigation to another document that has not taken the page within this long is taken not to leave it (a
+ * download, a 204): batches held meanwhile (their keepalive fetch rejected as the page seemed to go) are retried.
+ */
+export const LEAVE_GRACE_MS = 10_000;
 
 /**
  * A buffer holding this much JSON (a full snapshot, a burst of mutations) leaves within BULK_BATCH_DELAY_MS rather

@@ -1,5 +1,6 @@
 import {
   KEEPALIVE_BUDGET_BYTES,
+  LEAVE_GRACE_MS,
   RETRY_AFTER_MAX_MS,
   RETRY_BASE_DELAY_MS,
   RETRY_MAX_DELAY_MS,
@@ -14,6 +15,10 @@ import { realTimers, type Timers } from './timers.ts';
  * - 2xx: delivered. Network errors, 5xx, 408 and 429: kept and retried (429 honours Retry-After).
  * - Any other 4xx: the server will never accept it; dropped and reported.
  * - The queue is bounded by maxQueueBytes; beyond it the oldest unsent batch is dropped and reported.
+ * - While the page is being left for another document, a keepalive send that fails with a network error is held, not
+ *   retried: Chromium rejects the leaving page's keepalive fetches when the next page commits, yet their requests go on
+ *   (that is what keepalive is for), so sending them again on pagehide would only send them twice. They are retried if
+ *   the page stays after all.
  */
 
 export interface OutgoingBatch {
@@ -43,7 +48,11 @@ export interface TransportDeps {
   report: Reporter;
 }
 
-type Outcome = { kind: 'delivered' } | { kind: 'rejected'; status: number } | { kind: 'retry'; reason: string; retryAfterMs?: number };
+type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'rejected'; status: number }
+  /** `lostAnswer`: a keepalive request whose fetch failed without an answer, so it may have arrived all the same. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; lostAnswer?: boolean };
 
 interface QueueItem {
   id: number;
@@ -51,8 +60,11 @@ interface QueueItem {
   /** The gzipped or plain body, once prepared. */
   body?: Uint8Array;
   prepared: Promise<void>;
-  /** queued → preparing (claimed by the pump while gzip runs) → sending; back to queued after a failure. */
-  state: 'queued' | 'preparing' | 'sending';
+  /**
+   * queued → preparing (claimed by the pump while gzip runs) → sending; back to queued after a failure, or held
+   * (while the page is being left, a keepalive send lost its answer) until the page stays after all.
+   */
+  state: 'queued' | 'preparing' | 'sending' | 'held';
 }
 
 /** Full jitter: a uniform wait between 0 and min(cap, base · 2^(failures-1)). */
@@ -86,6 +98,10 @@ export interface Transport {
   sendOnExit(): void;
   /** Consent withdrawn: drops every unsent batch and sends nothing more (a send already under way cannot be recalled). */
   discard(): void;
+  /** A navigation to another document has begun: the page is about to go, with its keepalive requests in flight. */
+  leaving(): void;
+  /** The page stayed after all (back from the back/forward cache, a navigation that did not leave): held batches are retried. */
+  stayed(): void;
 }
 
 export function createTransport(config: TransportConfig, deps: TransportDeps): Transport {
@@ -99,6 +115,8 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   let keepaliveBytesInFlight = 0;
   let waiters: Array<{ untilId: number; resolve: () => void }> = [];
   let discarded = false;
+  let leaving = false;
+  let leaveTimer: unknown;
 
   function retryNow(): void {
     if (retryTimer !== undefined) {
@@ -149,7 +167,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       }
       return { kind: 'rejected', status };
     } catch (error) {
-      return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+      return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), lostAnswer: keepalive };
     } finally {
       if (keepalive) keepaliveBytesInFlight -= body.byteLength;
     }
@@ -158,6 +176,11 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   function settle(item: QueueItem, outcome: Outcome): void {
     const { seq, sessionId } = item.batch;
     item.state = 'queued';
+    if (outcome.kind === 'retry' && outcome.lostAnswer && leaving) {
+      item.state = 'held';
+      resolveWaiters(true);
+      return;
+    }
     if (outcome.kind === 'retry') {
       failures++;
       // Once per outage, not once per attempt.
@@ -208,6 +231,13 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
     });
   }
 
+  function stayed(): void {
+    deps.timers.clearTimeout(leaveTimer);
+    leaving = false;
+    for (const item of queue) if (item.state === 'held') item.state = 'queued';
+    pump();
+  }
+
   return {
     get pending() {
       return queue.length;
@@ -240,7 +270,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
     sendOnExit() {
       // A copy: a beacon settles synchronously, which removes the item from the queue.
       for (const item of [...queue]) {
-        if (item.state === 'sending') continue;
+        if (item.state === 'sending' || item.state === 'held') continue;
         const body = item.body || utf8(item.batch.json);
         if (keepaliveBytesInFlight + body.byteLength > KEEPALIVE_BUDGET_BYTES) continue;
         if (typeof deps.fetch === 'function') {
@@ -254,11 +284,19 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
     discard() {
       discarded = true;
       deps.timers.clearTimeout(retryTimer);
+      deps.timers.clearTimeout(leaveTimer);
       for (const item of queue.filter((candidate) => candidate.state !== 'sending')) {
         item.state = 'queued'; // a batch still in gzip must not be sent once its gzip ends
         remove(item);
       }
       resolveWaiters(true);
     },
+    leaving() {
+      leaving = true;
+      deps.timers.clearTimeout(leaveTimer);
+      // A navigation that never commits (a download, a 204, one cancelled) fires nothing reliable: give up waiting.
+      leaveTimer = deps.timers.setTimeout(stayed, LEAVE_GRACE_MS);
+    },
+    stayed,
   };
 }

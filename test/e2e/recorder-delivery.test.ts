@@ -18,6 +18,7 @@ beforeEach(() => {
   harness.received.length = 0;
   harness.preflights = 0;
   harness.ingestStatus = 200;
+  harness.ingestDelayMs = 0;
 });
 afterEach(async () => {
   for (const page of pages.splice(0)) await page.context().close();
@@ -83,6 +84,32 @@ describe('recorder | delivery in the browser', () => {
     await page.evaluate(() => history.pushState(null, '', '#next'));
     await waitFor('the batch cut on navigate', () => customEvents(harness, 'sl:track').length > 0);
     expect(harness.received.map((r) => r.gzipped)).toEqual([true]);
+  });
+
+  test('across page changes every batch is sent exactly once, and every page arrives', async () => {
+    // A slow answer keeps each batch cut on `navigate` in flight when the next page commits, which is when
+    // Chromium rejects the leaving page's keepalive fetches although their requests go on.
+    harness.ingestDelayMs = 300;
+    const steps = 4;
+    const page = await open(harness.pageUrl('recorder-steps.html', { 'data-project': 'demo', 'data-flush-interval-ms': '60000' }));
+    for (let step = 1; step <= steps; step++) {
+      await page.waitForFunction(() => window.Sightline !== undefined);
+      await page.locator('#look').click();
+      if (step === steps) break;
+      await Promise.all([page.waitForURL(`**step=${step + 1}*`, { waitUntil: 'domcontentloaded' }), page.locator('#next').click()]);
+    }
+    await page.evaluate(() => window.Sightline!.flush());
+    await page.context().close(); // pagehide sends nothing new: the flush took it all
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const sends = new Map<string, number>();
+    for (const { batch } of harness.received) sends.set(`${batch.windowId}/${batch.seq}`, (sends.get(`${batch.windowId}/${batch.seq}`) ?? 0) + 1);
+    expect([...sends].filter(([, count]) => count > 1)).toEqual([]);
+    const seqs = harness.received.map((r) => r.batch.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_seq, i) => i)); // one window, none missing
+    expect(new Set(harness.received.map((r) => r.batch.windowId)).size).toBe(1);
+    expect(receivedEvents(harness).filter((e) => e.type === 2)).toHaveLength(steps); // a full snapshot per page
+    expect(customEvents(harness, 'sl:click').filter((c) => c.selector === '#look')).toHaveLength(steps);
   });
 
   test('while the server answers 503 nothing is lost or renumbered, and it all arrives once it is back', async () => {

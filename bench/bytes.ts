@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { abandonAtCard, browseAndLeave, completePurchase, type Journey } from '../demo/journeys.ts';
 import { createShopper } from '../demo/shopper.ts';
+import { findTextReferences, indexSharedTexts, resolveTextReferences } from '../server/ingest/shared-texts.ts';
 import type { IngestBatch } from '../server/protocol.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { startIngestTap } from '../test/helpers/ingest-tap.ts';
@@ -67,7 +68,7 @@ export function recordedMinutes(events: readonly RrwebEvent[]): number {
 export interface Encodings {
   /** The bodies as they travelled (gzipped by the recorder). */
   wire: number;
-  /** The same events as one JSON array per session. */
+  /** The same events (texts sent once put back) as one JSON array per session. */
   rawJson: number;
   /** That array gzipped at level 6 in one piece: the most a stream could gain from gzip. */
   gzip6: number;
@@ -83,13 +84,25 @@ export interface Encodings {
   plainBytes: number;
 }
 
-/** The batches in these bodies, each (session, window, seq) once, as the server stores them. */
+/**
+ * The batches in these bodies as the server stores them: each (session, window, seq) once, and the texts a batch
+ * refers to (sent once per window) put back from the earlier batches of its window.
+ */
 export function uniqueBatches(bodies: readonly string[]): IngestBatch[] {
   const seen = new Set<string>();
-  return bodies.map((body) => JSON.parse(body) as IngestBatch).filter((batch) => {
+  const texts = new Map<string, Map<string, string>>();
+  const batches = bodies.map((body) => JSON.parse(body) as IngestBatch).filter((batch) => {
     const key = `${batch.sessionId}/${batch.windowId}/${batch.seq}`;
     return !seen.has(key) && Boolean(seen.add(key));
   });
+  for (const batch of [...batches].sort((a, b) => a.seq - b.seq)) {
+    const windowKey = `${batch.sessionId}/${batch.windowId}`;
+    const windowTexts = texts.get(windowKey) ?? new Map<string, string>();
+    texts.set(windowKey, windowTexts);
+    resolveTextReferences(findTextReferences(batch.events), windowTexts);
+    indexSharedTexts(batch.events, windowTexts);
+  }
+  return batches;
 }
 
 /** Weighs the batches of some sessions (each body the gunzipped JSON of one batch, with its size as sent). */

@@ -8,6 +8,7 @@ import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRecording } from './recording.ts';
 import { scrubEvent } from './scrub-event.ts';
+import { createSharedTexts } from './shared-texts.ts';
 import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
 import { realTimers, type Timers } from './timers.ts';
@@ -100,7 +101,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   const report = createReporter(options.onError);
   const privacy = createPrivacy(options);
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
-  const transport = createTransport(options, { ...env, report });
+  const sharedTexts = createSharedTexts(env.tab);
+  const transport = createTransport(options, {
+    ...env,
+    report,
+    acknowledged: guard(report, (batch) => sharedTexts.delivered(batch, batch.seq)),
+  });
   const batcher = createBatcher(
     { maxAgeMs: options.flushIntervalMs, maxEvents: options.maxBatchEvents, maxBytes: options.maxBatchBytes },
     (cut) => {
@@ -112,6 +118,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
         seq: sessions.nextSeq(cut.sessionId),
         sentAt: timers.now(),
       };
+      sharedTexts.cut(header, header.seq, cut.carries);
       transport.enqueue({ sessionId: header.sessionId, windowId: header.windowId, seq: header.seq, json: encodeBatch(header, cut.events) });
     },
     timers,
@@ -126,7 +133,9 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     onEvent: (event) => {
       scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
-      if (!sessions.isExpired(timers.now())) batcher.add(event, sessions.session.id);
+      if (sessions.isExpired(timers.now())) return;
+      const scope = { sessionId: sessions.session.id, windowId: sessions.windowId };
+      batcher.add(event, scope.sessionId, sharedTexts.replace(event, scope));
     },
     onSnapshot: () => {
       recording.addCustom('sl:page', enrichment.currentPage());
@@ -169,8 +178,6 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     batcher.cut();
     if (leavesDocument(event as NavigateLike)) transport.leaving();
   });
-  // Either one means the page is still here (a same-document navigation settled, or one was stopped).
-  on(navigation, ['navigatesuccess', 'navigateerror'], transport.stayed);
   on(win, ['pagehide'], () => {
     batcher.cut();
     transport.sendOnExit();

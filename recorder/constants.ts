@@ -36,6 +36,10 @@ export const SESSION_STORAGE_KEY = 'sl:session';
 export const WINDOW_STORAGE_KEY = 'sl:window';
 /** Set while a page of this tab is alive; found at start-up it means sessionStorage was copied into a duplicated tab. */
 export const WINDOW_ALIVE_KEY = 'sl:window-alive';
+/** The long texts (stylesheets) this tab's window has delivered, so its next pages send references to them. */
+export const SHARED_TEXTS_STORAGE_KEY = 'sl:texts';
+/** Texts remembered per window at most (a store has a handful of stylesheets); the oldest are forgotten first. */
+export const MAX_SHARED_TEXTS = 64;
 
 /** Label text and error messages are cut to these lengths before they travel. */
 export const MAX_LABEL_CHARS = 100;

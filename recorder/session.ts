@@ -2,6 +2,7 @@ import {
   ACTIVITY_WRITE_INTERVAL_MS,
   EXPIRED_RECHECK_INTERVAL_MS,
   SESSION_STORAGE_KEY,
+  SHARED_TEXTS_STORAGE_KEY,
   WINDOW_ALIVE_KEY,
   WINDOW_STORAGE_KEY,
 } from './constants.ts';
@@ -35,6 +36,7 @@ export function forgetStoredState(shared: Pick<KeyValueStore, 'remove'>, tab: Pi
   shared.remove(SESSION_STORAGE_KEY);
   tab.remove(WINDOW_STORAGE_KEY);
   tab.remove(WINDOW_ALIVE_KEY);
+  tab.remove(SHARED_TEXTS_STORAGE_KEY);
 }
 
 /** RFC 4122 version 4 UUID; `crypto.randomUUID` exists only in secure contexts, getRandomValues everywhere. */

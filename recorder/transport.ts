@@ -46,10 +46,13 @@ export interface TransportDeps {
   /** 0..1, for the jitter. */
   random: () => number;
   report: Reporter;
+  /** Called for each batch the server acknowledged (2xx), so stored; not for beacons, which get no answer. */
+  acknowledged?: (batch: OutgoingBatch) => void;
 }
 
 type Outcome =
-  | { kind: 'delivered' }
+  /** `answered`: by the server (2xx), not a beacon the browser merely took. */
+  | { kind: 'delivered'; answered: boolean }
   | { kind: 'rejected'; status: number }
   /** `lostAnswer`: a keepalive request whose fetch failed without an answer, so it may have arrived all the same. */
   | { kind: 'retry'; reason: string; retryAfterMs?: number; lostAnswer?: boolean };
@@ -160,7 +163,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
         keepalive,
       });
       const status = response.status;
-      if (status >= 200 && status < 300) return { kind: 'delivered' };
+      if (status >= 200 && status < 300) return { kind: 'delivered', answered: true };
       if (status >= 500 || status === 408 || status === 429) {
         const retryAfterMs = status === 429 ? parseRetryAfter(response.headers.get('Retry-After'), deps.timers.now()) : undefined;
         return { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs };
@@ -198,6 +201,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       deps.report(new SightlineError('batch_rejected', `batch ${seq} of session ${sessionId} refused with HTTP ${outcome.status}; dropped`));
     } else {
       failures = 0;
+      if (outcome.answered) deps.acknowledged?.(item.batch);
     }
     remove(item);
     pump();
@@ -277,7 +281,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
           void send(item, body, true).then((outcome) => settle(item, outcome));
         } else if (deps.sendBeacon?.(config.endpoint, new Blob([body as BlobPart], { type: 'text/plain' }))) {
           // A beacon reports no answer: once the browser took it, count it delivered.
-          settle(item, { kind: 'delivered' });
+          settle(item, { kind: 'delivered', answered: false });
         }
       }
     },

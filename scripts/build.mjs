@@ -30,28 +30,38 @@ function isStale(output, sources) {
   return sources.some((source) => newestMtime(join(root, source)) > built);
 }
 
+/** `source` with the text from `start` up to (not including) `end` replaced; throws when a marker is missing. */
+function cutOut(source, start, end, replacement, what) {
+  const from = source.indexOf(start);
+  const to = source.indexOf(end, from);
+  if (from < 0 || to < from) throw new Error(`@rrweb/record: ${what} not found; check trim-rrweb in scripts/build.mjs`);
+  return source.slice(0, from) + replacement + source.slice(to);
+}
+
 /**
- * rrweb inlines a web worker that only its frame-rate canvas sampling (`sampling.canvas` set to a number) uses, and
- * makes a Blob of it on every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's
- * mutation path and the worker is dead weight (about 1 KB gzipped): it is cut, and its constructor throws if ever
- * reached. @rrweb/record is pinned, so the markers are exact; a new version without them fails the build.
+ * Dead weight in @rrweb/record, cut at build time. @rrweb/record is pinned, so the markers are exact; a new version
+ * without them fails the build.
+ * - A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
+ *   every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's mutation path and
+ *   the worker (about 1 KB gzipped) is cut; its constructor throws if ever reached.
+ * - A deprecated global `mirror` that nothing exports any more, built and wrapped in a Proxy on every page load
+ *   with a 200-character warning (about 0.1 KB gzipped).
  */
-const dropRrwebCanvasWorker = {
-  name: 'drop-rrweb-canvas-worker',
+const trimRrweb = {
+  name: 'trim-rrweb',
   setup(build) {
     build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async ({ path }) => {
-      const source = await readFile(path, 'utf8');
-      const start = source.indexOf('const jsContent = ');
-      const end = source.indexOf('class CanvasManager {');
-      if (start < 0 || end < start) throw new Error(`${path}: rrweb's canvas worker not found; check drop-rrweb-canvas-worker`);
+      let source = await readFile(path, 'utf8');
       const stub = 'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n';
-      return { contents: source.slice(0, start) + stub + source.slice(end), loader: 'js' };
+      source = cutOut(source, 'const jsContent = ', 'class CanvasManager {', stub, "the canvas worker");
+      source = cutOut(source, 'const DEPARTED_MIRROR_ACCESS_WARNING = ', 'function throttle(', '', 'the deprecated global mirror');
+      return { contents: source, loader: 'js' };
     });
   },
 };
 
 const recorderOut = join(root, 'dist/recorder/recorder.js');
-if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts', 'scripts/build.mjs'])) {
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts', 'server/protocol-texts.ts', 'scripts/build.mjs'])) {
   const common = {
     bundle: true,
     minify: true,
@@ -60,7 +70,7 @@ if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts',
     target: 'es2020',
     sourcemap: true,
     logLevel: 'warning',
-    plugins: [dropRrwebCanvasWorker],
+    plugins: [trimRrweb],
   };
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/script-tag.ts')], format: 'iife', outfile: recorderOut });
   await esbuild({ ...common, entryPoints: [join(root, 'recorder/index.ts')], format: 'esm', outfile: join(root, 'dist/recorder/index.mjs') });

@@ -1,6 +1,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { recordedMinutes, weighBatches } from '../../../bench/bytes.ts';
+import { recordedMinutes, uniqueBatches, weighBatches } from '../../../bench/bytes.ts';
+import { SAME_TEXT_FIELD, sharedTextKey } from '../../../server/protocol-texts.ts';
 import { posthogSnapshotEvents, recordedCounts, sentryReplayEvents, type RrwebEvent } from '../../../bench/peers.ts';
 
 const meta = (timestamp: number): RrwebEvent => ({ type: 4, timestamp, data: { href: 'https://shop.example/' } });
@@ -25,6 +26,17 @@ describe('bench | bytes of a recording', () => {
       plainRequests: 2,
       plainBytes: wire[1]! + wire[2]!,
     });
+  });
+
+  test('the reference weighs the recording as stored: a text sent once per window is counted on every page', () => {
+    const css = 'a { color: red; }\n'.repeat(100);
+    const snapshot = (seq: number, link: Record<string, unknown>) => JSON.stringify({
+      v: 1, sessionId: 's', windowId: 'w', seq,
+      events: [{ type: 2, timestamp: seq, data: { node: { type: 2, id: 1, tagName: 'link', attributes: { _cssText: '' }, childNodes: [], ...link } } }],
+    });
+    const bodies = [snapshot(1, { [SAME_TEXT_FIELD]: `0:${sharedTextKey(css)}` }), snapshot(0, { attributes: { _cssText: css } })];
+    const [later, first] = uniqueBatches(bodies);
+    expect(later!.events).toEqual(first!.events.map((event) => ({ ...event, timestamp: 1 })));
   });
 
   test('a recorded minute counts each page that arrived, from its Meta event to its last event, and nothing between pages', () => {

@@ -296,6 +296,36 @@ describe('recorder | transport while the page is being left', () => {
   });
 });
 
+describe('recorder | transport acknowledgements', () => {
+  test('only an answer of the server counts: 2xx batches are acknowledged, failures and beacons are not', async () => {
+    const acknowledged: number[] = [];
+    const server = fakeServer((batch) => (batch.seq === 1 ? 400 : 200));
+    const transport = createTransport(
+      { endpoint: ENDPOINT, gzip: false, maxQueueBytes: 4 * 1024 * 1024 },
+      { fetch: server.fetch, timers: realTimers, random: () => 1, report: () => {}, acknowledged: (batch) => void acknowledged.push(batch.seq) },
+    );
+    for (const seq of [0, 1, 2]) transport.enqueue(outgoing(seq));
+    await transport.flush();
+    expect(acknowledged).toEqual([0, 2]);
+
+    const beacons = createTransport(
+      { endpoint: ENDPOINT, gzip: false, maxQueueBytes: 4 * 1024 * 1024 },
+      {
+        fetch: undefined as never, // no fetch: pagehide falls back to sendBeacon
+        sendBeacon: () => true,
+        timers: realTimers,
+        random: () => 1,
+        report: () => {},
+        acknowledged: (batch) => void acknowledged.push(batch.seq),
+      },
+    );
+    beacons.enqueue(outgoing(3));
+    beacons.sendOnExit();
+    expect(beacons.pending).toBe(0);
+    expect(acknowledged).toEqual([0, 2]);
+  });
+});
+
 describe('recorder | transport body', () => {
   test('gzipped with CompressionStream; the server gets back the exact batch', async () => {
     const server = fakeServer();

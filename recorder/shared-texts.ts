@@ -39,7 +39,7 @@ export function createSharedTexts(tab: KeyValueStore): SharedTexts {
   const stored = (readJson(tab, SHARED_TEXTS_STORAGE_KEY) ?? {}) as Stored;
   let scope = String(stored.scope);
   // Another script may have written anything under our key: only pairs are kept, and a bad one resolves to nothing.
-  let known = new Map<string, number>(Array.isArray(stored.texts) ? stored.texts.filter(Array.isArray) : []);
+  let known = new Map<string, number>(Array.isArray(stored.texts) ? (stored.texts.filter(Array.isArray) as Array<[string, number]>) : []);
   /** Batches sent but not yet acknowledged: seq → keys carried. */
   let unacknowledged = new Map<number, readonly string[]>();
 

@@ -83,9 +83,9 @@ describe('protocol | shared text nodes', () => {
   test('visits a full snapshot tree and the nodes a mutation adds, nothing else', () => {
     const seen: number[] = [];
     forEachSnapshotNode(snapshot(CSS), (node) => void seen.push((node as { id: number }).id));
-    const mutation = { type: 3, timestamp: 2, data: { source: 0, adds: [{ node: { type: 3, id: 9, textContent: CSS, isStyle: true } }, null], texts: [] } };
+    const mutation = { type: 3, data: { source: 0, adds: [{ node: { type: 3, id: 9, textContent: CSS, isStyle: true } }, null], texts: [] } };
     forEachSnapshotNode(mutation, (node) => void seen.push((node as { id: number }).id));
-    forEachSnapshotNode({ type: 3, timestamp: 3, data: { source: 1, positions: [] } }, () => seen.push(-1));
+    forEachSnapshotNode({ type: 3, data: { source: 1, positions: [] } }, () => seen.push(-1));
     expect(seen.sort()).toEqual([1, 2, 3, 9]);
   });
 

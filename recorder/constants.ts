@@ -21,9 +21,11 @@ export const LEAVE_GRACE_MS = 10_000;
 /**
  * A buffer holding this much JSON (a full snapshot, a burst of mutations) leaves within BULK_BATCH_DELAY_MS rather
  * than flushIntervalMs: shoppers leave most pages sooner than that, and what is still buffered on pagehide travels
- * as plain JSON (there is no time to await gzip). What pagehide sends then stays small.
+ * as plain JSON (there is no time to await gzip). What pagehide sends then stays small. 4 KB, because a snapshot
+ * whose stylesheets travel as references (shared-texts.ts) is often under 16 KB, and a tab closed on such a page
+ * sent its whole snapshot plain.
  */
-export const BULK_BATCH_BYTES = 16_384;
+export const BULK_BATCH_BYTES = 4_096;
 export const BULK_BATCH_DELAY_MS = 250;
 
 /** lastActivityAt is written to localStorage at most this often (mousemove fires far more often). */

@@ -1,18 +1,21 @@
 /**
  * Figure 4, ingest throughput: wrk holds 32 connections open for 20 s (after a short warm-up) against (a) the real
  * Sightline server, full validation and derivation, over a database file, and (b) a bare Node server that only
- * inserts each body into a SQLite table. The bodies are realistic recorder batches (a synthetic shopper's, full
- * snapshots included), sent as plain JSON with every request a distinct (session, window, seq). Afterwards every
- * acknowledged batch is looked up in each database.
+ * inserts each body into a SQLite table. Both sync every commit (synchronous FULL: an acknowledged batch survives
+ * power loss), so the ratio compares like with like; the bare server runs once more with NORMAL to show what that
+ * durability costs. The bodies are realistic recorder batches (a synthetic shopper's, full snapshots included), sent
+ * as plain JSON with every request a distinct (session, window, seq). Afterwards every acknowledged batch is looked
+ * up in each database, and a few of the sessions Sightline stored are deleted, timing what secure_delete adds.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { formatShares, nodeLabeller, profileThisProcess, summarizeProfile, type ProfileSummary } from './profile.ts';
-import type { FigureResult, Row } from './report.ts';
-import { startBareIngestServer } from './bare-ingest-server.ts';
+import { median, type FigureResult, type Row } from './report.ts';
+import { startBareIngestServer, type BareIngestOptions } from './bare-ingest-server.ts';
+import { measureDeletionCost, type DeletionCost } from './deletion-cost.ts';
 import { repoRoot, sleep, startBenchServer } from './shared.ts';
 import { cutIntoBatches, syntheticSession } from './synthetic-session.ts';
 
@@ -31,6 +34,8 @@ export interface IngestBenchOptions {
   profileSeconds: number;
   /** The wrk binary. Defaults to /usr/bin/wrk. */
   wrk: string;
+  /** Sessions deleted with secure_delete ON, and as many with it OFF, after the runs. Defaults to 10. */
+  deletionPairs: number;
 }
 
 export const defaultIngestOptions: IngestBenchOptions = {
@@ -40,7 +45,13 @@ export const defaultIngestOptions: IngestBenchOptions = {
   sessionMinutes: 10,
   profileSeconds: 5,
   wrk: '/usr/bin/wrk',
+  deletionPairs: 10,
 };
+
+/** SQLite's code for synchronous FULL, as `PRAGMA synchronous` reads it. */
+const SYNCHRONOUS_FULL = 2;
+/** statfs type of tmpfs, where fsync costs nothing and durability figures would flatter. */
+const TMPFS_MAGIC = 0x01021994;
 
 /** Sightline must sustain this share of the bare server's rate. */
 export const INGEST_TARGET_SHARE = 0.7;
@@ -129,7 +140,10 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
     const sightline = await startBenchServer();
     let ours: Throughput;
     let profile: ProfileSummary | null = null;
+    let deletion: DeletionCost;
     try {
+      // The figure must time the product's durability, whatever db.ts comes to say.
+      if (sightline.db.pragma('synchronous', { simple: true }) !== SYNCHRONOUS_FULL) throw new Error('Sightline database is not synchronous=FULL');
       const chunk = sightline.db.prepare('SELECT 1 FROM chunks WHERE session_id = ? AND window_id = ? AND seq = ?').pluck();
       const drain = () => untilStable(() => sightline.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number);
       ours = await measure(sightline.url, drain, (ack) => {
@@ -144,23 +158,27 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         await drain();
         profile = summarizeProfile(cpu, nodeLabeller(repoRoot));
       }
+      deletion = await measureDeletionCost(sightline, templates.length, options.deletionPairs);
     } finally {
       await sightline.close();
     }
 
-    const bare = await startBareIngestServer(join(dir, 'bare.db'));
-    let ceiling: Throughput;
-    try {
-      const row = bare.db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck();
-      const drain = () => untilStable(() => bare.db.prepare('SELECT count(*) FROM batches').pluck().get() as number);
-      ceiling = await measure(bare.url, drain, (ack) => {
-        const { id } = JSON.parse(ack) as { id: string };
-        const [session, index] = id.split(' ');
-        return { session: session!, index: Number(index), stored: row.get(id) === 1 };
-      });
-    } finally {
-      await bare.close();
-    }
+    const measureBare = async (synchronous: BareIngestOptions['synchronous']) => {
+      const bare = await startBareIngestServer(join(dir, `bare-${synchronous}.db`), { synchronous });
+      try {
+        const row = bare.db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck();
+        const drain = () => untilStable(() => bare.db.prepare('SELECT count(*) FROM batches').pluck().get() as number);
+        return await measure(bare.url, drain, (ack) => {
+          const { id } = JSON.parse(ack) as { id: string };
+          const [session, index] = id.split(' ');
+          return { session: session!, index: Number(index), stored: row.get(id) === 1 };
+        });
+      } finally {
+        await bare.close();
+      }
+    };
+    const ceiling = await measureBare('FULL');
+    const unsynced = await measureBare('NORMAL');
 
     const baseline = (what: string, value: number, unit: 'per_s' | 'bytes_per_s') => ({ what, measured: { value, unit } });
     const target = { on: 'ratio', op: '>=', limit: INGEST_TARGET_SHARE } as const;
@@ -182,9 +200,25 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       {
         figure: '4 ingest',
         what: 'acknowledged batches missing from the database',
-        measured: { value: ours.missing + ceiling.missing, unit: 'count' },
+        measured: { value: ours.missing + ceiling.missing + unsynced.missing, unit: 'count' },
         baseline: null,
         target: { on: 'value', op: '<=', limit: 0 },
+      },
+      {
+        // No target: the ratio is what syncing every commit costs the bare server, the price of durability.
+        figure: '4 ingest',
+        what: 'bare insert batches/s, synchronous FULL (the baseline above)',
+        measured: { value: ceiling.batchesPerSecond, unit: 'per_s' },
+        baseline: baseline('same, synchronous NORMAL', unsynced.batchesPerSecond, 'per_s'),
+        target: null,
+      },
+      {
+        // No target: the ratio is what overwriting deleted content with zeros costs a deletion.
+        figure: '4 ingest',
+        what: `delete one stored session (${deletion.batchesPerSession} batches), secure_delete ON, median`,
+        measured: { value: median(deletion.secureMs), unit: 'ms' },
+        baseline: { what: 'secure_delete OFF', measured: { value: median(deletion.plainMs), unit: 'ms' } },
+        target: null,
       },
     ];
     const describe = (name: string, result: Throughput) =>
@@ -192,6 +226,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
       `${result.missing} of them missing from its database; latency p50 ${(result.run.p50Us / 1000).toFixed(0)} ms, ` +
       `p99 ${(result.run.p99Us / 1000).toFixed(0)} ms; errors: ${result.run.statusErrors} non-2xx, ${result.run.timeouts} timeouts, ` +
       `${result.run.connectErrors + result.run.readErrors + result.run.writeErrors} socket`;
+    const onTmpfs = statfsSync(dir).type === TMPFS_MAGIC;
     const sizes = templates.map((template, index) => bodyBytes(template, 'main-1-0', index));
     const meanKb = sizes.reduce((sum, size) => sum + size, 0) / sizes.length / 1024;
     return {
@@ -200,8 +235,15 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
         `Ingest bodies: the ${templates.length} batches of a ${options.sessionMinutes}-min synthetic shopper, plain JSON (not gzipped), ` +
           `${meanKb.toFixed(1)} KB on average, largest ${(Math.max(...sizes) / 1024).toFixed(0)} KB (a full snapshot); ` +
           `wrk -t1 -c${options.connections}, ${options.warmupSeconds} s warm-up then ${options.seconds} s.`,
+        `Databases on a ${onTmpfs ? 'tmpfs (fsync costs nothing here: the durability figures flatter)' : 'disk'} file system; ` +
+          'Sightline and the baseline both synchronous FULL, Sightline sharing each sync among the batches of an ' +
+          'event-loop turn (group commit).',
         describe('Sightline', ours),
-        describe('Bare server', ceiling),
+        describe('Bare server (FULL)', ceiling),
+        describe('Bare server (NORMAL)', unsynced),
+        `Deletion: ${deletion.secureMs.length} + ${deletion.plainMs.length} sessions deleted through the store (transaction, then WAL ` +
+          `checkpoint), alternating secure_delete ON and OFF; ON ${deletion.secureMs.map((ms) => ms.toFixed(0)).join(', ')} ms; ` +
+          `OFF ${deletion.plainMs.map((ms) => ms.toFixed(0)).join(', ')} ms.`,
         ...(profile
           ? [
             `Sightline's CPU under the same load (${options.profileSeconds} s profiled, idle ${(profile.idleShare * 100).toFixed(0)}%): ` +
@@ -210,7 +252,7 @@ export async function runIngest(options: IngestBenchOptions = defaultIngestOptio
           ]
           : []),
       ],
-      details: { sightline: ours, bare: ceiling, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
+      details: { sightline: ours, bare: ceiling, bareNormal: unsynced, deletion, profile, templates: templates.length, meanBodyBytes: meanKb * 1024 },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
-import { launchChromium } from '../test/helpers/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { buildBareRrweb, runWorkload, variantContext, VARIANTS, type StormOptions, type Variant, type Workload } from './overhead-pages.ts';
 import { browserLabeller, formatShares, summarizeProfile, type ProfileSummary } from './profile.ts';
 import { median, type FigureResult, type Row } from './report.ts';

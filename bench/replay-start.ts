@@ -5,7 +5,7 @@
  * rebuilt), read with performance.now() inside the page. Baseline: the same for a 1-minute session.
  */
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../test/helpers/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { median, type FigureResult } from './report.ts';
 import { ingestBatches, startBenchServer } from './shared.ts';
 import { LAST_ELEMENT_ID } from './synthetic-page.ts';

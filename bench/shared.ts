@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Config } from '../server/config.ts';
-import type { IngestBatch, RecordedEvent } from '../server/protocol.ts';
-import { startTestServer, type TestServer } from '../test/helpers/server.ts';
+import type { IngestBatch, RecordedEvent } from '../contract/protocol.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -6,7 +6,7 @@
  * recorder's own flush policy. Pure and seeded: the same options give the same events.
  */
 import { seededRandom } from '../demo/shopper.ts';
-import { RrwebEventType, RrwebIncrementalSource, type ClickPayload, type RecordedEvent } from '../server/protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, type ClickPayload, type RecordedEvent } from '../contract/protocol.ts';
 import { buildPage, type SyntheticPage } from './synthetic-page.ts';
 
 export interface SyntheticSessionOptions {

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../test/helpers/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { contextOptions, pickDevice, type DeviceProfile } from './devices.ts';
 import { flushRecorder } from './human.ts';
 import { journeys, type JourneyName, type JourneyOutcome, type PurchaseOutcome } from './journeys.ts';

@@ -1,4 +1,4 @@
-import type { IngestBatch } from '../server/protocol.ts';
+import type { IngestBatch } from '../contract/protocol.ts';
 
 /** Writes an IngestBatch's JSON around events that the batcher already serialized, without parsing them again. */
 export function encodeBatch(header: Omit<IngestBatch, 'events'>, events: readonly string[]): string {

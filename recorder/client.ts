@@ -1,4 +1,4 @@
-import type { IdentifyPayload } from '../server/protocol.ts';
+import type { IdentifyPayload } from '../contract/protocol.ts';
 import { createBatcher } from './batcher.ts';
 import { encodeBatch } from './body.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';

@@ -1,4 +1,4 @@
-import type { PagePayload, SlPayloads, SlTagName } from '../server/protocol.ts';
+import type { PagePayload, SlPayloads, SlTagName } from '../contract/protocol.ts';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_LABEL_CHARS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
 import { listen } from './listen.ts';

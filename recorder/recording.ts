@@ -1,5 +1,5 @@
 import { record } from '@rrweb/record';
-import type { RecordedEvent, SlPayloads, SlTagName } from '../server/protocol.ts';
+import type { RecordedEvent, SlPayloads, SlTagName } from '../contract/protocol.ts';
 import { MAX_EARLY_CUSTOM_EVENTS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
 import type { Privacy } from './privacy.ts';
@@ -9,7 +9,7 @@ import type { Privacy } from './privacy.ts';
  * take them: rrweb refuses custom events before its first full snapshot is done.
  */
 
-/** rrweb's EventType.FullSnapshot (RrwebEventType in server/protocol.ts, which the recorder imports as types only). */
+/** rrweb's EventType.FullSnapshot (RrwebEventType in contract/protocol.ts, which the recorder imports as types only). */
 const FULL_SNAPSHOT = 2;
 
 export interface RecordingConfig {

@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../server/protocol.ts';
-import { forEachSnapshotNode } from '../server/protocol-texts.ts';
+import type { RecordedEvent } from '../contract/protocol.ts';
+import { forEachSnapshotNode } from '../contract/texts.ts';
 
 /**
  * rrweb runs maskTextFn over text nodes only; attributes a visitor can read (title, alt, placeholder, aria-label)

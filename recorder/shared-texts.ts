@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../server/protocol.ts';
-import { forEachSnapshotNode, SAME_TEXT_FIELD, setShareableText, shareableText, sharedTextKey } from '../server/protocol-texts.ts';
+import type { RecordedEvent } from '../contract/protocol.ts';
+import { forEachSnapshotNode, SAME_TEXT_FIELD, setShareableText, shareableText, sharedTextKey } from '../contract/texts.ts';
 import { MAX_SHARED_TEXTS, SHARED_TEXTS_STORAGE_KEY } from './constants.ts';
 import { readJson, type KeyValueStore } from './storage.ts';
 

@@ -61,7 +61,7 @@ const trimRrweb = {
 };
 
 const recorderOut = join(root, 'dist/recorder/recorder.js');
-if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts', 'server/protocol-texts.ts', 'scripts/build.mjs'])) {
+if (wants('recorder') && isStale(recorderOut, ['recorder', 'contract', 'scripts/build.mjs'])) {
   const common = {
     bundle: true,
     minify: true,
@@ -78,7 +78,7 @@ if (wants('recorder') && isStale(recorderOut, ['recorder', 'server/protocol.ts',
 }
 
 const viewerOut = join(root, 'dist/viewer/index.html');
-if (wants('viewer') && isStale(viewerOut, ['viewer', 'server/api/types.ts'])) {
+if (wants('viewer') && isStale(viewerOut, ['viewer', 'contract'])) {
   await viteBuild({ configFile: join(root, 'viewer/vite.config.ts'), logLevel: 'warn' });
   console.log('built dist/viewer');
 }

@@ -4,8 +4,8 @@
  * Writes docs/sessions.png (the list), docs/viewer.png (a purchase replayed on its checkout page),
  * docs/heatmap.png (clicks on the product page) and docs/settings.png (the Settings page's projects panel).
  */
-import type { SessionDetail, SessionList } from '../server/api/types.ts';
-import { launchChromium } from '../test/helpers/browser.ts';
+import type { SessionDetail, SessionList } from '../contract/api.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const baseUrl = process.env.SIGHTLINE_URL ?? 'http://localhost:8787';
 // The admin token printed at first start (or set with SIGHTLINE_ADMIN_TOKEN): the viewer and its API need a login.

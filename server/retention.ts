@@ -2,7 +2,7 @@
  * The retention sweeper: deletes the sessions each project no longer keeps. Which sessions have expired is a pure
  * cut-off per project; the timer around it is started by main.ts.
  */
-import { DAY_MS } from './analytics/heatmap-grid.ts';
+import { DAY_MS } from '../contract/buckets.ts';
 import type { RetentionPolicy, Store } from './storage/store.ts';
 
 /** Sessions deleted per transaction, so a first sweep over years of data never holds the write lock for long. */

@@ -8,16 +8,8 @@
  *   `currency` and `value` that the event carried as a string or a finite number (strings clipped).
  * - the moment: the last add_to_cart, where a replay of the abandonment is best started.
  */
-import { defaultCheckoutOptions, moneyValue, type CheckoutOptions } from './checkout-metrics.ts';
-
-/** One tracked event of the session, in time order. */
-export interface TrackedEvent {
-  windowId: string;
-  ts: number;
-  name: string;
-  /** The track() props as sent. */
-  props: unknown;
-}
+import { defaultCheckoutOptions, moneyValue } from './checkout-metrics.ts';
+import type { CheckoutOptions, TrackedEvent } from '../../contract/rows.ts';
 
 export type CartItem = Partial<Record<(typeof ITEM_FIELDS)[number], string | number>>;
 

@@ -14,70 +14,17 @@
  * A `value` that is not a finite number (or a numeric string) counts as 0. Money is rounded to cents at the end, so
  * sums do not drift on binary fractions; rates are left unrounded. A rate with nothing to divide by is null.
  */
-import { moneyValue, reconcileOrders, type EventSource, type OrderEvent } from './orders.ts';
+import { moneyValue, reconcileOrders, type OrderEvent } from './orders.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions, EventSource } from '../../contract/rows.ts';
+import type { CheckoutFigures, DayFigures } from '../../contract/insights.ts';
 
 export { moneyValue } from './orders.ts';
-
-export interface CheckoutOptions {
-  /** Tracked event name of putting something in the cart. Defaults to 'add_to_cart'. */
-  cartEvent: string;
-  /** Tracked event name of a completed order. Defaults to 'purchase'. */
-  purchaseEvent: string;
-  /** Tracked event name of money given back for an order. Defaults to 'refund'. */
-  refundEvent: string;
-}
 
 export const defaultCheckoutOptions: Readonly<CheckoutOptions> = Object.freeze({
   cartEvent: 'add_to_cart',
   purchaseEvent: 'purchase',
   refundEvent: 'refund',
 });
-
-/** Sessions started on one day (`YYYY-MM-DD`, UTC). */
-export interface DaySessions {
-  day: string;
-  sessions: number;
-}
-
-/** One tracked event, with the day its session started (its own day when it has no session). */
-export interface CheckoutEvent {
-  /** null for a backend event whose session is not known. */
-  sessionId: string | null;
-  day: string;
-  /** Event time, ms since epoch. */
-  ts: number;
-  name: string;
-  source: EventSource;
-  /** The event's `props.value` and `props.orderId` as sent. */
-  value: unknown;
-  orderId: unknown;
-}
-
-export interface CheckoutFigures {
-  sessions: number;
-  cartSessions: number;
-  purchaseSessions: number;
-  orders: number;
-  /** purchaseSessions / sessions; null without sessions. */
-  conversionRate: number | null;
-  /** Cart sessions without a purchase / cart sessions; null without cart sessions. */
-  cartAbandonmentRate: number | null;
-  /** Order values minus refunds. */
-  revenue: number;
-  /** revenue / orders; null without orders. */
-  averageOrderValue: number | null;
-  abandonedCartValue: number;
-  /** Refund events. */
-  refunds: number;
-  /** Money the refunds took back. */
-  refundedValue: number;
-  /** Orders with at least one refund / orders; null without orders. */
-  refundRate: number | null;
-}
-
-export interface DayFigures extends CheckoutFigures {
-  day: string;
-}
 
 export interface CheckoutMetrics {
   /** Every day with sessions or events, oldest first. */

@@ -16,7 +16,7 @@
  * - clicks whose window reaches past the last recorded event: the next batch may still hold the response, or the
  *   visitor left the site through a link. Signals are recomputed as batches arrive, so such a click is judged later.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { classifyClickTarget } from './click-targets.ts';
 import {
   clicksOf,

@@ -7,8 +7,8 @@
  * window (on load, from timers) are not error clicks. Only Sightline's sl:error counts: rrweb's console plugin
  * records console output, not uncaught errors.
  */
-import type { RecordedEvent } from '../protocol.ts';
-import { SlTag } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { SlTag } from '../../contract/protocol.ts';
 import { clicksOf, slEvents, timeline } from './events.ts';
 import { defaultThresholds, type Thresholds } from './thresholds.ts';
 

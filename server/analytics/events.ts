@@ -2,8 +2,8 @@
  * Typed accessors over a window's rrweb events, shared by every detector so none re-implements the parsing.
  * Events arrive from many recorder versions and browsers: anything malformed is skipped, never thrown on.
  */
-import type { SlPayloads, SlTagName } from '../protocol.ts';
-import { RrwebEventType, RrwebIncrementalSource, SlTag } from '../protocol.ts';
+import type { SlPayloads, SlTagName } from '../../contract/protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, SlTag } from '../../contract/protocol.ts';
 import { NodeIndex } from './rrweb-nodes.ts';
 
 /** rrweb incremental sources that protocol.ts leaves out but that still show the page responding. */

@@ -18,7 +18,7 @@
  *   it cannot be counted per session; in aggregate it shows as fewer sessions on that field than on the form.
  * - last field: for an abandoned form, the field whose last focus or change came latest.
  */
-import { SlTag } from '../protocol.ts';
+import { SlTag } from '../../contract/protocol.ts';
 import { slPayload } from './events.ts';
 import { pageKey } from './page-key.ts';
 import { splitPageViews } from './page-views.ts';

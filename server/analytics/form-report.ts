@@ -3,36 +3,7 @@
  * Each FormUse stands for one session's use of one form (analyzeForms returns at most one per form key).
  */
 import type { FormUse } from './form-dropoff.ts';
-
-export interface FieldSummary {
-  field: string;
-  /** As first reported for the field. */
-  name: string;
-  kind: string;
-  /** Sessions that focused or changed the field. */
-  sessions: number;
-  /** Median time focused, over sessions that focused it, in ms; null when none did. */
-  medianTimeMs: number | null;
-  /** Median focus → first change, over sessions where it is known, in ms; null when never. */
-  medianHesitationMs: number | null;
-  /** Sessions that changed the field more than once. */
-  corrected: number;
-  /** Sessions that focused the field and left it unchanged. */
-  leftBlank: number;
-  /** Abandoned sessions in which this was the last field touched. */
-  dropOffs: number;
-}
-
-export interface FormSummary {
-  key: string;
-  page: string;
-  form: string;
-  sessionsStarted: number;
-  sessionsSubmitted: number;
-  sessionsAbandoned: number;
-  /** Fields in the order visitors usually reach them (mean position among the fields each session touched). */
-  fields: FieldSummary[];
-}
+import type { FieldSummary, FormSummary } from '../../contract/insights.ts';
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;

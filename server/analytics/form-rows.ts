@@ -7,25 +7,10 @@
  * (where a focus without a blur ends). Views without form events are not stored with them, so two views of one URL
  * could look adjacent and merge; a fragment naming the view keeps them apart, and pageKey drops fragments.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { analyzeForms, type FormOptions, type FormUse } from './form-dropoff.ts';
 import { mergeSessionFormUses } from './form-merge.ts';
-
-/** One stored form event with its page view; rows come ordered by session, window and time. */
-export interface FormRow {
-  sessionId: string;
-  windowId: string;
-  viewId: number;
-  url: string;
-  viewTs: number;
-  viewLastTs: number;
-  ts: number;
-  action: 'focus' | 'blur' | 'change' | 'submit';
-  form: string;
-  field: string;
-  name: string;
-  kind: string;
-}
+import type { FormRow } from '../../contract/rows.ts';
 
 /** rrweb MouseMove with no positions: an event analyzeForms ignores but whose time ends the view. */
 const closing = (timestamp: number): RecordedEvent => ({ type: 3, data: { source: 1, positions: [] }, timestamp });

@@ -19,8 +19,7 @@
  */
 import { median } from './form-report.ts';
 import { matchesPagePattern } from './page-key.ts';
-
-export type FunnelStep = { type: 'page'; pattern: string } | { type: 'event'; name: string };
+import type { DroppedSession, FunnelStep, FunnelStepResult } from '../../contract/insights.ts';
 
 /** One moment of a session's timeline: a page view (its URL) or a tracked event (its name). */
 export type TimelineEntry = { ts: number; kind: 'page'; url: string } | { ts: number; kind: 'event'; name: string };
@@ -37,29 +36,6 @@ export interface FunnelOptions {
 }
 
 export const defaultFunnelOptions: Readonly<FunnelOptions> = Object.freeze({ maxDroppedListed: 100 });
-
-/** A session that reached the step before this one and went no further. */
-export interface DroppedSession {
-  sessionId: string;
-  /** Time of the last step it reached (ms since epoch): where its replay should start. */
-  lastStepTs: number;
-}
-
-export interface FunnelStepResult {
-  step: FunnelStep;
-  /** Sessions that reached this step. */
-  sessions: number;
-  /** sessions / sessions of the previous step; null for step 0 or when the previous step had none. */
-  conversionFromPrevious: number | null;
-  /** sessions / sessions of step 0; null while step 0 has none. */
-  conversionFromStart: number | null;
-  /** Median time from the previous step to this one over the sessions that reached it, in ms; null if none. */
-  medianTimeFromPreviousMs: number | null;
-  /** Sessions that reached the previous step but not this one (0 for step 0). */
-  droppedCount: number;
-  /** The first `maxDroppedListed` of them, newest drop first. */
-  dropped: DroppedSession[];
-}
 
 export interface FunnelResult {
   /** Sessions looked at (those that never reached step 0 included). */

@@ -15,8 +15,7 @@
  *   off its own day; no order is known to be refunded, so it does not enter the refund rate.
  * Refunds are not merged across sources: the backend alone should report them.
  */
-export type EventSource = 'browser' | 'server';
-
+import type { EventSource } from '../../contract/rows.ts';
 /** One purchase or refund event as stored. */
 export interface OrderEvent {
   kind: 'purchase' | 'refund';

@@ -6,30 +6,10 @@
  * Packed format, big-endian, sessions one after another: a u32 entry count, then per entry its time as an i64
  * (high i32, low u32; ms since epoch) and the u32 id of its label, in timeline order.
  */
-import { FunnelTally, type FunnelOptions, type FunnelResult, type FunnelStep } from './funnel.ts';
+import { FunnelTally, type FunnelOptions, type FunnelResult } from './funnel.ts';
+import type { FunnelStep } from '../../contract/insights.ts';
 import { matchesPagePattern } from './page-key.ts';
-
-/**
- * What a timeline entry names: for a page, its URL up to and including the first `?` or `#` (matching a page
- * pattern reads nothing after them, and query strings would make every visit's URL distinct); for a tracked event,
- * its name.
- */
-export interface FunnelLabel {
-  id: number;
-  kind: 'page' | 'event';
-  text: string;
-}
-
-export interface PackedTimelines {
-  /** Sessions in range, those without a single page view or tracked event included. */
-  sessionsInRange: number;
-  /** The sessions in `entries`, in the same order. */
-  sessionIds: string[];
-  /** The sessions' timelines, packed as described at the top of this file. */
-  entries: Uint8Array;
-  /** At least every label the steps can match; others are ignored. */
-  labels: readonly FunnelLabel[];
-}
+import type { FunnelLabel, PackedTimelines } from '../../contract/rows.ts';
 
 /** An entry: i64 time and u32 label id; a session starts with its u32 entry count. */
 const ENTRY_BYTES = 12;

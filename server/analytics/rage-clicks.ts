@@ -14,7 +14,7 @@
  *   each within `multiClickGapMs` of the last. Slower clicks cannot be a triple-click, and a 4th click selects
  *   nothing more, so those are still rage clicks.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { classifyClickTarget } from './click-targets.ts';
 import { clicksOf, type Click } from './events.ts';
 import { defaultThresholds, type Thresholds } from './thresholds.ts';

@@ -9,7 +9,7 @@
  * 1 until a full snapshot says otherwise (rrweb numbers the document 1 in a fresh recording). Viewport heights come
  * from rrweb Meta, ViewportResize or sl:click, and carry over into the next view.
  */
-import { SlTag } from '../protocol.ts';
+import { SlTag } from '../../contract/protocol.ts';
 import { fullSnapshotOf, scrollOf, slPayload, viewportOf } from './events.ts';
 import { splitPageViews } from './page-views.ts';
 

@@ -5,21 +5,12 @@
  * covers depths (i / bands, (i + 1) / bands]; a view reached it when its depth is above the band's top edge, so every
  * view reached band 0, and a view that saw exactly the top half did not reach the band starting at 50%.
  */
+import type { ScrollBand } from '../../contract/insights.ts';
 
 /** Number of page views that reached one depth (several views can share a depth). */
 export interface DepthCount {
   depth: number;
   views: number;
-}
-
-export interface ScrollBand {
-  /** The band's top and bottom edge as fractions of the document height. */
-  from: number;
-  to: number;
-  /** Views that saw some of the band. */
-  views: number;
-  /** views / all views; 0 when there are none. */
-  share: number;
 }
 
 export function scrollBands(depths: Iterable<DepthCount>, bandCount: number): ScrollBand[] {

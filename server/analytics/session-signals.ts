@@ -2,7 +2,7 @@
  * All click signals of one window, recomputed from its full event list whenever a batch arrives: a rage burst or a
  * click's response split across two batches is judged on the concatenated events, never batch by batch.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { detectDeadClicks, type DeadClick } from './dead-clicks.ts';
 import { detectErrorClicks, type ErrorClick } from './error-clicks.ts';
 import { timeline } from './events.ts';

@@ -13,7 +13,7 @@ import type { Project } from '../storage/model.ts';
 import type { ProjectAssetPolicy, Store } from '../storage/store.ts';
 import { requireReachable } from './outbound-check.ts';
 import { MAX_ALLOWED_ORIGINS, origin } from './projects.ts';
-import type { AssetSettingsResponse } from './types.ts';
+import type { AssetSettingsResponse } from '../../contract/api.ts';
 
 /** Longest asset URL accepted; recorded URLs past this are tracking noise, not assets. */
 const MAX_ASSET_URL = 4096;

@@ -9,22 +9,13 @@ import {
   setSessionCookie,
 } from '../auth/login-session.ts';
 import { checkToken, type AuthContext } from '../http/auth.ts';
-import { requestCredential, roleOf, setRequestCredential, type Credential, type ProjectRole } from '../http/credential.ts';
+import { requestCredential, roleOf, setRequestCredential, type Credential } from '../http/credential.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { HttpError } from '../http/errors.ts';
 import { visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
-
-/** What GET /api/me and POST /api/login answer when signed in. */
-export interface MeResponse {
-  signedIn: true;
-  /** `admin`: every project, and managing them; `project`: one project's data, through its viewer token. */
-  scope: Credential['scope'];
-  /** `manage`: may also change settings and delete data (the admin, and a project's manage token); `read`: not. */
-  role: ProjectRole;
-  /** The projects this sign-in sees, oldest first; the first is the one routes act on without `?project=`. */
-  projects: Array<{ key: string; name: string }>;
-}
+import type { MeResponse } from '../../contract/access.ts';
 
 const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
 

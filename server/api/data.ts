@@ -9,30 +9,16 @@ import { requireManage } from '../http/credential.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import type { DeletionLogEntry, Store } from '../storage/store.ts';
+import type {
+  DeletionLogEntry,
+  DeletionLogResponse,
+  RetentionResponse,
+  UserDeletionResponse,
+} from '../../contract/access.ts';
+import type { Store } from '../storage/store.ts';
 import { integer, projectParam, text } from './query-params.ts';
 import { findSession } from './sessions.ts';
-import type { SessionSummary } from './types.ts';
-
-/** The export file: the session's summary and each window's rrweb events in recorded order, windows first-seen first. */
-export interface SessionExport {
-  session: SessionSummary;
-  /** Window id → that window's events, each a plain rrweb event array rrweb-player can replay on its own. */
-  windows: Record<string, unknown[]>;
-}
-
-export interface UserDeletionResponse {
-  deletedSessions: number;
-}
-
-export interface DeletionLogResponse {
-  deletions: DeletionLogEntry[];
-}
-
-export interface RetentionResponse {
-  /** Days sessions are kept after they end; null keeps them forever. */
-  days: number | null;
-}
+import type { SessionSummary } from '../../contract/api.ts';
 
 /** Longest retention accepted: ten years. */
 export const MAX_RETENTION_DAYS = 3650;

@@ -8,22 +8,8 @@ import { BucketTable, refuse } from '../http/rate-limit.ts';
 import { readServerEvents } from '../ingest/server-events.ts';
 import type { Project } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
-
-/** POST /api/projects/:key/server-key: the new key, shown this once. */
-export interface ServerKeyResponse {
-  serverKey: string;
-}
-
-/** POST /api/events: which of the ids sent were stored now and which were already. */
-export interface ServerEventsAck {
-  ok: true;
-  /** Ids stored by this request, in the order sent. */
-  created: string[];
-  /** Ids stored by an earlier request (or earlier in this one): nothing changed for them. */
-  duplicates: string[];
-  /** Those of `created` with no known session (yet): counted in checkout metrics by their own day until it arrives. */
-  withoutSession: string[];
-}
+import { asHttpError } from './ingest-errors.ts';
+import type { ServerEventsAck, ServerKeyResponse } from '../../contract/access.ts';
 
 const invalidServerKey = () =>
   new HttpError(401, 'invalid_server_key', "Send the project's server key as Authorization: Bearer <key>");
@@ -69,7 +55,12 @@ export function serverEventsRouter({ store, config }: { store: Store; config: Co
     const project = res.locals.project as Project;
     const now = Date.now();
     const limits = { maxEvents: config.maxServerEventsPerRequest, maxNestingDepth: config.maxNestingDepth, now, window: config };
-    const events = readServerEvents(req.body, limits);
+    let events: ReturnType<typeof readServerEvents>;
+    try {
+      events = readServerEvents(req.body, limits);
+    } catch (error) {
+      throw asHttpError(error);
+    }
     const saved = await store.saveServerEvents(project.id, events, now);
     if (saved.outcome === 'session_conflict') {
       const at = Array.isArray(req.body?.events) ? `events[${saved.index}].sessionId` : 'sessionId';

@@ -5,7 +5,7 @@ import { aggregateForms } from '../analytics/form-report.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
-import type { FormsResponse } from './insights-types.ts';
+import type { FormsResponse } from '../../contract/insights.ts';
 import { checkRange, device, projectParam, timeRange } from './query-params.ts';
 
 const formsQuery = z.strictObject({ device: device.optional(), ...timeRange, ...projectParam }).superRefine(checkRange);

@@ -1,8 +1,7 @@
 /** Feeds stored timelines to the funnel computation, for the funnel query and the session list's funnel filter. */
-import type { FunnelStep } from '../analytics/funnel.ts';
+import type { FunnelQueryResponse, FunnelStep } from '../../contract/insights.ts';
 import { computePackedFunnel, forEachProgress } from '../analytics/packed-funnel.ts';
 import type { SessionRange, Store } from '../storage/store.ts';
-import type { FunnelQueryResponse } from './insights-types.ts';
 
 export interface FunnelRun {
   steps: FunnelStep[];

@@ -5,7 +5,7 @@ import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { runFunnel } from './funnel-run.ts';
-import type { FunnelList, FunnelQueryResponse, SavedFunnel } from './insights-types.ts';
+import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
 import { checkRange, device } from './query-params.ts';
 
 /** Steps per funnel at most. */

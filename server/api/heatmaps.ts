@@ -1,19 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { aggregateHeatmap, DAY_MS, dayOf, ELEMENT_GRID, PAGE_CELL_PX } from '../analytics/heatmap-grid.ts';
+import { aggregateHeatmap } from '../analytics/heatmap-grid.ts';
+import { DAY_MS, dayOf, ELEMENT_GRID, PAGE_CELL_PX } from '../../contract/buckets.ts';
 import { scrollBands } from '../analytics/scroll-map.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
-import { RrwebEventType } from '../protocol.ts';
+import { RrwebEventType } from '../../contract/protocol.ts';
 import type { Store } from '../storage/store.ts';
 import type {
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
   ScrollmapResponse,
-} from './insights-types.ts';
+} from '../../contract/insights.ts';
 import { checkRange, device, integer, pageParam, projectParam, timeRange } from './query-params.ts';
 
 /** Elements listed per heatmap by default and at most. */

@@ -5,6 +5,7 @@ import { BucketTable, refuse } from '../http/rate-limit.ts';
 import { readRawBody } from '../http/raw-body.ts';
 import { ingestBatch } from '../ingest/ingest.ts';
 import type { Store } from '../storage/store.ts';
+import { asHttpError } from './ingest-errors.ts';
 
 /** POST /api/ingest: one batch of recorded events from the recorder, gzip or plain JSON, any content type. */
 export function ingestRouter({ store, config }: { store: Store; config: Config }): Router {
@@ -23,6 +24,8 @@ export function ingestRouter({ store, config }: { store: Store; config: Config }
         const taken = byKey.take(key);
         if (!taken.allowed) throw refuse(res, taken.retryAfterMs, 'for this ingest key');
       },
+    }).catch((error: unknown) => {
+      throw asHttpError(error);
     });
     res.json(ack);
   });

@@ -4,7 +4,7 @@ import { computeCheckoutMetrics, defaultCheckoutOptions } from '../analytics/che
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
-import type { MetricsResponse } from './insights-types.ts';
+import type { MetricsResponse } from '../../contract/insights.ts';
 import { checkRange, device, projectParam, timeRange } from './query-params.ts';
 
 const metricsQuery = z.strictObject({ device: device.optional(), ...timeRange, ...projectParam }).superRefine(checkRange);

@@ -1,44 +1,14 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { generateViewerToken, viewerTokenHash } from '../auth/viewer-token.ts';
-import { requireAdmin, requireManage, type ProjectRole } from '../http/credential.ts';
+import { requireAdmin, requireManage } from '../http/credential.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { HttpError } from '../http/errors.ts';
 import { unknownProject, visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
 import type { Project } from '../storage/model.ts';
-
-/** One project as the admin sees it. */
-export interface ProjectInfo {
-  /** Public ingest key: it lets a page write recordings, never read them. */
-  key: string;
-  name: string;
-  createdAt: number;
-  /** Origins ingest is accepted from; [] accepts any. */
-  allowedOrigins: string[];
-  retentionDays: number | null;
-  /** Whether a server key for POST /api/events has been made; the key itself is never shown again. */
-  hasServerKey: boolean;
-  /** The roles the project has a viewer token for (`read`, `manage`); the tokens themselves are never shown again. */
-  tokenRoles: ProjectRole[];
-}
-
-export interface ProjectList {
-  projects: ProjectInfo[];
-}
-
-/** POST /api/projects and POST /api/projects/:key/viewer-token: the project and its new viewer token, shown once. */
-export interface ProjectCredentials {
-  project: ProjectInfo;
-  /** What the token may do in its project: `read`, or also `manage` its settings and delete its data. */
-  role: ProjectRole;
-  /** Signs in to the viewer and the API of this project only, with `role`. Only its hash is stored. */
-  viewerToken: string;
-}
-
-export interface AllowedOriginsResponse {
-  origins: string[];
-}
+import type { AllowedOriginsResponse, ProjectCredentials, ProjectInfo, ProjectList } from '../../contract/access.ts';
 
 /** Origins per project at most; a store has a handful of domains. */
 export const MAX_ALLOWED_ORIGINS = 50;

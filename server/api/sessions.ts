@@ -8,7 +8,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
 import { checkRange, device, flag, integer, projectParam, text } from './query-params.ts';
-import type { EventPage, SessionDetail, SessionList, SessionSummary } from './types.ts';
+import type { EventPage, SessionDetail, SessionList, SessionSummary } from '../../contract/api.ts';
 
 /** Largest `limit` of the session list and of an events page. */
 const MAX_SESSIONS_PER_PAGE = 200;

@@ -4,7 +4,7 @@ import { requireManage } from '../http/credential.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
-import type { PagePatternsResponse } from './types.ts';
+import type { PagePatternsResponse } from '../../contract/api.ts';
 
 /** Patterns per project at most: each is tried against every page view at ingest. */
 export const MAX_PAGE_PATTERNS = 50;

@@ -8,9 +8,15 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { Store } from '../storage/store.ts';
 import type { Webhook } from '../storage/webhook-store.ts';
-import { webhookEventTypes } from '../webhooks/events.ts';
+import { webhookEventTypes } from '../../contract/vocabulary.ts';
 import { requireReachable } from './outbound-check.ts';
-import type { DeliveryLog, WebhookCreated, WebhookInfo, WebhookList, WebhookTestQueued } from './webhook-types.ts';
+import type {
+  DeliveryLog,
+  WebhookCreated,
+  WebhookInfo,
+  WebhookList,
+  WebhookTestQueued,
+} from '../../contract/webhooks.ts';
 
 /** Webhooks per project at most: each event is one delivery per subscribed webhook. */
 export const MAX_WEBHOOKS = 20;

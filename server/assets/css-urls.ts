@@ -1,38 +1,27 @@
 /** Rewriting the URLs inside CSS text and `srcset` values through a `MapUrl`; pure, strings in and out. */
+import { MAY_HOLD_REFERENCE, scanCss } from '../ingest/css-scan.ts';
 import type { MapUrl } from './asset-urls.ts';
 
 /**
- * `url(…)` unquoted, in double or single quotes, or `@import "…"` / `@import '…'` (an `@import url(…)` is a url()).
- * Unquoted URLs hold no whitespace, quotes or parentheses unless escaped. The look-behind keeps `myurl(` out.
- */
-const CSS_REFERENCE =
-  /(?<![\w-])(url\(\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)'|((?:[^\s"'()\\]|\\[\s\S])*))(\s*\))|(@import\s*)(?:"((?:[^"\\\n]|\\[\s\S])*)"|'((?:[^'\\\n]|\\[\s\S])*)')/gi;
-const MAY_REFERENCE = /url\(|@import/i;
-
-/** CSS escapes (`\29`, `\)`) spelled out, so an escaped URL is mapped as the browser would read it. */
-function unescapeCss(text: string): string {
-  if (!text.includes('\\')) return text;
-  return text.replace(/\\([0-9a-f]{1,6}\s?|[\s\S])/gi, (_, escape: string) => {
-    const hex = escape.trim();
-    return /^[0-9a-f]+$/i.test(hex) ? String.fromCodePoint(Math.min(parseInt(hex, 16), 0x10ffff)) : escape;
-  });
-}
-
-/**
- * The CSS with every url() and @import string that `map` replaces rewritten (always double-quoted: proxy URLs are
- * percent-encoded, so they hold no quote); the same string when nothing changed.
+ * The CSS with every URL reference that `map` replaces rewritten (always double-quoted: proxy URLs are
+ * percent-encoded, so they hold no quote); the same string when nothing changed. References are found by the
+ * sanitizer's reader (url() in every spelling, @import and image-set() strings); a malformed url() loads nothing
+ * and is left alone.
  */
 export function rewriteCss(css: string, map: MapUrl): string {
-  if (!MAY_REFERENCE.test(css)) return css;
-  return css.replace(CSS_REFERENCE, (whole: string, ...groups: Array<string | undefined>) => {
-    const [urlOpen, double, single, bare, urlClose, importOpen, importDouble, importSingle] = groups;
-    if (urlOpen !== undefined) {
-      const next = map(unescapeCss(double ?? single ?? bare ?? ''));
-      return next === undefined ? whole : `${urlOpen}"${next}"${urlClose}`;
-    }
-    const next = map(unescapeCss(importDouble ?? importSingle ?? ''));
-    return next === undefined ? whole : `${importOpen}"${next}"`;
+  if (!MAY_HOLD_REFERENCE.test(css)) return css;
+  let out = '';
+  let copied = 0;
+  scanCss(css, {
+    url: ({ start, end, url, form, bad }) => {
+      const next = bad ? undefined : map(url);
+      if (next === undefined) return;
+      out += css.slice(copied, start) + (form === 'url' ? `url("${next}")` : `"${next}"`);
+      copied = end;
+    },
+    hook: () => {},
   });
+  return copied === 0 ? css : out + css.slice(copied);
 }
 
 /**

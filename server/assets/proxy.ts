@@ -6,7 +6,7 @@
  */
 import type { AssetProxyConfig } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
-import { sanitizeCss } from '../ingest/sanitize.ts';
+import { sanitizeCss } from '../ingest/sanitize-css.ts';
 import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { AssetStore, CachedAsset, ProjectAssetPolicy } from '../storage/asset-store.ts';
 import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';

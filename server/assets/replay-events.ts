@@ -1,6 +1,6 @@
 /** The asset rewriting the routes that serve recorded events apply, by the recording's project. */
 import type { Request } from 'express';
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { AssetStore } from '../storage/asset-store.ts';
 import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';
 import { rewriteAssetUrls } from './rewrite.ts';

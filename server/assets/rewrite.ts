@@ -12,7 +12,7 @@
  * An attribute mutation names only a node id: its tag is known when the node was seen earlier in the same events;
  * for an unknown node `src`, `srcset`, `poster` and CSS are mapped, `href` is not (it may be a plain link).
  */
-import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../contract/protocol.ts';
 import { parseAssetUrl, type MapUrl } from './asset-urls.ts';
 import { rewriteCss, rewriteSrcset } from './css-urls.ts';
 

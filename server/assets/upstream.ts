@@ -9,6 +9,7 @@ import { OutboundRefused, type OutboundPolicy } from '../outbound/policy.ts';
 import { failureDetail, type OutboundResponse } from '../outbound/request.ts';
 import { parseAssetUrl } from './asset-urls.ts';
 import { decideType, sniffType } from './content-types.ts';
+import type { ReasonCode } from '../../contract/reason-codes.ts';
 
 /** Redirects followed at most; each must stay on an allowed origin. */
 export const MAX_REDIRECTS = 3;
@@ -30,7 +31,7 @@ export interface FetchedAsset {
 
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
-function upstreamError(code: string, message: string): HttpError {
+function upstreamError(code: ReasonCode, message: string): HttpError {
   return new HttpError(502, code, message);
 }
 

@@ -3,10 +3,9 @@
  * managing projects) or one project's viewer token, with its role; and how the request proved it.
  */
 import type { Request, RequestHandler } from 'express';
-import type { ProjectRole } from '../storage/model.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { HttpError } from './errors.ts';
 
-export type { ProjectRole } from '../storage/model.ts';
 
 export type Credential = { scope: 'admin' } | { scope: 'project'; projectId: number; role: ProjectRole };
 

@@ -1,11 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ApiError } from '../api/types.ts';
+import type { ApiError, ReasonCode } from '../../contract/reason-codes.ts';
 
 /** An error a route throws to answer with `{ error: { code, message } }`; the only way routes report failure. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ReasonCode,
     message: string,
   ) {
     super(message);

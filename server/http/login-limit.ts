@@ -17,6 +17,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import { HttpError } from './errors.ts';
 import { BucketTable, clientAddress, retryAfter } from './rate-limit.ts';
+import type { ReasonCode } from '../../contract/reason-codes.ts';
 
 export type LoginLimitConfig = Pick<
   Config,
@@ -97,7 +98,7 @@ export class LoginLimiter {
   }
 }
 
-function tooMany(res: Response, retryAfterMs: number, code: string, message: string): HttpError {
+function tooMany(res: Response, retryAfterMs: number, code: ReasonCode, message: string): HttpError {
   res.setHeader('Retry-After', retryAfter(retryAfterMs));
   return new HttpError(429, code, message);
 }

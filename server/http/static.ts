@@ -14,10 +14,10 @@ const recorderFiles: Record<string, string> = {
   '/recorder.mjs': 'index.mjs',
 };
 
-const notBuilt = (what: string) =>
-  new HttpError(503, `${what}_not_built`, `The ${what} is not built yet: run \`npm run build\`, then reload.`);
+const notBuilt = (what: 'recorder' | 'viewer') =>
+  new HttpError(503, `${what}_not_built` as const, `The ${what} is not built yet: run \`npm run build\`, then reload.`);
 
-function sendOr503(res: Response, file: string, what: string, next: (error: unknown) => void, maxAge: string | 0) {
+function sendOr503(res: Response, file: string, what: 'recorder' | 'viewer', next: (error: unknown) => void, maxAge: string | 0) {
   res.sendFile(file, { maxAge }, (error?: NodeJS.ErrnoException) => {
     if (!error) return;
     next(error.code === 'ENOENT' || error.code === 'ENOTDIR' ? notBuilt(what) : error);

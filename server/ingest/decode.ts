@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { HttpError } from '../http/errors.ts';
+import { IngestError } from './errors.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -18,9 +18,9 @@ export async function decodeBody(body: Buffer, maxInflatedBytes: number): Promis
     } catch (error) {
       // zlib stops with ERR_BUFFER_TOO_LARGE at maxOutputLength: a zip bomb never reaches memory in full.
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new HttpError(413, 'payload_too_large', `Decompressed body is over ${maxInflatedBytes} bytes`);
+        throw new IngestError('payload_too_large', `Decompressed body is over ${maxInflatedBytes} bytes`, 413);
       }
-      throw new HttpError(400, 'invalid_gzip', 'Request body starts like gzip but does not decompress');
+      throw new IngestError('invalid_gzip', 'Request body starts like gzip but does not decompress');
     }
   } else {
     text = body.toString('utf8');
@@ -28,6 +28,6 @@ export async function decodeBody(body: Buffer, maxInflatedBytes: number): Promis
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new HttpError(400, 'invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
+    throw new IngestError('invalid_json', `Request body is not valid JSON: ${(error as Error).message}`);
   }
 }

@@ -12,10 +12,10 @@
  * - Form events are sl:field and sl:submit as reported (never a value).
  */
 import { fullSnapshotOf, isIncremental, navigationUrlOf, scrollOf, slPayload, timeline, viewportOf } from '../analytics/events.ts';
-import { dayOf, pageCell } from '../analytics/heatmap-grid.ts';
+import { dayOf, pageCell } from '../../contract/buckets.ts';
 import { pageKey } from '../analytics/page-key.ts';
-import type { DeviceClass } from '../api/types.ts';
-import { RrwebIncrementalSource, SlTag, type RecordedEvent } from '../protocol.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
+import { RrwebIncrementalSource, SlTag, type RecordedEvent } from '../../contract/protocol.ts';
 import type {
   DerivedChunk,
   DerivedClick,

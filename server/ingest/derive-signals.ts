@@ -1,7 +1,7 @@
 /** The click signals of a window's events as the store keeps them: one finding per rage, dead or error click. */
 import { computeSessionSignals } from '../analytics/session-signals.ts';
 import { defaultThresholds, type Thresholds } from '../analytics/thresholds.ts';
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import type { SignalFinding } from '../storage/derived-model.ts';
 import { clip, MAX_MESSAGE_CHARS, MAX_SELECTOR_CHARS } from './derive-rows.ts';
 

@@ -5,7 +5,7 @@
  * never reaches storage: the whole request is refused and nothing of it is stored.
  */
 import type { Config } from '../config.ts';
-import { HttpError } from '../http/errors.ts';
+import { IngestError } from './errors.ts';
 
 export type EventTimeWindow = Pick<Config, 'maxPastSkewMs' | 'maxFutureSkewMs'>;
 
@@ -26,6 +26,6 @@ export function checkEventTimes(
 ): void {
   for (const [index, ts] of timestamps.entries()) {
     const problem = eventTimeProblem(ts, now, window);
-    if (problem) throw new HttpError(400, 'timestamp_out_of_range', `${pathOf(index)}: ${problem}`);
+    if (problem) throw new IngestError('timestamp_out_of_range', `${pathOf(index)}: ${problem}`);
   }
 }

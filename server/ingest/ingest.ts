@@ -1,7 +1,5 @@
 import type { Config } from '../config.ts';
-import { HttpError } from '../http/errors.ts';
-import { parseOrThrow } from '../http/validation.ts';
-import type { IngestAck, IngestBatch, RecordedEvent } from '../protocol.ts';
+import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
@@ -13,6 +11,7 @@ import { batchSchema, nestsDeeperThan } from './schema.ts';
 import { summarizeEvents } from './session-summary.ts';
 import { findTextReferences, indexSharedTexts, resolveTextReferences } from './shared-texts.ts';
 import { parseUserAgent } from './user-agent.ts';
+import { IngestError, parseOrRaise } from './errors.ts';
 
 export interface IngestContext {
   store: Store;
@@ -48,24 +47,24 @@ export async function ingestBatch(
   const events = (json as { events?: unknown } | null)?.events;
   if (Array.isArray(events) && events.length > config.maxEventsPerBatch) {
     const message = `A batch may hold ${config.maxEventsPerBatch} events, got ${events.length}`;
-    throw new HttpError(400, 'too_many_events', message);
+    throw new IngestError('too_many_events', message);
   }
   // Before anything that recurses (zod, JSON.stringify): a forged body can nest deeper than the call stack.
   if (nestsDeeperThan(json, config.maxNestingDepth)) {
-    throw new HttpError(400, 'too_deep', `Batches may nest objects and arrays ${config.maxNestingDepth} levels deep`);
+    throw new IngestError('too_deep', `Batches may nest objects and arrays ${config.maxNestingDepth} levels deep`);
   }
-  const batch = parseOrThrow(batchSchema, json, 'schema_mismatch');
+  const batch = parseOrRaise(batchSchema, json, 'schema_mismatch');
   checkEventTimes(batch.events.map((event) => event.timestamp), now, config, (index) => `events[${index}].timestamp`);
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
   const project = await store.findProjectByKey(batch.project);
-  if (!project) throw new HttpError(403, 'unknown_project', `No project has the key "${batch.project}"`);
+  if (!project) throw new IngestError('unknown_project', `No project has the key "${batch.project}"`, 403);
   // Only known keys get a bucket, so random keys cannot grow the limiter's memory.
   admitProject?.(project.key);
   // The key is public (it is in every store page), so a non-empty list is what stops other sites posting with it.
   // No Origin at all is refused too: browsers always send one with a POST, so only other clients omit it.
   if (project.allowedOrigins.length > 0 && (!origin || !project.allowedOrigins.includes(origin))) {
     const from = origin ?? 'a request without an Origin header';
-    throw new HttpError(403, 'origin_not_allowed', `Project "${project.key}" does not accept data from ${from}`);
+    throw new IngestError('origin_not_allowed', `Project "${project.key}" does not accept data from ${from}`, 403);
   }
   await checkSessionLength(store, project.id, batch.sessionId, batch.events, config);
   await putBackSharedTexts(store, project.id, batch, events as RecordedEvent[]);
@@ -94,7 +93,7 @@ export async function ingestBatch(
     derivation,
   );
   if (outcome === 'project_mismatch') {
-    throw new HttpError(409, 'session_conflict', `Session ${batch.sessionId} belongs to another project`);
+    throw new IngestError('session_conflict', `Session ${batch.sessionId} belongs to another project`, 409);
   }
   const { sessionId, windowId, seq } = batch;
   return { ok: true, sessionId, windowId, seq, duplicate: outcome === 'duplicate' };
@@ -122,7 +121,7 @@ function checkEventSizes(events: readonly RecordedEvent[], maxEventBytes: number
   for (const [index, event] of events.entries()) {
     const bytes = Buffer.byteLength(JSON.stringify(event));
     if (bytes > maxEventBytes) {
-      throw new HttpError(400, 'event_too_large', `events[${index}] is ${bytes} bytes as JSON; the limit is ${maxEventBytes}`);
+      throw new IngestError('event_too_large', `events[${index}] is ${bytes} bytes as JSON; the limit is ${maxEventBytes}`);
     }
   }
 }
@@ -145,10 +144,10 @@ async function checkSessionLength(
   const start = Math.min(stored?.startedAt ?? Infinity, events[0]!.timestamp);
   const span = events[events.length - 1]!.timestamp - start;
   if (span > maxSessionMs) {
-    throw new HttpError(400, 'session_too_long', `A session may span ${maxSessionMs} ms of event time, this one ${span}`);
+    throw new IngestError('session_too_long', `A session may span ${maxSessionMs} ms of event time, this one ${span}`);
   }
   const total = (stored?.eventCount ?? 0) + events.length;
   if (total > maxSessionEvents) {
-    throw new HttpError(400, 'session_too_long', `A session may hold ${maxSessionEvents} events, this one ${total}`);
+    throw new IngestError('session_too_long', `A session may hold ${maxSessionEvents} events, this one ${total}`);
   }
 }

@@ -15,7 +15,7 @@ export const eventSchema = z.looseObject({
   data: z.custom<unknown>((value) => value !== undefined, { message: 'expected a value, received undefined' }),
 });
 
-/** The body of POST /api/ingest (IngestBatch in ../protocol.ts). */
+/** The body of POST /api/ingest (IngestBatch in contract/protocol.ts). */
 export const batchSchema = z.object({
   v: z.literal(1),
   project: z.string().min(1).max(128),

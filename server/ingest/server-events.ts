@@ -3,11 +3,10 @@
  * `{ id, name, sessionId | userId, timestamp, props }`. Refusals name the bad path (`events[3].timestamp: …`).
  */
 import { z } from 'zod';
-import { HttpError } from '../http/errors.ts';
-import { parseOrThrow } from '../http/validation.ts';
 import type { ServerEventWrite } from '../storage/server-events.ts';
 import { checkEventTimes, type EventTimeWindow } from './event-time.ts';
 import { clientId, nestsDeeperThan } from './schema.ts';
+import { IngestError, parseOrRaise } from './errors.ts';
 
 /** Longest event id and user id, in characters: room for any order system's ids, not for documents. */
 export const MAX_ID_CHARS = 200;
@@ -72,23 +71,23 @@ const eventSchema = z
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The events of a request body, validated, in the order sent; throws a 400 HttpError naming the first problem. */
+/** The events of a request body, validated, in the order sent; raises a 400 IngestError naming the first problem. */
 export function readServerEvents(body: unknown, { maxEvents, maxNestingDepth, now, window }: ServerEventLimits): ServerEventWrite[] {
   // Before zod, which recurses: a forged body can nest deeper than the call stack.
   if (nestsDeeperThan(body, maxNestingDepth)) {
-    throw new HttpError(400, 'too_deep', `Events may nest objects and arrays ${maxNestingDepth} levels deep`);
+    throw new IngestError('too_deep', `Events may nest objects and arrays ${maxNestingDepth} levels deep`);
   }
   let events: ServerEventWrite[];
   let pathOf = (_index: number) => 'timestamp';
   if (isObject(body) && 'events' in body) {
     // Counted before validating each event, so an oversized request costs no per-event work.
     if (Array.isArray(body.events) && body.events.length > maxEvents) {
-      throw new HttpError(400, 'too_many_events', `A request may hold ${maxEvents} events, got ${body.events.length}`);
+      throw new IngestError('too_many_events', `A request may hold ${maxEvents} events, got ${body.events.length}`);
     }
-    events = parseOrThrow(z.strictObject({ events: z.array(eventSchema).min(1) }), body, 'invalid_event').events;
+    events = parseOrRaise(z.strictObject({ events: z.array(eventSchema).min(1) }), body, 'invalid_event').events;
     pathOf = (index) => `events[${index}].timestamp`;
   } else {
-    events = [parseOrThrow(eventSchema, body, 'invalid_event')];
+    events = [parseOrRaise(eventSchema, body, 'invalid_event')];
   }
   checkEventTimes(events.map((event) => event.ts), now, window, pathOf);
   return events;

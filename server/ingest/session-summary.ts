@@ -2,8 +2,14 @@
  * Session metadata from one chunk of rrweb events: a pure function, so every rule here is unit-tested
  * without a database. The store adds the result to the session row.
  */
-import type { DeviceClass } from '../api/types.ts';
-import { RrwebEventType, RrwebIncrementalSource, SlTag, type RecordedEvent, type SlTagName } from '../protocol.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
+import {
+  RrwebEventType,
+  RrwebIncrementalSource,
+  SlTag,
+  type RecordedEvent,
+  type SlTagName,
+} from '../../contract/protocol.ts';
 import type { CustomEventRecord, SessionCarry, SessionDelta } from '../storage/model.ts';
 
 export interface SummaryOptions {

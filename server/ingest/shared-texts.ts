@@ -3,8 +3,8 @@
  * over the events, the reading of earlier chunks left to the caller. A reference that cannot be resolved (its chunk
  * deleted, or a forged one) leaves the node's text empty: the page replays unstyled, and nothing else is lost.
  */
-import type { RecordedEvent } from '../protocol.ts';
-import { forEachSnapshotNode, SAME_TEXT_FIELD, setShareableText, shareableText, sharedTextKey, type TextNode } from '../protocol-texts.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { forEachSnapshotNode, SAME_TEXT_FIELD, setShareableText, shareableText, sharedTextKey, type TextNode } from '../../contract/texts.ts';
 
 export interface TextReference {
   node: TextNode;

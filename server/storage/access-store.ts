@@ -1,6 +1,7 @@
 /** The part of the Store behind access control: server settings, projects and their viewer tokens, viewer sign-ins. */
 import type { Database } from './db.ts';
-import type { Project, ProjectRole } from './model.ts';
+import type { Project } from './model.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 import { createProjectQueries } from './projects.ts';
 
 /** Whose a sign-in is: the project and role of the viewer token it was made with, or null for the admin. */

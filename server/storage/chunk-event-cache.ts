@@ -5,7 +5,7 @@
  * compressed bytes equal the stored ones, so a chunk deleted and stored again under the same (session, window, seq)
  * is never answered from a stale copy.
  */
-import type { RecordedEvent } from '../protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 
 /** Raw JSON bytes of the chunks kept, all together; the least recently used go first. */
 export const CHUNK_EVENT_CACHE_BYTES = 16 * 1024 * 1024;

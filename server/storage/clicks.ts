@@ -1,5 +1,5 @@
-import type { ReplayLink } from '../api/insights-types.ts';
-import type { DeviceClass } from '../api/types.ts';
+import type { ReplayLink } from '../../contract/insights.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { DerivedClick } from './derived-model.ts';
 

@@ -1,4 +1,4 @@
-import type { TimelineMark } from '../api/types.ts';
+import type { TimelineMark } from '../../contract/api.ts';
 import type { Database } from './db.ts';
 import type { CustomEventRecord } from './model.ts';
 

@@ -2,11 +2,12 @@
 import { recordedAssetUrls } from '../assets/rewrite.ts';
 import { decodeChunk } from './chunks.ts';
 import type { Database } from './db.ts';
-import { createDeletionQueries, type DeletionLogEntry, type DeletionLogQuery, type DeletionRequest } from './deletion.ts';
+import { createDeletionQueries, type DeletionLogQuery, type DeletionRequest } from './deletion.ts';
+import type { DeletionLogEntry } from '../../contract/access.ts';
 import { createProjectQueries, type RetentionPolicy } from './projects.ts';
 import { createServerEventQueries } from './server-events.ts';
 
-export type { DeletionKind, DeletionLogEntry, DeletionLogQuery } from './deletion.ts';
+export type { DeletionLogQuery } from './deletion.ts';
 export type { RetentionPolicy } from './projects.ts';
 
 export interface DataStore {

@@ -3,31 +3,12 @@
  * heatmap buckets and page counts, in one transaction, with one entry in the deletion log. What makes the deleted
  * bytes unreadable on disk as well is in erasure.ts.
  */
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import { readSubjectKey, subjectHash } from './deletion-subject.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
-import type { SignalKind } from './derived-model.ts';
 import { createSessionMoveQueries } from './session-moves.ts';
-
-export type DeletionKind = 'session' | 'user' | 'retention';
-
-/** One line of the deletion log. */
-export interface DeletionLogEntry {
-  id: number;
-  /** When, ms since epoch. */
-  at: number;
-  kind: DeletionKind;
-  /**
-   * Whom the deletion was about: for a session or user deletion the HMAC-SHA256 (hex) of the id under the
-   * installation's key (deletion-subject.ts), never the id itself; for retention the project's key.
-   */
-  subject: string;
-  /** Sessions deleted. */
-  sessions: number;
-  /** Why, in words (the retention period); '' when the kind says it all. */
-  detail: string;
-}
+import type { DeletionKind, DeletionLogEntry } from '../../contract/access.ts';
 
 /** What a deletion is logged as (`subject` in clear: it is hashed on the way in), and the project whose log it goes in. */
 export type DeletionRequest = Pick<DeletionLogEntry, 'kind' | 'subject' | 'detail'> & { projectId: number };

@@ -2,8 +2,8 @@
  * What ingest derives from a chunk for the insight reports, as the store receives it. Ingest computes these with
  * pure functions; the store supplies what they need from earlier chunks, inside the chunk's transaction.
  */
-import type { DeviceClass } from '../api/types.ts';
-import type { ClickPayload, RecordedEvent } from '../protocol.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
+import type { ClickPayload, RecordedEvent } from '../../contract/protocol.ts';
 
 /** Where a window stood after its latest chunk, so the next chunk's rows continue from there. */
 export interface WindowCarry {
@@ -84,8 +84,6 @@ export interface DerivedChunk {
   /** The window's state after this chunk. */
   carry: WindowCarry;
 }
-
-export type SignalKind = 'rage' | 'dead' | 'error';
 
 /** A rage, dead or error click as the detectors found it. */
 export interface SignalFinding {

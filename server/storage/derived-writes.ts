@@ -3,8 +3,8 @@
  * form events, the window's carry, and the window's signals recomputed around the chunk.
  */
 import { gunzipSync } from 'node:zlib';
-import { dayOf } from '../analytics/heatmap-grid.ts';
-import type { RecordedEvent } from '../protocol.ts';
+import { dayOf } from '../../contract/buckets.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ChunkEventCache } from './chunk-event-cache.ts';
 import { createChunkQueries } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';

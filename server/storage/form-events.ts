@@ -1,5 +1,5 @@
-import type { FormRow } from '../analytics/form-rows.ts';
-import type { DeviceClass } from '../api/types.ts';
+import type { FormRow } from '../../contract/rows.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { DerivedFormEvent } from './derived-model.ts';
 import { NO_LOWER_BOUND, NO_UPPER_BOUND, perDevice } from './sql.ts';

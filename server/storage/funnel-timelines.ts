@@ -3,7 +3,7 @@
  * list's funnel filter. Everything crosses from SQLite in one row: the per-session overhead of returning rows would
  * cost more than the funnel itself.
  */
-import type { FunnelLabel, PackedTimelines } from '../analytics/packed-funnel.ts';
+import type { FunnelLabel, PackedTimelines } from '../../contract/rows.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
 import { perDevice } from './sql.ts';

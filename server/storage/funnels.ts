@@ -1,5 +1,4 @@
-import type { FunnelStep } from '../analytics/funnel.ts';
-import type { SavedFunnel } from '../api/insights-types.ts';
+import type { FunnelStep, SavedFunnel } from '../../contract/insights.ts';
 import type { Database } from './db.ts';
 import { parseStoredJson } from './stored-json.ts';
 

@@ -1,4 +1,4 @@
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import {
   elementCell,
   monthStart,
@@ -6,8 +6,7 @@ import {
   splitDayRange,
   type CellAnchor,
   type CellRow,
-} from '../analytics/heatmap-grid.ts';
-import type { HeatmapKind } from '../api/insights-types.ts';
+} from '../../contract/buckets.ts';
 import type { Database } from './db.ts';
 import { perDevice } from './sql.ts';
 

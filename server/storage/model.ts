@@ -1,12 +1,6 @@
-/** Write-side models shared by the storage modules and ingest (read-side models are in ../api/types.ts). */
-import type { DeviceClass } from '../api/types.ts';
-import type { RecordedEvent, SlTagName } from '../protocol.ts';
-
-/**
- * What a project's viewer token may do: `read` its data (sessions, reports, settings), or also `manage` the project:
- * change its settings and webhooks and delete its data.
- */
-export type ProjectRole = 'read' | 'manage';
+/** Write-side models shared by the storage modules and ingest (read-side models are in contract/api.ts). */
+import type { DeviceClass, ProjectRole } from '../../contract/vocabulary.ts';
+import type { RecordedEvent, SlTagName } from '../../contract/protocol.ts';
 
 export interface Project {
   id: number;

@@ -3,9 +3,10 @@
  * webhook), and the claim-and-record cycle the dispatcher runs over the deliveries.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryLogEntry, DeliveryStatus } from '../api/webhook-types.ts';
+import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.ts';
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
-import type { StoredWebhookEvent, WebhookEventDraft, WebhookPayloadType } from '../webhooks/events.ts';
+import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
+import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { SignalRecord } from './signals.ts';
 import { storedObject } from './stored-json.ts';

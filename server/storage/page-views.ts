@@ -1,4 +1,4 @@
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import type { DerivedPageView } from './derived-model.ts';
 import { NO_LOWER_BOUND, NO_UPPER_BOUND, perDevice } from './sql.ts';

@@ -1,5 +1,6 @@
 import type { Database } from './db.ts';
-import type { Project, ProjectRole } from './model.ts';
+import type { Project } from './model.ts';
+import type { ProjectRole } from '../../contract/vocabulary.ts';
 
 interface ProjectRow {
   id: number;

@@ -1,7 +1,6 @@
 /** Rows for the checkout metrics; the analytics functions do the counting. (Funnels read funnel-timelines.ts.) */
-import type { CheckoutEvent, CheckoutOptions, DaySessions } from '../analytics/checkout-metrics.ts';
-import { DAY_MS, dayLabel } from '../analytics/heatmap-grid.ts';
-import type { EventSource } from '../analytics/orders.ts';
+import type { CheckoutEvent, CheckoutOptions, DaySessions, EventSource } from '../../contract/rows.ts';
+import { DAY_MS, dayLabel } from '../../contract/buckets.ts';
 import type { Database } from './db.ts';
 import { sessionRangeParams, type SessionRange } from './form-events.ts';
 import { jsonField, perDevice } from './sql.ts';

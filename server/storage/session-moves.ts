@@ -2,7 +2,7 @@
  * Each session's share of the mouse-move heatmap buckets. Moves are stored only as bucket counts, so without this
  * ledger a deleted session's moves would stay on the heatmap.
  */
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 
 /** One move bucket of one session, with the count it added. */

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { DeviceClass, SessionSummary } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
+import type { SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
 import type { SessionDelta } from './model.ts';
 

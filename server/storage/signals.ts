@@ -1,7 +1,8 @@
-import type { DeviceClass, SessionSignal } from '../api/types.ts';
+import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
+import type { SessionSignal } from '../../contract/api.ts';
 import type { Database } from './db.ts';
-import type { SignalFinding, SignalKind } from './derived-model.ts';
-import type { ReplayLink } from '../api/insights-types.ts';
+import type { SignalFinding } from './derived-model.ts';
+import type { ReplayLink } from '../../contract/insights.ts';
 import type { ElementQuery } from './clicks.ts';
 import { storedObject } from './stored-json.ts';
 

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { DeviceClass } from '../api/types.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 
 /** Bounds standing in for an open time range, so one statement serves ranges with and without ends. */

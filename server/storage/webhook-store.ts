@@ -1,9 +1,9 @@
 /** The part of the Store behind webhooks: subscriptions, the outbox's delivery cycle and closing idle sessions. */
-import type { DeliveryLogEntry } from '../api/webhook-types.ts';
-import type { WebhookEventDraft } from '../webhooks/events.ts';
+import type { DeliveryLogEntry } from '../../contract/webhooks.ts';
 import type { Database } from './db.ts';
 import { createOutboxQueries, type ClaimedDelivery, type FailedAttempt } from './outbox.ts';
-import { createSessionCloser } from './session-close.ts';
+import { createSessionCloser, type ClosingEventNames, type IdleSession, type SessionClosing } from './session-close.ts';
+import type { WebhookEventDraft } from './webhook-events.ts';
 import { createWebhookQueries, type Webhook, type WebhookWrite } from './webhooks.ts';
 
 export type { ClaimedDelivery, FailedAttempt } from './outbox.ts';
@@ -28,8 +28,10 @@ export interface WebhookStore {
   recordFailedAttempt(id: number, attempt: number, result: FailedAttempt, now: number): Promise<boolean>;
   /** Deletes finished deliveries last changed before `before` and events left without any; resolves with how many deliveries. */
   pruneDeliveries(before: number): Promise<number>;
-  /** Closes up to `limit` sessions idle since `idleBefore`, enqueueing their abandonment events; resolves with how many. */
-  closeIdleSessions(idleBefore: number, limit: number, now: number): Promise<number>;
+  /** Up to `limit` open sessions idle since `idleBefore`, oldest first, with what judging their closing events needs. */
+  idleSessions(idleBefore: number, limit: number, names: ClosingEventNames): Promise<IdleSession[]>;
+  /** Closes those still open and idle since `idleBefore`, their drafts into the outbox, at once; resolves with how many. */
+  closeSessions(closings: readonly SessionClosing[], idleBefore: number, now: number): Promise<number>;
 }
 
 export function createSqliteWebhookStore(db: Database): WebhookStore {
@@ -71,8 +73,11 @@ export function createSqliteWebhookStore(db: Database): WebhookStore {
     async pruneDeliveries(before) {
       return outbox.prune(before);
     },
-    async closeIdleSessions(idleBefore, limit, now) {
-      return closer.closeIdle(idleBefore, limit, now);
+    async idleSessions(idleBefore, limit, names) {
+      return closer.idle(idleBefore, limit, names);
+    },
+    async closeSessions(closings, idleBefore, now) {
+      return closer.close(closings, idleBefore, now);
     },
   };
 }

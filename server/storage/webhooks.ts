@@ -1,5 +1,5 @@
 /** Webhook subscriptions: a project's URLs, the event types each receives, and each one's signing secret. */
-import { webhookEventTypes, type WebhookEventType } from '../webhooks/events.ts';
+import { webhookEventTypes, type WebhookEventType } from '../../contract/vocabulary.ts';
 import type { Database } from './db.ts';
 import { parseStringList } from './projects.ts';
 

@@ -2,11 +2,11 @@
  * What each cause puts in the outbox: a new rage or error click found at ingest, and a session closed after its
  * idle timeout (cart_abandoned, form_abandoned). Pure: the store calls these inside the cause's transaction.
  */
-import { abandonedCart, type TrackedEvent } from '../analytics/cart-abandonment.ts';
-import type { CheckoutOptions } from '../analytics/checkout-metrics.ts';
-import { formUsesFromRows, type FormRow } from '../analytics/form-rows.ts';
-import type { SignalKind } from '../storage/derived-model.ts';
-import type { WebhookEventDraft, WebhookEventType } from './events.ts';
+import { abandonedCart } from '../analytics/cart-abandonment.ts';
+import type { CheckoutOptions, FormRow, TrackedEvent } from '../../contract/rows.ts';
+import { formUsesFromRows } from '../analytics/form-rows.ts';
+import type { SignalKind, WebhookEventType } from '../../contract/vocabulary.ts';
+import type { WebhookEventDraft } from '../storage/webhook-events.ts';
 
 /** The event a new signal of each kind sends; dead clicks send none. */
 export const signalEventTypes: Partial<Record<SignalKind, WebhookEventType>> = { rage: 'rage_click', error: 'error_click' };

@@ -1,18 +1,6 @@
 /** The JSON body of a webhook delivery, built the same way on every attempt from the stored event. */
-import type { StoredWebhookEvent } from './events.ts';
-
-/** What receivers get; the README documents each field. */
-export interface WebhookPayload {
-  id: string;
-  type: StoredWebhookEvent['type'];
-  /** When the event happened on the server, ms since epoch. */
-  createdAt: number;
-  /** The project's key. */
-  project: string;
-  /** null for a test event. */
-  session: { id: string; userId: string | null; replayUrl: string } | null;
-  data: Record<string, unknown>;
-}
+import type { WebhookPayload } from '../../contract/webhooks.ts';
+import type { StoredWebhookEvent } from '../storage/webhook-events.ts';
 
 /**
  * The viewer's link to a session at a moment: `<publicUrl>/#/sessions/<id>?t=<offset ms>&window=<window id>`, the

@@ -1,9 +1,11 @@
 /**
- * The session closer: every sweep closes the sessions that received no batch for the idle timeout (judging
- * cart_abandoned and form_abandoned for each, see storage/session-close.ts), and prunes the delivery log.
- * Started by main.ts like the retention sweeper.
+ * The session closer: every sweep closes the sessions that received no batch for the idle timeout, with the
+ * cart_abandoned and form_abandoned events their rows call for (drafted here, stored with the closing: see
+ * storage/session-close.ts), and prunes the delivery log. Started by main.ts like the retention sweeper.
  */
+import { defaultCheckoutOptions } from '../analytics/checkout-metrics.ts';
 import type { WebhookStore } from '../storage/webhook-store.ts';
+import { closingDrafts } from './drafts.ts';
 
 /** Sessions closed per transaction, so a backlog never holds the write lock for long. */
 export const CLOSE_BATCH = 200;
@@ -18,10 +20,17 @@ export interface SessionCloserOptions {
 /** Closes every session idle at `now` and prunes the log; resolves with how many sessions were closed. */
 export async function closeIdleSessions(store: WebhookStore, options: SessionCloserOptions, now: number = Date.now()): Promise<number> {
   let total = 0;
+  const idleBefore = now - options.idleMs;
   for (;;) {
-    const closed = await store.closeIdleSessions(now - options.idleMs, CLOSE_BATCH, now);
-    total += closed;
-    if (closed < CLOSE_BATCH) break;
+    const due = await store.idleSessions(idleBefore, CLOSE_BATCH, defaultCheckoutOptions);
+    const closings = due.map(({ sessionId, projectId, wants, trackedEvents, formRows }) => ({
+      sessionId,
+      projectId,
+      drafts: closingDrafts({ sessionId, trackedEvents, formRows }, wants, defaultCheckoutOptions),
+    }));
+    total += await store.closeSessions(closings, idleBefore, now);
+    // Those skipped (closed meanwhile, or active again) are no longer due, so a short read means none are left.
+    if (due.length < CLOSE_BATCH) break;
   }
   await store.pruneDeliveries(now - options.logRetentionMs);
   return total;

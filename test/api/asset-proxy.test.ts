@@ -5,8 +5,8 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
-import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError } from './support.ts';
 
 const LIMITS = { maxBytes: 64 * 1024, timeoutMs: 800, cacheTtlMs: 60_000, cacheMaxBytes: 1024 * 1024 };

@@ -1,9 +1,9 @@
 /** GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { HeatmapSnapshotResponse } from '../../server/api/insights-types.ts';
-import type { AssetSettingsResponse } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
+import type { AssetSettingsResponse } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { el, text } from '../helpers/snapshot-nodes.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MeResponse } from '../../server/api/auth.ts';
-import type { AllowedOriginsResponse, ProjectList } from '../../server/api/projects.ts';
-import { adminHeaders, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import type { AllowedOriginsResponse, MeResponse, ProjectList } from '../../contract/access.ts';
+import { adminHeaders, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { makeCall, protectedCalls, PUBLIC_ROUTES, registeredApiRoutes, type CallContext, type ProtectedCall } from './route-table.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch } from './support.ts';

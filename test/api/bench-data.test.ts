@@ -1,10 +1,11 @@
 /** The benchmark's own data must be what ingest accepts, or its figures would time refusals. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBareIngestServer, type BareIngestServer } from '../../bench/bare-ingest-server.ts';
+import { measureDeletionCost } from '../../bench/deletion-cost.ts';
 import { ingestBatches } from '../../bench/shared.ts';
 import { cutIntoBatches, syntheticSession } from '../../bench/synthetic-session.ts';
-import type { SessionDetail } from '../../server/api/types.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { SessionDetail } from '../../contract/api.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { newId, readAllEvents } from './support.ts';
 
 describe('bench | the synthetic session through POST /api/ingest', () => {
@@ -33,6 +34,17 @@ describe('bench | the synthetic session through POST /api/ingest', () => {
     expect((await readAllEvents(server.url, sessionId)).events).toHaveLength(events.length);
   });
 
+  test('measureDeletionCost deletes whole sessions, half of them with secure_delete off, and leaves it on', async () => {
+    const batches = cutIntoBatches(syntheticSession({ durationMs: 60_000, seed: 3 }));
+    const sessions = [newId(), newId(), newId()];
+    for (const sessionId of sessions) await ingestBatches(server.url, batches, { sessionId, windowId: 'w1' });
+    const cost = await measureDeletionCost(server, batches.length, 1);
+    expect([cost.secureMs.length, cost.plainMs.length, cost.batchesPerSession]).toEqual([1, 1, batches.length]);
+    const left = server.db.prepare('SELECT count(*) FROM sessions WHERE id IN (?, ?, ?)').pluck().get(...sessions);
+    expect(left).toBe(1);
+    expect(server.db.pragma('secure_delete', { simple: true })).toBe(1);
+  });
+
   test('ingestBatches stops at the first refusal', async () => {
     const batches = [[{ type: 99, timestamp: 1, data: {} }]];
     await expect(ingestBatches(server.url, batches, { sessionId: newId(), windowId: 'w1' })).rejects.toThrow(/answered 400/);
@@ -45,6 +57,13 @@ describe('bench | the bare ingest ceiling', () => {
     bare = await startBareIngestServer(':memory:');
   });
   afterAll(() => bare.close());
+
+  test('syncs every commit (synchronous FULL, as Sightline) unless asked for NORMAL', async () => {
+    expect(bare.db.pragma('synchronous', { simple: true })).toBe(2);
+    const unsynced = await startBareIngestServer(':memory:', { synchronous: 'NORMAL' });
+    expect(unsynced.db.pragma('synchronous', { simple: true })).toBe(1);
+    await unsynced.close();
+  });
 
   test('stores each body as it came and acknowledges the id it was given', async () => {
     const post = (id: string, body: string) =>

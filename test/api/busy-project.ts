@@ -3,8 +3,8 @@
  * values straight into the database and check that every route still answers (stored-extremes.test.ts).
  */
 import { expect } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DeletionLogResponse, RetentionResponse, SessionExport, UserDeletionResponse } from '../../server/api/data.ts';
-import type { HeatmapPagesResponse, HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type {
+  DeletionLogResponse,
+  RetentionResponse,
+  SessionExport,
+  UserDeletionResponse,
+} from '../../contract/access.ts';
+import type { HeatmapPagesResponse, HeatmapResponse } from '../../contract/insights.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
 import { readSubjectKey, subjectHash } from '../../server/storage/deletion-subject.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import { ERASURE_RETRY_BASE_MS } from '../../server/storage/erasure.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultConfig } from '../../server/config.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, postEvents, sendEvents } from './server-event-support.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch } from './support.ts';
 

@@ -6,12 +6,13 @@
  * changes), name a page view only in a later batch, and tie on time; then a third of them are deleted.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { computeFunnel, type FunnelStep, type SessionTimeline, type TimelineEntry } from '../../server/analytics/funnel.ts';
-import type { FunnelQueryResponse, SavedFunnel } from '../../server/api/insights-types.ts';
-import type { DeviceClass, SessionList } from '../../server/api/types.ts';
-import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
+import { computeFunnel, type SessionTimeline, type TimelineEntry } from '../../server/analytics/funnel.ts';
+import type { FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../contract/insights.ts';
+import type { DeviceClass } from '../../contract/vocabulary.ts';
+import type { SessionList } from '../../contract/api.ts';
+import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import type { Database } from '../../server/storage/db.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import {
   EVENT_NAMES,
   PATHS,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../server/api/insights-types.ts';
-import type { SessionList } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
+import type { SessionList } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

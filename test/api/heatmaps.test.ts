@@ -4,8 +4,8 @@ import type {
   HeatmapResponse,
   HeatmapSnapshotResponse,
   ScrollmapResponse,
-} from '../../server/api/insights-types.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+} from '../../contract/insights.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

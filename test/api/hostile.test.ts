@@ -4,8 +4,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { IngestBatch, RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, newId, postBatch, postBody, readAllEvents } from './support.ts';
 import { el, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
@@ -159,6 +159,29 @@ const sanitized: Sanitized[] = [
     payload: 'PAYLOAD',
   },
   {
+    name: 'attribute mutation turning a meta into a refresh',
+    events: [
+      ...recording(el(10, 'meta', { name: 'x' })),
+      mutation(T0 + 100, { attributes: [{ id: 10, attributes: { 'HTTP-EQUIV': ' Refresh ', content: '0;url=https://PAYLOAD.example/' } }] }),
+    ],
+    payload: 'PAYLOAD',
+  },
+  { name: "style url(javascript:) with a quote inside", events: recording(el(10, 'div', { style: "background:url(javascript:PAYLOAD('x'))" })), payload: 'PAYLOAD' },
+  {
+    name: 'style text with escaped, commented and imported code URLs',
+    events: recording(
+      el(10, 'style', {}, [
+        { type: 3, textContent: '@import "javascript:PAYLOAD()"; p{background:url(/**/\\6a avascript:PAYLOAD)} i{background:image-set("vbscript:PAYLOAD" 1x)}', id: 11 },
+      ]),
+    ),
+    payload: 'PAYLOAD',
+  },
+  {
+    name: 'stylesheet rule with url(javascript:) in capitals',
+    events: [...recording(), { type: 3, timestamp: T0 + 100, data: { source: 8, id: 1, adds: [{ rule: 'p{background:URL( "JAVASCRIPT:PAYLOAD" )}', index: 0 }] } }],
+    payload: 'PAYLOAD',
+  },
+  {
     name: 'mutation adding a script',
     events: [...recording(), mutation(T0 + 100, { adds: [{ parentId: 4, nextId: null, node: el(20, 'script', { src: '/PAYLOAD.js' }) }] })],
     payload: 'PAYLOAD',
@@ -199,6 +222,17 @@ describe('hostile ingest', () => {
     expect(stored).toHaveLength(events.length);
     expect(JSON.stringify(stored)).not.toContain(payload);
     expect(hasScriptElement(stored)).toBe(false);
+    await expectServerIntact();
+  });
+
+  test('strips a refresh content set in a later batch on a meta from an earlier one', async () => {
+    const first = makeBatch(recording(el(10, 'meta', { name: 'x' })));
+    await ingest(server.url, first);
+    const change = mutation(T0 + 100, { attributes: [{ id: 10, attributes: { content: '0;url=https://PAYLOAD.example/' } }] });
+    await ingest(server.url, makeBatch([change], { sessionId: first.sessionId, windowId: first.windowId, seq: 1 }));
+    const stored = (await readAllEvents(server.url, first.sessionId)).events;
+    expect(stored).toHaveLength(3);
+    expect(JSON.stringify(stored)).not.toContain('PAYLOAD');
     await expectServerIntact();
   });
 

@@ -1,15 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { SessionSummary } from '../../server/api/types.ts';
+import type { SessionSummary } from '../../contract/api.ts';
 import { sanitizeEvents } from '../../server/ingest/sanitize.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import {
   MALFORMED_EVENT_INDEX,
   MALFORMED_STREAM,
   loadCorpusStream,
   loadValidCorpus,
 } from '../helpers/corpus.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import {
   expectApiError,
   ingest,

@@ -11,8 +11,8 @@ import type { Resolver } from '../../server/outbound/policy.ts';
 import { PIXEL_PNG, startAssetHost, type AssetHost } from '../helpers/asset-host.ts';
 import { findFreePort } from '../helpers/child-server.ts';
 import { INTERNAL_NAMES, INTERNAL_TARGETS } from '../helpers/internal-targets.ts';
-import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError } from './support.ts';
 
 function serveAssets(port: () => number) {

@@ -7,14 +7,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, DeliveryLogEntry } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, DeliveryLogEntry } from '../../contract/webhooks.ts';
 import { defaultConfig, type Config } from '../../server/config.ts';
 import type { Resolver } from '../../server/outbound/policy.ts';
 import { createWebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
 import { findFreePort } from '../helpers/child-server.ts';
 import { INTERNAL_NAMES, INTERNAL_TARGETS } from '../helpers/internal-targets.ts';
-import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { expectApiError } from './support.ts';
 

@@ -4,10 +4,8 @@
  * never a credential; and rotating a token ends both the old token and the sign-ins made with it, and only those.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MeResponse } from '../../server/api/auth.ts';
-import type { ServerKeyResponse } from '../../server/api/events.ts';
-import type { ProjectCredentials, ProjectList } from '../../server/api/projects.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { MeResponse, ProjectCredentials, ProjectList, ServerKeyResponse } from '../../contract/access.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch } from './support.ts';
 

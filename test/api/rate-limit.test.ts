@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Config } from '../../server/config.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { sanitizeEvents } from '../../server/ingest/sanitize.ts';
 import { loadValidCorpus } from '../helpers/corpus.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError, ingest, makeBatch, postBatch, readAllEvents } from './support.ts';
 
 const events: RecordedEvent[] = [

@@ -5,8 +5,8 @@
  * route table by its access, so a route added later is checked or fails here.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ProjectCredentials } from '../../server/api/projects.ts';
-import { adminFetch, adminHeaders, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { ProjectCredentials } from '../../contract/access.ts';
+import { adminFetch, adminHeaders, startTestServer, type TestServer } from '../../support/server.ts';
 import { callFor, makeCall, PUBLIC_ROUTES, registeredApiRoutes, type CallContext, type ProtectedCall } from './route-table.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';

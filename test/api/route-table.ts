@@ -7,7 +7,7 @@ import { createApp } from '../../server/app.ts';
 import { defaultConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/storage/db.ts';
 import { createSqliteStore } from '../../server/storage/store.ts';
-import type { TestServer } from '../helpers/server.ts';
+import type { TestServer } from '../../support/server.ts';
 
 /**
  * Who may make a call: `read` every signed-in credential; `manage` the admin and a project's manage token (a

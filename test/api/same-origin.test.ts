@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Config } from '../../server/config.ts';
-import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../support/server.ts';
 import { callFor, callUrl, stateChangingRoutes, type CallContext, type ProtectedCall } from './route-table.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';

@@ -6,9 +6,9 @@
  * apart.
  */
 import { expect } from 'vitest';
-import type { ProjectCredentials } from '../../server/api/projects.ts';
-import type { SavedFunnel } from '../../server/api/insights-types.ts';
-import { adminFetch, type TestServer } from '../helpers/server.ts';
+import type { ProjectCredentials } from '../../contract/access.ts';
+import type { SavedFunnel } from '../../contract/insights.ts';
+import { adminFetch, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 

@@ -4,10 +4,9 @@
  * and never anything of B's, cannot reach B by naming it, and cannot delete B's sessions, users or funnels.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { MeResponse } from '../../server/api/auth.ts';
-import type { ProjectList } from '../../server/api/projects.ts';
+import type { MeResponse, ProjectList } from '../../contract/access.ts';
 import { readSubjectKey, subjectHash } from '../../server/storage/deletion-subject.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { adminCall, COMMON_BUTTON, createTwoShops, DEAD_BUTTON, markersOf, SHARED_USER, type ShopProject } from './scope-fixture.ts';
 import { expectApiError } from './support.ts';
 

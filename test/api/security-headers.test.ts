@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { makeBatch } from './support.ts';
 
 /** The viewer's headers, exactly; the CSP is checked directive by directive below. */

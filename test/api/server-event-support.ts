@@ -1,8 +1,8 @@
 /** Shared by the server-event API tests: making a project's server key and posting events as a store backend does. */
 import { expect } from 'vitest';
-import type { ServerEventsAck, ServerKeyResponse } from '../../server/api/events.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, type TestServer } from '../helpers/server.ts';
+import type { ServerEventsAck, ServerKeyResponse } from '../../contract/access.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, type TestServer } from '../../support/server.ts';
 
 /** Creates (or rotates) the project's server key through the admin API and returns it. */
 export async function makeServerKey(server: TestServer, project = 'demo'): Promise<string> {

@@ -4,10 +4,10 @@
  * in timeline marks, the session list's event filter and funnels like tracked events of the same name.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FunnelQueryResponse, MetricsResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import type { FunnelQueryResponse, MetricsResponse } from '../../contract/insights.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { sweepExpiredSessions } from '../../server/retention.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { identifyEvent, makeServerKey, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
 import { ingest, makeBatch, newId } from './support.ts';

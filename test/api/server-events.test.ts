@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionDetail, TimelineMark } from '../../server/api/types.ts';
+import type { SessionDetail, TimelineMark } from '../../contract/api.ts';
 import { serverKeyHash } from '../../server/auth/server-key.ts';
-import { adminFetch, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../support/server.ts';
 import { identifyEvent, makeServerKey, postEvents, sendEvents } from './server-event-support.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch, newId } from './support.ts';

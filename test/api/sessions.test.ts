@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { CHROME_MAC_UA, expectApiError, ingest, makeBatch, newId } from './support.ts';
 
 const T0 = 1_700_000_000_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { HeatmapPagesResponse } from '../../server/api/insights-types.ts';
-import type { PagePatternsResponse } from '../../server/api/types.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { HeatmapPagesResponse } from '../../contract/insights.ts';
+import type { PagePatternsResponse } from '../../contract/api.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { visit } from './shop-events.ts';
 import { expectApiError, ingest, makeBatch } from './support.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SAME_TEXT_FIELD, sharedTextKey } from '../../server/protocol-texts.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { SAME_TEXT_FIELD, sharedTextKey } from '../../contract/texts.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { ingest, makeBatch, newId, readAllEvents } from './support.ts';
 
 const T0 = Date.now() - 60_000;

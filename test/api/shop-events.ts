@@ -2,7 +2,7 @@
  * Hand-built Sightline recordings for the insight API tests: a visitor's events as the recorder sends them, each
  * at `start + at` ms, so a test reads as a script ("a click on #buy at 1200 ms").
  */
-import type { ClickPayload, FieldPayload, RecordedEvent } from '../../server/protocol.ts';
+import type { ClickPayload, FieldPayload, RecordedEvent } from '../../contract/protocol.ts';
 
 export const SHOP = 'https://shop.test';
 

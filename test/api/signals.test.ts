@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail, SessionSignal } from '../../server/api/types.ts';
+import type { HeatmapResponse } from '../../contract/insights.ts';
+import type { SessionDetail, SessionSignal } from '../../contract/api.ts';
 import { findSignals } from '../../server/ingest/derive-signals.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { ingest, makeBatch, newId } from './support.ts';
 import { visit } from './shop-events.ts';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sweepExpiredSessions } from '../../server/retention.ts';
 import type { Database } from '../../server/storage/db.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
-import type { DeletionLogResponse } from '../../server/api/data.ts';
+import type { DeletionLogResponse } from '../../contract/access.ts';
 import type {
   FormsResponse,
   FunnelQueryResponse,
@@ -16,8 +16,8 @@ import type {
   HeatmapSnapshotResponse,
   MetricsResponse,
   ScrollmapResponse,
-} from '../../server/api/insights-types.ts';
-import type { SessionDetail } from '../../server/api/types.ts';
+} from '../../contract/insights.ts';
+import type { SessionDetail } from '../../contract/api.ts';
 import { BUSY_PAGE, BUSY_START, callRoute, startBusyProject, type BusyProject } from './busy-project.ts';
 import { visit } from './shop-events.ts';
 import { makeBatch, postBatch } from './support.ts';

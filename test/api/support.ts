@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'vitest';
-import type { ApiError, EventPage } from '../../server/api/types.ts';
-import type { IngestAck, IngestBatch, RecordedEvent } from '../../server/protocol.ts';
-import { adminFetch } from '../helpers/server.ts';
+import type { ApiError } from '../../contract/reason-codes.ts';
+import type { EventPage } from '../../contract/api.ts';
+import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
+import { adminFetch } from '../../support/server.ts';
 
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';

@@ -4,13 +4,15 @@
  * never for a session that bought). Delivered to a real local receiver, payloads and replay links included.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, WebhookCreated, WebhookPayload } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, WebhookCreated, WebhookPayload } from '../../contract/webhooks.ts';
 import { defaultConfig } from '../../server/config.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createWebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
+import { defaultCheckoutOptions } from '../../server/analytics/checkout-metrics.ts';
+import { closingDrafts } from '../../server/webhooks/drafts.ts';
 import { closeIdleSessions } from '../../server/webhooks/session-closer.ts';
-import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
 import { ingest, makeBatch, newId } from './support.ts';
@@ -212,5 +214,35 @@ describe('outbox | cart_abandoned and form_abandoned when an idle session is clo
     const left = server.db.prepare('SELECT count(*) AS n FROM webhook_events WHERE session_id = ?').get(abandoned.sessionId) as { n: number };
     expect(left.n).toBe(0);
     expect(await deliveryCount(server, hook.webhook.id)).toBe(1);
+  });
+
+  test('closing is guarded: a session that got a batch since it was read, or that another sweep closed, keeps its drafts out', async () => {
+    const cartEvents = (sessionId: string) =>
+      (server.db.prepare("SELECT count(*) AS n FROM webhook_events WHERE session_id = ? AND type = 'cart_abandoned'").get(sessionId) as { n: number }).n;
+    const late = { sessionId: newId(), windowId: newId() };
+    const twice = { sessionId: newId(), windowId: newId() };
+    const v = visit(start + 300_000);
+    await ingest(server.url, makeBatch([...v.load(0, '/product/7'), v.track(1000, 'add_to_cart', { value: 5 })], { ...late, seq: 0 }));
+    await ingest(server.url, makeBatch([...v.load(0, '/product/9'), v.track(1000, 'add_to_cart', { value: 7 })], { ...twice, seq: 0 }));
+    await sleep(SHORT_IDLE_MS + 10);
+
+    const idleBefore = Date.now() - SHORT_IDLE_MS;
+    const due = await server.store.idleSessions(idleBefore, 10, defaultCheckoutOptions);
+    const closings = due.map(({ sessionId, projectId, wants, trackedEvents, formRows }) => ({
+      sessionId,
+      projectId,
+      drafts: closingDrafts({ sessionId, trackedEvents, formRows }, wants),
+    }));
+    expect(closings.map((closing) => closing.sessionId).sort()).toEqual([late.sessionId, twice.sessionId].sort());
+    expect(closings.every((closing) => closing.drafts.length === 1)).toBe(true);
+
+    // The shopper came back between the read and the closing: the session is active again, so nothing is enqueued.
+    await ingest(server.url, makeBatch([v.track(2000, 'purchase', { value: 5 })], { ...late, seq: 1 }));
+    expect(await server.store.closeSessions(closings, idleBefore, Date.now())).toBe(1);
+    expect(cartEvents(late.sessionId)).toBe(0);
+    expect(cartEvents(twice.sessionId)).toBe(1);
+    // A second sweep that read the same rows closes nothing and enqueues nothing.
+    expect(await server.store.closeSessions(closings, idleBefore, Date.now())).toBe(0);
+    expect(cartEvents(twice.sessionId)).toBe(1);
   });
 });

@@ -3,13 +3,20 @@
  * that verify, retries with backoff after a 500, giving up, and the delivery log that says what happened.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, DeliveryLogEntry, WebhookCreated, WebhookList, WebhookPayload, WebhookTestQueued } from '../../server/api/webhook-types.ts';
+import type {
+  DeliveryLog,
+  DeliveryLogEntry,
+  WebhookCreated,
+  WebhookList,
+  WebhookPayload,
+  WebhookTestQueued,
+} from '../../contract/webhooks.ts';
 import { defaultConfig } from '../../server/config.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from '../../server/webhooks/dispatcher.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
 import { findFreePort } from '../helpers/child-server.ts';
-import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { expectApiError } from './support.ts';
 

@@ -6,13 +6,13 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AssetSettingsResponse } from '../../server/api/types.ts';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { AssetSettingsResponse } from '../../contract/api.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
 import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { documentOf, el, text } from '../helpers/snapshot-nodes.ts';
 
 const T0 = Date.now() - 60_000;

@@ -6,10 +6,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { documentOf, el, text } from '../helpers/snapshot-nodes.ts';
 
 const T0 = Date.now() - 60_000;

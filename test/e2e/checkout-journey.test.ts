@@ -11,16 +11,16 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
-import type { IngestBatch } from '../../server/protocol.ts';
-import { SAME_TEXT_FIELD } from '../../server/protocol-texts.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
+import type { IngestBatch } from '../../contract/protocol.ts';
+import { SAME_TEXT_FIELD } from '../../contract/texts.ts';
 import { completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startIngestTap, type IngestTap } from '../../support/ingest-tap.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startIngestTap, type IngestTap } from '../helpers/ingest-tap.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const canary = {
   email: 'canary.q7x2@example.test',

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { loadValidCorpus } from '../helpers/corpus.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 
 const corpus = loadValidCorpus();
 

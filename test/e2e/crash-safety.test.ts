@@ -9,12 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { SessionList } from '../../server/api/types.ts';
-import { SlTag, type IngestAck, type IngestBatch, type RecordedEvent, type TrackPayload } from '../../server/protocol.ts';
+import type { SessionList } from '../../contract/api.ts';
+import {
+  SlTag,
+  type IngestAck,
+  type IngestBatch,
+  type RecordedEvent,
+  type TrackPayload,
+} from '../../contract/protocol.ts';
 import { makeBatch, newId, postBatch, readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
-import { adminFetch } from '../helpers/server.ts';
+import { adminFetch } from '../../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-crash-'));
 

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { SessionList } from '../../server/api/types.ts';
-import { SlTag, type TrackPayload } from '../../server/protocol.ts';
+import type { SessionList } from '../../contract/api.ts';
+import { SlTag, type TrackPayload } from '../../contract/protocol.ts';
 import { readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-outage-'));
 const dbPath = join(dir, 'sightline.db');

@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId, readAllEvents } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { documentOf, el, text, type SnapshotNode as Node } from '../helpers/snapshot-nodes.ts';
 
 const MARKER = 'PWNED-MARKER';
@@ -29,6 +29,7 @@ function forgedRecording(hit: (tag: string) => string): RecordedEvent[] {
         el(6, 'base', { href: hit('base') }),
         el(7, 'script', {}, [text(8, run('head-script'))]),
         el(9, 'script', { src: hit('script-src') }),
+        el(26, 'meta', { name: 'robots', content: 'noindex' }),
       ]),
       el(10, 'body', { onload: run('body-onload') }, [
         el(11, 'a', { id: 'pay', href: `javascript:${run('javascript-href')}` }, [text(12, 'Pay now')]),
@@ -39,6 +40,8 @@ function forgedRecording(hit: (tag: string) => string): RecordedEvent[] {
         svg(el(18, 'svg', {}, [svg(el(19, 'script', {}, [text(20, run('svg-script'))])), svg(el(21, 'a', { 'xlink:href': `javascript:${run('xlink')}` }))])),
         el(22, 'div', { style: `background:url("javascript:${run('css-url')}")`, onmouseover: run('onmouseover') }, [text(23, 'Hover me')]),
         el(24, 'p', {}, [text(25, 'Harmless text')]),
+        // Quotes inside an unquoted url(): the form a regex for url("…") or url(…) without quotes missed.
+        el(27, 'div', { style: `background:url(javascript:${run('css-url-quote')})` }),
       ]),
     ]),
   );
@@ -57,6 +60,8 @@ function forgedRecording(hit: (tag: string) => string): RecordedEvent[] {
         attributes: [
           { id: 24, attributes: { onclick: run('mutation-onclick') } },
           { id: 13, attributes: { src: '/still-missing.png', onerror: run('mutation-onerror') } },
+          // An existing, harmless meta turned into a refresh.
+          { id: 26, attributes: { 'http-equiv': 'Refresh', content: `1;url=${hit('meta-mutation-refresh')}` } },
         ],
         removes: [],
         adds: [

@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { HeatmapResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail } from '../../server/api/types.ts';
+import type { HeatmapResponse } from '../../contract/insights.ts';
+import type { SessionDetail } from '../../contract/api.ts';
 import { contextOptions, deviceProfiles } from '../../demo/devices.ts';
 import { flushRecorder, openStore } from '../../demo/human.ts';
 import { ingest, makeBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 const PAGE_KEY = '/demo/product.html';

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
-import { startIngestTap, type IngestTap } from '../helpers/ingest-tap.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startIngestTap, type IngestTap } from '../../support/ingest-tap.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/pages/pii-canary.html', import.meta.url));
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { startHarness, waitFor, type Harness } from './recorder-harness.ts';
 
 let browser: Browser;

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { IngestBatch, RecordedEvent, SlPayloads, SlTagName } from '../../server/protocol.ts';
+import type { IngestBatch, RecordedEvent, SlPayloads, SlTagName } from '../../contract/protocol.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../fixtures/pages/', import.meta.url));

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { customEvents, receivedEvents, startHarness, type Harness } from './recorder-harness.ts';
 
 /** What the visitor types; none of the sensitive ones may appear in any request body. */

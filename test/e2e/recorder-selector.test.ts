@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 
 /** recorder/selector.ts runs in Chromium: it needs a real DOM, and node has none. */
 const selectorModule = fileURLToPath(new URL('../../recorder/selector.ts', import.meta.url));

@@ -7,15 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FunnelQueryResponse } from '../../server/api/insights-types.ts';
-import type { SessionDetail, SessionList } from '../../server/api/types.ts';
+import type { FunnelQueryResponse } from '../../contract/insights.ts';
+import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { abandonAtCard, addToCartAndLeave, completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { checkoutPreset } from '../../viewer/src/lib/reports-api.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 
 describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {

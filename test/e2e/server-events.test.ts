@@ -11,8 +11,8 @@ import { completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { makeServerKey, sendEvents } from '../api/server-event-support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 
 /** What the backend knows better than the page: a discount taken off at payment, in dollars. */
 const DISCOUNT = 5;

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { flushRecorder } from '../../demo/human.ts';
 import { abandonAtCard, clickDeadImage, completePurchase, rageClickPromo, type RageOutcome } from '../../demo/journeys.ts';
 import { createShopper } from '../../demo/shopper.ts';
-import type { FormsResponse, FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../server/api/insights-types.ts';
-import type { SessionDetail, SessionList, SessionSignal } from '../../server/api/types.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import type { FormsResponse, FunnelQueryResponse, FunnelStep, SavedFunnel } from '../../contract/insights.ts';
+import type { SessionDetail, SessionList, SessionSignal } from '../../contract/api.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 
 /** A signal's jump lands this long before its first click (SIGNAL_LEAD_IN_MS in viewer/src/lib/marks.ts). */

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { MeResponse } from '../../server/api/auth.ts';
-import type { FunnelList, SavedFunnel } from '../../server/api/insights-types.ts';
+import type { MeResponse } from '../../contract/access.ts';
+import type { FunnelList, SavedFunnel } from '../../contract/insights.ts';
 import type {
   EventPage,
   SessionDetail,
@@ -16,8 +16,8 @@ import type {
   SessionSignal,
   SessionSummary,
   TimelineMark,
-} from '../../server/api/types.ts';
-import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../server/protocol.ts';
+} from '../../contract/api.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../contract/protocol.ts';
 import { MALFORMED_EVENT_INDEX, MALFORMED_STREAM, loadCorpusStream } from '../helpers/corpus.ts';
 
 /** The corpus counter recording (67 s, a number ticking every second) without its malformed event. */

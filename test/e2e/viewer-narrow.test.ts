@@ -7,13 +7,13 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { SessionList } from '../../server/api/types.ts';
+import type { SessionList } from '../../contract/api.ts';
 import { contextOptions, deviceProfiles, type DeviceProfile } from '../../demo/devices.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { abandonAtCard, completePurchase } from '../../demo/journeys.ts';
 import { createShopper } from '../../demo/shopper.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const PHONE = 390;
 const DESKTOP = 1400;

@@ -9,12 +9,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { MeResponse } from '../../server/api/auth.ts';
-import type { ProjectCredentials, ProjectInfo, ProjectList } from '../../server/api/projects.ts';
-import type { SessionList } from '../../server/api/types.ts';
+import type { MeResponse, ProjectCredentials, ProjectInfo, ProjectList } from '../../contract/access.ts';
+import type { SessionList } from '../../contract/api.ts';
 import { postEvents, sendEvents } from '../api/server-event-support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 describe('e2e | viewer projects panel', () => {
   let server: TestServer;

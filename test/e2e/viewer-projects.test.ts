@@ -6,8 +6,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTwoShops, type ShopProject } from '../api/scope-fixture.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 
 describe('e2e | projects in the viewer', () => {
   let server: TestServer;

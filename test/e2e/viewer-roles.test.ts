@@ -5,12 +5,11 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { RetentionResponse } from '../../server/api/data.ts';
-import type { ProjectCredentials } from '../../server/api/projects.ts';
+import type { ProjectCredentials, RetentionResponse } from '../../contract/access.ts';
 import { visit } from '../api/shop-events.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { adminFetch, startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
 const PROJECT = 'roles-shop';
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../../support/browser.ts';
 import { builtViewerDir } from '../helpers/screenshots.ts';
 import { FakeApi, LIST_TOTAL, savedFunnels } from './viewer-fake-api.ts';
 

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { defaultConfig } from '../../server/config.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../server/webhooks/dispatcher.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { ALLOW_LOCAL_RECEIVERS } from '../helpers/outbound.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from '../../support/browser.ts';
+import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 describe('e2e | viewer webhooks panel', () => {

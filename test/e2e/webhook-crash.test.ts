@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { DeliveryLog, WebhookCreated } from '../../server/api/webhook-types.ts';
+import type { DeliveryLog, WebhookCreated } from '../../contract/webhooks.ts';
 import { verifySignature } from '../../server/webhooks/signing.ts';
 import { makeBatch, newId, postBatch } from '../api/support.ts';
 import { visit } from '../api/shop-events.ts';
 import { startChildServer, type ChildServer } from '../helpers/child-server.ts';
-import { ALLOW_LOCAL_RECEIVERS_ENV } from '../helpers/outbound.ts';
-import { adminFetch } from '../helpers/server.ts';
+import { ALLOW_LOCAL_RECEIVERS_ENV } from '../../support/outbound.ts';
+import { adminFetch } from '../../support/server.ts';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sightline-webhooks-'));

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { TEST_ADMIN_TOKEN } from './server.ts';
+import { TEST_ADMIN_TOKEN } from '../../support/server.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 

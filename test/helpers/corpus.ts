@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RecordedEvent } from '../../server/protocol.ts';
+import type { RecordedEvent } from '../../contract/protocol.ts';
 
 /** Root of the copied corpus (see test/fixtures/corpus/SOURCES.md). */
 export const corpusDir = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));

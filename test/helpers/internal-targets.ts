@@ -5,7 +5,7 @@
  * Shared by the policy's unit tests and the webhook and asset-proxy API tests, so each checks the whole class.
  */
 import type { AddressKind } from '../../server/outbound/addresses.ts';
-import { PUBLIC_TEST_ADDRESS } from './outbound.ts';
+import { PUBLIC_TEST_ADDRESS } from '../../support/outbound.ts';
 
 /** Made-up names and what the test resolver answers for them. */
 export const INTERNAL_NAMES: Readonly<Record<string, string[]>> = Object.freeze({

@@ -3,7 +3,7 @@
  * straightforward one: paths and patterns chosen to hit every matching rule (queries, fragments, trailing slashes,
  * `*`, `:id`, `**`, parts of segments, no match at all), and times on a coarse grid so that ties are common.
  */
-import type { FunnelStep } from '../../server/analytics/funnel.ts';
+import type { FunnelStep } from '../../contract/insights.ts';
 import { randomInt } from '../../demo/shopper.ts';
 
 export { randomInt, seededRandom } from '../../demo/shopper.ts';

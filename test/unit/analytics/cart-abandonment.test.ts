@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { abandonedCart, MAX_ITEM_TEXT, type TrackedEvent } from '../../../server/analytics/cart-abandonment.ts';
+import { abandonedCart, MAX_ITEM_TEXT } from '../../../server/analytics/cart-abandonment.ts';
+import type { TrackedEvent } from '../../../contract/rows.ts';
 
 const T0 = Date.UTC(2025, 2, 1, 12);
 const track = (at: number, name: string, props: unknown, windowId = 'w1'): TrackedEvent => ({ windowId, ts: T0 + at, name, props });

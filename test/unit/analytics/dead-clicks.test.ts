@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { detectDeadClicks, hasTimeBetween } from '../../../server/analytics/dead-clicks.ts';
 import { resolveThresholds } from '../../../server/analytics/thresholds.ts';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 import {
   T0,
   fullSnapshot,

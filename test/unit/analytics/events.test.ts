@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { clicksOf, lastTimestamp, slEvents, timeline } from '../../../server/analytics/events.ts';
 import { splitPageViews } from '../../../server/analytics/page-views.ts';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 import { T0, fullSnapshot, meta, mouseMove, rrwebClick, slClick, slPage } from './factories.ts';
 
 describe('analytics | event accessors', () => {

@@ -2,7 +2,7 @@
  * Small factories for hand-built rrweb / Sightline events. Every `at` is milliseconds after T0, so tables read as
  * offsets ("a mutation at 900 ms") rather than epoch numbers.
  */
-import type { ClickPayload, FieldPayload, RecordedEvent, SlTagName } from '../../../server/protocol.ts';
+import type { ClickPayload, FieldPayload, RecordedEvent, SlTagName } from '../../../contract/protocol.ts';
 
 export const T0 = 1_700_000_000_000;
 

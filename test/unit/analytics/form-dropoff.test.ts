@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeForms, type FormUse } from '../../../server/analytics/form-dropoff.ts';
 import { aggregateForms, median } from '../../../server/analytics/form-report.ts';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 import { T0, meta, mouseMove, slField, slPage, slSubmit } from './factories.ts';
 
 /** A checkout where the visitor fills email, corrects the name, skips company and gives up at the card number. */

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeForms } from '../../../server/analytics/form-dropoff.ts';
 import { mergeSessionFormUses } from '../../../server/analytics/form-merge.ts';
-import { formUsesFromRows, type FormRow } from '../../../server/analytics/form-rows.ts';
+import { formUsesFromRows } from '../../../server/analytics/form-rows.ts';
+import type { FormRow } from '../../../contract/rows.ts';
 import { aggregateForms } from '../../../server/analytics/form-report.ts';
 import { meta, mouseMove, slField, slSubmit, T0 } from './factories.ts';
 

@@ -3,10 +3,10 @@ import {
   computeFunnel,
   funnelProgress,
   StepMatcher,
-  type FunnelStep,
   type SessionTimeline,
   type TimelineEntry,
 } from '../../../server/analytics/funnel.ts';
+import type { FunnelStep } from '../../../contract/insights.ts';
 
 const MINUTE = 60_000;
 const T0 = 1_700_000_000_000;

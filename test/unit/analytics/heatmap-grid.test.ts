@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { aggregateHeatmap } from '../../../server/analytics/heatmap-grid.ts';
 import {
-  aggregateHeatmap,
   DATE_LIMIT_DAYS,
   dayLabel,
   dayOf,
@@ -10,7 +10,7 @@ import {
   pageCell,
   splitDayRange,
   type CellRow,
-} from '../../../server/analytics/heatmap-grid.ts';
+} from '../../../contract/buckets.ts';
 
 describe('analytics | heatmap buckets', () => {
   test.each([

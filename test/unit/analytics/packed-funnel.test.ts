@@ -3,17 +3,12 @@ import {
   computeFunnel,
   funnelProgress,
   StepMatcher,
-  type FunnelStep,
   type SessionTimeline,
   type TimelineEntry,
 } from '../../../server/analytics/funnel.ts';
-import {
-  computePackedFunnel,
-  forEachProgress,
-  stepMasks,
-  type FunnelLabel,
-  type PackedTimelines,
-} from '../../../server/analytics/packed-funnel.ts';
+import type { FunnelStep } from '../../../contract/insights.ts';
+import { computePackedFunnel, forEachProgress, stepMasks } from '../../../server/analytics/packed-funnel.ts';
+import type { FunnelLabel, PackedTimelines } from '../../../contract/rows.ts';
 import {
   EVENT_NAMES,
   PATHS,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { detectRageClicks } from '../../../server/analytics/rage-clicks.ts';
 import { resolveThresholds } from '../../../server/analytics/thresholds.ts';
-import type { ClickPayload, RecordedEvent } from '../../../server/protocol.ts';
+import type { ClickPayload, RecordedEvent } from '../../../contract/protocol.ts';
 import { T0, fullSnapshot, rrwebClick, slClick } from './factories.ts';
 
 /** Clicks at the given offsets (ms), all on one target unless `target` says otherwise. */

@@ -4,7 +4,7 @@ import { clicksOf } from '../../../server/analytics/events.ts';
 import { detectRageClicks } from '../../../server/analytics/rage-clicks.ts';
 import { scrollDepthByPageView } from '../../../server/analytics/scroll-depth.ts';
 import { computeSessionSignals } from '../../../server/analytics/session-signals.ts';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 import { MALFORMED_STREAM, listCorpusStreams, loadCorpusStream } from '../../helpers/corpus.ts';
 import { T0, mouseMove, mutation, slClick, slError } from './factories.ts';
 

@@ -1,7 +1,7 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { recordedMinutes, uniqueBatches, weighBatches } from '../../../bench/bytes.ts';
-import { SAME_TEXT_FIELD, sharedTextKey } from '../../../server/protocol-texts.ts';
+import { SAME_TEXT_FIELD, sharedTextKey } from '../../../contract/texts.ts';
 import { posthogSnapshotEvents, recordedCounts, sentryReplayEvents, type RrwebEvent } from '../../../bench/peers.ts';
 
 const meta = (timestamp: number): RrwebEvent => ({ type: 4, timestamp, data: { href: 'https://shop.example/' } });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPage, LAST_ELEMENT_ID } from '../../../bench/synthetic-page.ts';
 import { cutIntoBatches, syntheticSession } from '../../../bench/synthetic-session.ts';
-import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../../server/protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource, type RecordedEvent } from '../../../contract/protocol.ts';
 
 type Node = { id: number; childNodes?: Node[]; attributes?: Record<string, string> };
 const idsOf = (node: Node): number[] => [node.id, ...(node.childNodes ?? []).flatMap(idsOf)];

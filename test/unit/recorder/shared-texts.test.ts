@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { SHARED_TEXTS_STORAGE_KEY } from '../../../recorder/constants.ts';
 import { createSharedTexts } from '../../../recorder/shared-texts.ts';
 import { memoryStore } from '../../../recorder/storage.ts';
-import { forEachSnapshotNode, MIN_SHARED_TEXT_CHARS, SAME_TEXT_FIELD, sharedTextKey } from '../../../server/protocol-texts.ts';
-import type { RecordedEvent } from '../../../server/protocol.ts';
+import { forEachSnapshotNode, MIN_SHARED_TEXT_CHARS, SAME_TEXT_FIELD, sharedTextKey } from '../../../contract/texts.ts';
+import type { RecordedEvent } from '../../../contract/protocol.ts';
 
 const CSS = 'a { color: red; }\n'.repeat(100);
 const SCOPE = { sessionId: 's1', windowId: 'w1' };

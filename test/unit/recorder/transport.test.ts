@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { IngestBatch } from '../../../server/protocol.ts';
+import type { IngestBatch } from '../../../contract/protocol.ts';
 import { encodeBatch } from '../../../recorder/body.ts';
 import type { SightlineError } from '../../../recorder/errors.ts';
 import { realTimers } from '../../../recorder/timers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { HeatmapElement } from '../../../server/api/insights-types.ts';
+import type { HeatmapElement } from '../../../contract/insights.ts';
 import {
   fallbackNote,
   locatorFor,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { TimelineMark } from '../../../server/api/types.ts';
+import type { TimelineMark } from '../../../contract/api.ts';
 import { placeMarks } from '../../../viewer/src/lib/marks.ts';
 
 describe('viewer | replay marks', () => {

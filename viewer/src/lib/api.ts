@@ -3,13 +3,9 @@
  * a proxy's HTML error page or an unreachable server, comes out as one thrown `ApiError`, so pages show a
  * single kind of error.
  */
-import type {
-  ApiError as ApiErrorBody,
-  DeviceClass,
-  EventPage,
-  SessionDetail,
-  SessionList,
-} from '../../../server/api/types.ts';
+import type { ApiError as ApiErrorBody } from '../../../contract/reason-codes.ts';
+import type { EventPage, SessionDetail, SessionList } from '../../../contract/api.ts';
+import type { DeviceClass } from '../../../contract/vocabulary.ts';
 import { currentProject, withProject } from './project-param.ts';
 
 export class ApiError extends Error {

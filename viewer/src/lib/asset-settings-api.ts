@@ -1,5 +1,5 @@
 /** Client of GET and PUT /api/settings/assets: whether replays get recorded images, fonts and styles, and from where. */
-import type { AssetSettingsResponse } from '../../../server/api/types.ts';
+import type { AssetSettingsResponse } from '../../../contract/api.ts';
 import { apiRequest, toQueryString } from './api.ts';
 
 export type AssetMode = AssetSettingsResponse['mode'];

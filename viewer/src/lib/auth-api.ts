@@ -2,7 +2,7 @@
  * Sign-in calls: the admin token or a project's viewer token for a session cookie (HttpOnly, so the viewer never
  * sees it), and back.
  */
-import type { MeResponse } from '../../../server/api/auth.ts';
+import type { MeResponse } from '../../../contract/access.ts';
 import { apiRequest } from './api.ts';
 
 /** Resolves with the sign-in's scope when the server accepts the token; rejects with ApiError `invalid_token`. */

@@ -4,7 +4,7 @@
  * a reader takes for a broken page. Here they are marked in the events, and styled by CSS injected into the replay
  * frame as a hatched box labelled "Hidden for privacy". CSS only: the frame is sandboxed without scripts.
  */
-import { RrwebEventType, RrwebIncrementalSource } from '../../../server/protocol.ts';
+import { RrwebEventType, RrwebIncrementalSource } from '../../../contract/protocol.ts';
 
 /** The attribute a blocked element gets in the replay; its value is the recorded tag name. */
 export const BLOCKED_ATTRIBUTE = 'data-sl-blocked';

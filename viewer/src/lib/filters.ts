@@ -3,7 +3,7 @@
  * API query (epoch ms, limit/offset). Pure functions, so the page only wires them to inputs. The insight filters
  * (signals, abandoned form, custom event, funnel step) keep the API's own names in the hash.
  */
-import type { DeviceClass } from '../../../server/api/types.ts';
+import type { DeviceClass } from '../../../contract/vocabulary.ts';
 import type { SessionQuery } from './api.ts';
 
 export const SESSIONS_PAGE_SIZE = 50;

@@ -4,7 +4,7 @@
  * button at any width. Points whose element is gone fall back to their page position, x scaled from the document
  * width they were recorded at to the current one (the layout reflows sideways; y is kept, being the best guess left).
  */
-import type { HeatmapElement } from '../../../server/api/insights-types.ts';
+import type { HeatmapElement } from '../../../contract/insights.ts';
 
 /** A box in document coordinates (CSS px from the document's top left), as the overlay is laid out. */
 export interface DocRect {

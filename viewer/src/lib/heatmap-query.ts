@@ -2,7 +2,7 @@
  * The heatmap page's filters, kept in the hash query (`#/heatmaps?page=/product/:id&kind=rage&device=mobile`), so a
  * map is a shareable link. Pure functions: the page only wires them to inputs.
  */
-import type { DeviceClass } from '../../../server/api/types.ts';
+import type { DeviceClass } from '../../../contract/vocabulary.ts';
 
 /** What the map shows: one of the API's point maps, or the scroll map drawn from `/api/scrollmap`. */
 export const HEATMAP_VIEWS = ['click', 'rage', 'dead', 'move', 'scroll'] as const;

@@ -1,5 +1,5 @@
 /** Facts about a recorded page view that the heatmap background needs before rrweb rebuilds it. */
-import { RrwebEventType } from '../../../server/protocol.ts';
+import { RrwebEventType } from '../../../contract/protocol.ts';
 
 /** The rebuilt page, as overlays need it. */
 export interface RebuiltPage {

@@ -1,12 +1,11 @@
 /** Client of the heatmap routes: pages to pick from, a page's point map, its scroll map and its recorded snapshot. */
+import type { DeviceClass, HeatmapKind } from '../../../contract/vocabulary.ts';
 import type {
-  HeatmapKind,
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
   ScrollmapResponse,
-} from '../../../server/api/insights-types.ts';
-import type { DeviceClass } from '../../../server/api/types.ts';
+} from '../../../contract/insights.ts';
 import { api, apiRequest, toQueryString } from './api.ts';
 
 /** The scope every heatmap route takes; times are ms since epoch. */

@@ -2,7 +2,7 @@
  * The replay's "moments": timeline marks (page views, custom events, identify, errors) and click signals (rage,
  * dead and error clicks) of one window, placed on its replay clock, and what they say about the moment watched.
  */
-import type { SessionSignal, TimelineMark } from '../../../server/api/types.ts';
+import type { SessionSignal, TimelineMark } from '../../../contract/api.ts';
 
 /** A timeline mark's kind, or a signal's: `error-click` keeps an error click apart from an uncaught error mark. */
 export type MomentKind = TimelineMark['kind'] | 'rage' | 'dead' | 'error-click';

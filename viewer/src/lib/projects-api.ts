@@ -2,9 +2,14 @@
  * Client of the project routes (list, create, viewer tokens, server key, allowed origins, retention), and the embed
  * snippet and words the projects panel shows for a project.
  */
-import type { RetentionResponse } from '../../../server/api/data.ts';
-import type { ServerKeyResponse } from '../../../server/api/events.ts';
-import type { AllowedOriginsResponse, ProjectCredentials, ProjectInfo, ProjectList } from '../../../server/api/projects.ts';
+import type {
+  AllowedOriginsResponse,
+  ProjectCredentials,
+  ProjectInfo,
+  ProjectList,
+  RetentionResponse,
+  ServerKeyResponse,
+} from '../../../contract/access.ts';
 import { apiRequest, toQueryString } from './api.ts';
 
 export type TokenRole = ProjectCredentials['role'];

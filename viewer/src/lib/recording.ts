@@ -1,6 +1,6 @@
 /** Facts about an rrweb event stream that the replay page needs before and around rrweb-player. */
 import type { eventWithTime } from '@rrweb/types';
-import { RrwebEventType } from '../../../server/protocol.ts';
+import { RrwebEventType } from '../../../contract/protocol.ts';
 
 export type ReplayEvent = eventWithTime;
 

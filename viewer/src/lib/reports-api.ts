@@ -11,8 +11,9 @@ import type {
   FunnelStep,
   MetricsResponse,
   SavedFunnel,
-} from '../../../server/api/insights-types.ts';
-import type { DeviceClass, SessionList } from '../../../server/api/types.ts';
+} from '../../../contract/insights.ts';
+import type { DeviceClass } from '../../../contract/vocabulary.ts';
+import type { SessionList } from '../../../contract/api.ts';
 import { apiRequest, toQueryString } from './api.ts';
 import { DEVICE_CLASSES, emptyFilters, filtersFromQuery, filtersToApiQuery } from './filters.ts';
 

@@ -2,7 +2,7 @@
  * Saved funnels for the session list's funnel filter: fetching them, and naming their steps in a select. The
  * funnels page has its own client; this one only reads.
  */
-import type { FunnelList, FunnelStep, SavedFunnel } from '../../../server/api/insights-types.ts';
+import type { FunnelList, FunnelStep, SavedFunnel } from '../../../contract/insights.ts';
 import { apiRequest } from './api.ts';
 import type { FunnelStepPick } from './filters.ts';
 

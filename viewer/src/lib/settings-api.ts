@@ -1,5 +1,5 @@
 /** Client of the settings routes: the page patterns that name page keys (`/product/*`). */
-import type { PagePatternsResponse } from '../../../server/api/types.ts';
+import type { PagePatternsResponse } from '../../../contract/api.ts';
 import { apiRequest } from './api.ts';
 
 const PAGE_PATTERNS = '/api/settings/page-patterns';

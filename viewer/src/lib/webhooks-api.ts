@@ -3,11 +3,10 @@ import type {
   DeliveryLog,
   DeliveryLogEntry,
   WebhookCreated,
-  WebhookEventType,
   WebhookList,
-  WebhookPayloadType,
   WebhookTestQueued,
-} from '../../../server/api/webhook-types.ts';
+} from '../../../contract/webhooks.ts';
+import type { WebhookEventType, WebhookPayloadType } from '../../../contract/vocabulary.ts';
 import { apiRequest } from './api.ts';
 
 /** The events a webhook can subscribe to, in the order the form offers them, with a line on when each fires. */

@@ -1,5 +1,5 @@
 /** Whether the viewer is signed in, and as whom, as reactive state: the app shell shows the sign-in page until it is. */
-import type { MeResponse } from '../../../server/api/auth.ts';
+import type { MeResponse } from '../../../contract/access.ts';
 import { ApiError, onLoginRequired } from '../lib/api.ts';
 import { signOut, whoAmI } from '../lib/auth-api.ts';
 import { currentProject } from '../lib/project-param.ts';

@@ -2,7 +2,7 @@
  * Loads one session for replay: its detail, then pages of events until replay can start, then the rest in the
  * background, handed to the player as they arrive. A long session starts playing after its first page.
  */
-import type { SessionDetail } from '../../../server/api/types.ts';
+import type { SessionDetail } from '../../../contract/api.ts';
 import { api as defaultApi, type ApiClient } from '../lib/api.ts';
 import { canStartReplay, isReplayEvent, type ReplayEvent } from '../lib/recording.ts';
 

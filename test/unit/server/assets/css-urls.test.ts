@@ -69,6 +69,14 @@ describe('assets | CSS url() and @import rewriting', () => {
     expect(rewriteCss(css, map)).toBe(css);
   });
 
+  test('finds URLs as the sanitizer does: image-set() strings, an escaped url( name, and no malformed url()', () => {
+    const css = `a{background:image-set("${CDN}/a.png" 1x, url(${CDN}/b.png) 2x)} b{background:\\75 rl(${CDN}/c.png)} i{background:url(${CDN}/d e.png)}`;
+    expect(rewriteCss(css, map)).toBe(
+      `a{background:image-set("${proxied(`${CDN}/a.png`)}" 1x, url("${proxied(`${CDN}/b.png`)}") 2x)} ` +
+        `b{background:url("${proxied(`${CDN}/c.png`)}")} i{background:url(${CDN}/d e.png)}`,
+    );
+  });
+
   test('reads CSS escapes in a URL as the browser does', () => {
     expect(rewriteCss(`a{background:url(${CDN}/a\\(1\\).png)}`, map)).toBe(`a{background:url("${proxied(`${CDN}/a(1).png`)}")}`);
   });

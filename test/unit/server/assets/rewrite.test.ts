@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createAssetUrlMapper, proxyPath } from '../../../../server/assets/asset-urls.ts';
 import { rewriteAssetUrls } from '../../../../server/assets/rewrite.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { loadValidCorpus } from '../../../helpers/corpus.ts';
 import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { scrollDepthByPageView } from '../../../../server/analytics/scroll-depth.ts';
 import { deriveChunkRows } from '../../../../server/ingest/derive-rows.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import type { DerivedChunk, WindowCarry } from '../../../../server/storage/derived-model.ts';
 import {
   fullSnapshot,

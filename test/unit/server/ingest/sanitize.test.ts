@@ -1,30 +1,22 @@
 import { describe, expect, test } from 'vitest';
-import { sanitizeCss, sanitizeEvents, type SanitizeCounts } from '../../../../server/ingest/sanitize.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import { sanitizeEvents, type SanitizeCounts } from '../../../../server/ingest/sanitize.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { loadValidCorpus } from '../../../helpers/corpus.ts';
-import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
+import { bodyOf, el, mutation, snapshot, text, type SnapshotNode as Node } from '../../../helpers/snapshot-nodes.ts';
 
 const comment = (id: number): Node => ({ type: 5, textContent: '', id });
-
-/** A full snapshot whose body holds `children`. */
-const snapshot = (...children: Node[]): RecordedEvent => ({
-  type: 2,
-  timestamp: 1,
-  data: {
-    node: { type: 0, childNodes: [el(2, 'html', {}, [el(3, 'body', {}, children)])], id: 1 },
-    initialOffset: { left: 0, top: 0 },
-  },
-});
-const mutation = (data: Node): RecordedEvent => ({
-  type: 3,
-  timestamp: 2,
-  data: { source: 0, texts: [], attributes: [], removes: [], adds: [], ...data },
-});
-const bodyOf = (event: RecordedEvent): Node[] => {
-  const html = ((event.data as Node).node as { childNodes: Node[] }).childNodes[0] as { childNodes: Node[] };
-  return (html.childNodes[0] as { childNodes: Node[] }).childNodes;
-};
 const none: SanitizeCounts = { elements: 0, attributes: 0, urls: 0, css: 0, mutations: 0 };
+/** Ways to write http-equiv=refresh that a browser (or a lenient engine) may still obey. */
+const REFRESH_SPELLINGS: Array<[string, string]> = [
+  ['http-equiv', 'refresh'],
+  ['HTTP-EQUIV', 'Refresh'],
+  [' http-equiv ', ' REFRESH '],
+  ['Http-Equiv', '\trefresh\n'],
+  ['http-equiv', '&#114;efresh'],
+  ['http-equiv', '&#x52;EFRESH'],
+  ['http-equiv', 're&shy;fresh'],
+  ['http-equiv', 'r\u0000efresh;'],
+];
 
 describe('ingest | sanitize: elements in snapshots', () => {
   test.each<{ name: string; node: Node; counts: Partial<SanitizeCounts> }>([
@@ -33,7 +25,11 @@ describe('ingest | sanitize: elements in snapshots', () => {
     { name: 'SVG script with a prefix', node: el(10, 'svg:script', {}, []), counts: { elements: 1 } },
     { name: 'script with spaces around the tag', node: el(10, ' script ', {}, []), counts: { elements: 1 } },
     { name: 'base', node: el(10, 'base', { href: 'https://evil/' }), counts: { elements: 1 } },
-    { name: 'meta refresh', node: el(10, 'meta', { 'http-equiv': ' Refresh ', content: '0;url=https://evil/' }), counts: { elements: 1 } },
+    ...REFRESH_SPELLINGS.map(([key, value]) => ({
+      name: `meta with ${JSON.stringify(key)}: ${JSON.stringify(value)}`,
+      node: el(10, 'meta', { [key]: value, content: '0;url=https://evil/' }),
+      counts: { elements: 1 },
+    })),
   ])('replaces $name by an empty comment with the same id', ({ node, counts }) => {
     const result = sanitizeEvents([snapshot(el(9, 'p'), node, el(12, 'p'))]);
     expect(bodyOf(result.events[0]!)).toEqual([el(9, 'p'), comment(10), el(12, 'p')]);
@@ -149,13 +145,103 @@ describe('ingest | sanitize: mutations', () => {
     expect(result.counts).toEqual({ ...none, elements: 1, mutations: 2 });
   });
 
+  describe.each([
+    { target: 'a meta of this batch', before: [snapshot(el(10, 'meta', { name: 'x' }))] },
+    { target: 'an element of an earlier batch', before: [] },
+  ])('on $target', ({ before }) => {
+    const attributesAfter = (set: Record<string, unknown>) => {
+      const result = sanitizeEvents([...before, mutation({ attributes: [{ id: 10, attributes: set }] })]);
+      return { attributes: ((result.events.at(-1)!.data as Node).attributes as Node[])[0]!.attributes, counts: result.counts };
+    };
+
+    test.each(REFRESH_SPELLINGS)('removes a mutation setting %j to %j, and the content set with it', (key, value) => {
+      expect(attributesAfter({ [key]: value, content: '0;url=https://evil/' })).toEqual({
+        attributes: { [key]: null, content: null },
+        counts: { ...none, attributes: 2 },
+      });
+    });
+
+    test.each<[string, Record<string, unknown>]>([
+      ['onclick', { onclick: 'alert(1)' }],
+      ['ONMOUSEOVER with spaces', { ' ONMOUSEOVER ': 'alert(1)' }],
+      ['srcdoc', { srcdoc: '<script>alert(1)</script>' }],
+      ['href', { href: 'javascript:alert(1)' }],
+      ['src', { src: ' JAVA\tSCRIPT:alert(1)' }],
+      ['action', { action: 'javascript:alert(1)' }],
+      ['formaction', { formaction: 'vbscript:x' }],
+      ['xlink:href', { 'xlink:href': 'javascript:alert(1)' }],
+      ['data', { data: 'data:text/html,<script>alert(1)</script>' }],
+    ])('removes %s', (_name, set) => {
+      const { attributes, counts } = attributesAfter(set);
+      expect(attributes).toEqual(Object.fromEntries(Object.keys(set).map((key) => [key, null])));
+      expect(counts.attributes + counts.urls).toBe(1);
+    });
+
+    test('keeps ordinary attributes', () => {
+      const set = { name: 'description', class: 'x', title: 'Refresh the page' };
+      expect(attributesAfter(set)).toEqual({ attributes: set, counts: none });
+    });
+  });
+
+  test.each(['0;url=https://evil/', ' 5', '.5, https://evil/'])(
+    'removes a refresh-shaped content %j set on an element of an earlier batch (it may be a refresh meta)',
+    (content) => {
+      const result = sanitizeEvents([mutation({ attributes: [{ id: 10, attributes: { content } }] })]);
+      expect((result.events[0]!.data as Node).attributes).toEqual([{ id: 10, attributes: { content: null } }]);
+      expect(result.counts).toEqual({ ...none, attributes: 1 });
+    },
+  );
+
+  test('keeps a content that no refresh would obey, and any content of a meta known not to refresh', () => {
+    const later = [mutation({ attributes: [{ id: 10, attributes: { content: 'width=device-width, initial-scale=1' } }] })];
+    expect(sanitizeEvents(later).events).toBe(later);
+    const known = [snapshot(el(10, 'meta', { name: 'rating' })), mutation({ attributes: [{ id: 10, attributes: { content: '5 stars' } }] })];
+    expect(sanitizeEvents(known).events).toBe(known);
+  });
+
+  test('drops a mutation setting content on a refresh meta of this batch, which is a comment by then', () => {
+    const events = [
+      snapshot(el(10, 'meta', { 'http-equiv': 'refresh', content: '60' })),
+      mutation({ attributes: [{ id: 10, attributes: { content: '0;url=https://evil/' } }] }),
+    ];
+    const result = sanitizeEvents(events);
+    expect(bodyOf(result.events[0]!)).toEqual([comment(10)]);
+    expect((result.events[1]!.data as Node).attributes).toEqual([]);
+    expect(result.counts).toEqual({ ...none, elements: 1, mutations: 1 });
+  });
+
+  test('removes a refresh set on a meta added earlier in the same mutation', () => {
+    const events = [
+      mutation({
+        adds: [{ parentId: 3, nextId: null, node: el(10, 'meta', { name: 'x' }) }],
+        attributes: [{ id: 10, attributes: { 'http-equiv': 'refresh' } }],
+      }),
+    ];
+    expect((sanitizeEvents(events).events[0]!.data as Node).attributes).toEqual([{ id: 10, attributes: { 'http-equiv': null } }]);
+  });
+
+  test('judges a URL by the tag of its target: an SVG image stays on a known img, not on an unknown element or a document loader', () => {
+    const svg = { src: 'data:image/svg+xml,<svg/>' };
+    const img = [snapshot(el(10, 'img')), mutation({ attributes: [{ id: 10, attributes: svg }] })];
+    expect(sanitizeEvents(img).events).toBe(img);
+    const iframe = [snapshot(el(10, 'iframe')), mutation({ attributes: [{ id: 10, attributes: svg }] })];
+    expect((sanitizeEvents(iframe).events[1]!.data as Node).attributes).toEqual([{ id: 10, attributes: { src: null } }]);
+    const unknown = [mutation({ attributes: [{ id: 10, attributes: svg }] })];
+    expect((sanitizeEvents(unknown).events[0]!.data as Node).attributes).toEqual([{ id: 10, attributes: { src: null } }]);
+  });
+
+  test('forgets the tags of a document once a new full snapshot rebuilds it', () => {
+    const events = [snapshot(el(10, 'img')), snapshot(el(11, 'p')), mutation({ attributes: [{ id: 10, attributes: { src: 'data:image/svg+xml,<svg/>' } }] })];
+    expect((sanitizeEvents(events).events[2]!.data as Node).attributes).toEqual([{ id: 10, attributes: { src: null } }]);
+  });
+
   test.each<{ name: string; set: Record<string, unknown>; kept: Record<string, unknown>; counts: Partial<SanitizeCounts> }>([
     { name: 'onclick by removing it (null)', set: { onclick: 'alert(1)', class: 'x' }, kept: { onclick: null, class: 'x' }, counts: { attributes: 1 } },
     { name: 'a javascript: href by removing it', set: { href: 'javascript:alert(1)' }, kept: { href: null }, counts: { urls: 1 } },
     { name: 'an SVG data URL (target tag unknown)', set: { src: 'data:image/svg+xml,<svg onload=x()>' }, kept: { src: null }, counts: { urls: 1 } },
     {
       name: 'a style diff with url(javascript:)',
-      set: { style: { background: ['url(javascript:alert(1))', 'important'], color: 'red' } },
+      set: { style: { background: ['url("javascript:alert(1)")', 'important'], color: 'red' } },
       kept: { style: { background: ['url("about:invalid")', 'important'], color: 'red' } },
       counts: { css: 1 },
     },
@@ -190,20 +276,6 @@ describe('ingest | sanitize: mutations', () => {
     const style = el(10, 'style', {}, [text(11, 'p{background:url( "java\\73 cript:x" )}', { isStyle: true })]);
     const result = sanitizeEvents([snapshot(style)]);
     expect(((bodyOf(result.events[0]!)[0] as Node).childNodes as Node[])[0]!.textContent).toBe('p{background:url("about:invalid")}');
-  });
-});
-
-describe('ingest | sanitizeCss', () => {
-  test.each([
-    ['p{background:url(javascript:alert(1))}', 'p{background:url("about:invalid")}'],
-    ["p{background:url('vbscript:x')}", 'p{background:url("about:invalid")}'],
-    ['p{width:EXPRESSION(alert(1))}', 'p{width:blocked(alert(1))}'],
-    ['p{width:expr/**/ession(alert(1))}', 'p{width:blocked(alert(1))}'],
-    ['p{-moz-binding:url(x.xml#x)}', 'p{-blocked-binding:url(x.xml#x)}'],
-    ['p{color:red;background:url(/a.png)}', 'p{color:red;background:url(/a.png)}'],
-    ['p{content:"\\201C"}', 'p{content:"\\201C"}'],
-  ])('%s → %s', (css, expected) => {
-    expect(sanitizeCss(css)).toBe(expected);
   });
 });
 

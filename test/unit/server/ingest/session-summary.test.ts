@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { deviceClass, summarizeEvents } from '../../../../server/ingest/session-summary.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 
 const GAP = 5000;
 const options = { activityGapMs: GAP };

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOutboundPolicy, OutboundRefused, systemResolver, type Resolver } from '../../../../server/outbound/policy.ts';
 import { INTERNAL_NAMES, INTERNAL_TARGETS } from '../../../helpers/internal-targets.ts';
-import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../../helpers/outbound.ts';
+import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../../../support/outbound.ts';
 
 async function refusal(promise: Promise<unknown>): Promise<OutboundRefused> {
   const error = await promise.then(

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { ChunkEventCache } from '../../../../server/storage/chunk-event-cache.ts';
 
 const events = (timestamp: number): RecordedEvent[] => [{ type: 3, data: { source: 2, type: 2, id: 1 }, timestamp }];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { summarizeEvents } from '../../../../server/ingest/session-summary.ts';
-import type { RecordedEvent } from '../../../../server/protocol.ts';
+import type { RecordedEvent } from '../../../../contract/protocol.ts';
 import { openDatabase, type Database } from '../../../../server/storage/db.ts';
 import type { ChunkWrite } from '../../../../server/storage/model.ts';
 import { createSqliteStore, type Store } from '../../../../server/storage/store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { FormRow } from '../../../../server/analytics/form-rows.ts';
+import type { FormRow } from '../../../../contract/rows.ts';
 import { closingDrafts, signalDraft, type SignalFacts } from '../../../../server/webhooks/drafts.ts';
 
 const T0 = Date.UTC(2025, 2, 1, 12);

@@ -1,11 +1,5 @@
-/** The webhook event types and the event as the outbox holds it, shared by storage, the API and the dispatcher. */
-
-/** Events a webhook can subscribe to. */
-export const webhookEventTypes = ['cart_abandoned', 'form_abandoned', 'rage_click', 'error_click'] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
-
-/** What is sent: a subscribed type, or `test` from "send test event" (to one webhook, whatever it subscribed to). */
-export type WebhookPayloadType = WebhookEventType | 'test';
+/** An event on its way into the webhook outbox, and as the outbox holds it (the dispatcher builds payloads from it). */
+import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
 
 /** An event about to enter the outbox, as its cause describes it. */
 export interface WebhookEventDraft {

@@ -1,8 +1,19 @@
-/** Request and response types of the webhook routes; the viewer imports these with `import type`. */
-import type { WebhookEventType, WebhookPayloadType } from '../webhooks/events.ts';
+/** Request and response types of the webhook routes, and the payload a receiver gets. */
+import type { WebhookEventType, WebhookPayloadType } from './vocabulary.ts';
 
-export type { WebhookEventType, WebhookPayloadType } from '../webhooks/events.ts';
-export type { WebhookPayload } from '../webhooks/payload.ts';
+/** The JSON body POSTed to a webhook's URL (see the README's payload table). */
+export interface WebhookPayload {
+  /** `evt_…`, also sent as Sightline-Event-Id: the same on every retry. */
+  id: string;
+  type: WebhookPayloadType;
+  /** When the event happened on the server, ms since epoch. */
+  createdAt: number;
+  /** The project's key. */
+  project: string;
+  /** null for a test event. */
+  session: { id: string; userId: string | null; replayUrl: string } | null;
+  data: Record<string, unknown>;
+}
 
 /** A subscription; its secret is only ever in the answer to its creation. */
 export interface WebhookInfo {

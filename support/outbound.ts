@@ -3,8 +3,8 @@
  * so a test that delivers to them allows it explicitly with ALLOW_LOCAL_RECEIVERS; every other server keeps the
  * default. Made-up host names resolve through `testResolver`, never through real DNS.
  */
-import type { Config } from '../../server/config.ts';
-import { systemResolver, type Resolver } from '../../server/outbound/policy.ts';
+import type { Config } from '../server/config.ts';
+import { systemResolver, type Resolver } from '../server/outbound/policy.ts';
 
 /** Config overrides for a server whose tests run receivers or asset hosts on 127.0.0.1 (and nothing else). */
 export const ALLOW_LOCAL_RECEIVERS: Pick<Config, 'outbound'> = Object.freeze({ outbound: { allow: ['127.0.0.1'] } });

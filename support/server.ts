@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext } from 'playwright-core';
-import { createApp } from '../../server/app.ts';
-import { defaultConfig, type Config } from '../../server/config.ts';
-import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../../server/outbound/policy.ts';
-import { openDatabase, type Database } from '../../server/storage/db.ts';
-import { createSqliteStore, type Store } from '../../server/storage/store.ts';
+import { createApp } from '../server/app.ts';
+import { defaultConfig, type Config } from '../server/config.ts';
+import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
+import { openDatabase, type Database } from '../server/storage/db.ts';
+import { createSqliteStore, type Store } from '../server/storage/store.ts';
 import { testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */

@@ -1,6 +1,5 @@
-/** Response types of the read API; the viewer imports these with `import type`. */
-
-export type DeviceClass = 'mobile' | 'tablet' | 'desktop';
+/** Response types of the read API: sessions, their replay and the project's settings. */
+import type { DeviceClass, SignalKind } from './vocabulary.ts';
 
 export interface SessionSummary {
   id: string;
@@ -49,7 +48,7 @@ export interface TimelineMark {
 
 /** A rage, dead or error click found in a session: where its replay should start and what was clicked. */
 export interface SessionSignal {
-  kind: 'rage' | 'dead' | 'error';
+  kind: SignalKind;
   windowId: string;
   /** Time of the (first) click, ms since epoch. */
   ts: number;
@@ -95,8 +94,4 @@ export interface AssetSettingsResponse {
   origins: string[];
   /** The project's allowed ingest origins, which the proxy may fetch from too (set with PUT /api/projects/:key/origins). */
   projectOrigins: string[];
-}
-
-export interface ApiError {
-  error: { code: string; message: string };
 }

@@ -1,0 +1,83 @@
+/**
+ * Rows storage reads and the pure analytics compute over. They are defined here, beside the API's types, so that
+ * storage and analytics agree on them without importing each other.
+ */
+
+export interface CheckoutOptions {
+  /** Tracked event name of putting something in the cart. Defaults to 'add_to_cart'. */
+  cartEvent: string;
+  /** Tracked event name of a completed order. Defaults to 'purchase'. */
+  purchaseEvent: string;
+  /** Tracked event name of money given back for an order. Defaults to 'refund'. */
+  refundEvent: string;
+}
+
+/** Sessions started on one day (`YYYY-MM-DD`, UTC). */
+export interface DaySessions {
+  day: string;
+  sessions: number;
+}
+
+/** One tracked event, with the day its session started (its own day when it has no session). */
+export interface CheckoutEvent {
+  /** null for a backend event whose session is not known. */
+  sessionId: string | null;
+  day: string;
+  /** Event time, ms since epoch. */
+  ts: number;
+  name: string;
+  source: EventSource;
+  /** The event's `props.value` and `props.orderId` as sent. */
+  value: unknown;
+  orderId: unknown;
+}
+
+/** Who reported a tracked event: the store's page (through the recorder) or its backend (POST /api/events). */
+export type EventSource = 'browser' | 'server';
+
+/** One stored form event with its page view; rows come ordered by session, window and time. */
+export interface FormRow {
+  sessionId: string;
+  windowId: string;
+  viewId: number;
+  url: string;
+  viewTs: number;
+  viewLastTs: number;
+  ts: number;
+  action: 'focus' | 'blur' | 'change' | 'submit';
+  form: string;
+  field: string;
+  name: string;
+  kind: string;
+}
+
+/**
+ * What a timeline entry names: for a page, its URL up to and including the first `?` or `#` (matching a page
+ * pattern reads nothing after them, and query strings would make every visit's URL distinct); for a tracked event,
+ * its name.
+ */
+export interface FunnelLabel {
+  id: number;
+  kind: 'page' | 'event';
+  text: string;
+}
+
+export interface PackedTimelines {
+  /** Sessions in range, those without a single page view or tracked event included. */
+  sessionsInRange: number;
+  /** The sessions in `entries`, in the same order. */
+  sessionIds: string[];
+  /** The sessions' timelines, packed as server/analytics/packed-funnel.ts describes. */
+  entries: Uint8Array;
+  /** At least every label the steps can match; others are ignored. */
+  labels: readonly FunnelLabel[];
+}
+
+/** One tracked event of the session, in time order. */
+export interface TrackedEvent {
+  windowId: string;
+  ts: number;
+  name: string;
+  /** The track() props as sent. */
+  props: unknown;
+}

@@ -38,14 +38,25 @@ function cutOut(source, start, end, replacement, what) {
   return source.slice(0, from) + replacement + source.slice(to);
 }
 
+/** `source` with the one occurrence of `from` replaced by `to`; throws when it is missing or not unique. */
+function replaceOnce(source, from, to, what) {
+  const at = source.indexOf(from);
+  if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`@rrweb/record: ${what} not found once; check trim-rrweb in scripts/build.mjs`);
+  return source.slice(0, at) + to + source.slice(at + from.length);
+}
+
 /**
- * Dead weight in @rrweb/record, cut at build time. @rrweb/record is pinned, so the markers are exact; a new version
+ * Dead weight and one costly slip in @rrweb/record, fixed at build time. @rrweb/record is pinned, so the markers are exact; a new version
  * without them fails the build.
  * - A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
  *   every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's mutation path and
  *   the worker (about 1 KB gzipped) is cut; its constructor throws if ever reached.
  * - A deprecated global `mirror` that nothing exports any more, built and wrapped in a Proxy on every page load
  *   with a 200-character warning (about 0.1 KB gzipped).
+ * - rrweb checks that the DOM prototypes it reads are the browser's own (not patched by a framework) and otherwise
+ *   takes them from a fresh about:blank iframe. It tests Element's querySelector and querySelectorAll as getters,
+ *   which they are not, so the test always fails and every page load builds an iframe (a whole new document and
+ *   window) for nothing. They are tested as the methods they are; a page whose prototypes are patched still gets the iframe.
  */
 const trimRrweb = {
   name: 'trim-rrweb',
@@ -55,6 +66,8 @@ const trimRrweb = {
       const stub = 'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n';
       source = cutOut(source, 'const jsContent = ', 'class CanvasManager {', stub, "the canvas worker");
       source = cutOut(source, 'const DEPARTED_MIRROR_ACCESS_WARNING = ', 'function throttle(', '', 'the deprecated global mirror');
+      source = replaceOnce(source, 'Element: ["shadowRoot", "querySelector", "querySelectorAll"],', 'Element: ["shadowRoot"],', "Element's tested accessors");
+      source = replaceOnce(source, '  Element: [],\n  MutationObserver: ["constructor"]', '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]', "Element's tested methods");
       return { contents: source, loader: 'js' };
     });
   },

@@ -130,6 +130,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     privacy,
     recordCanvas: options.recordCanvas,
     report,
+    timers,
     onEvent: (event) => {
       scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
@@ -152,6 +153,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   const enrichment = startEnrichment({ win, emit, privacy, blockSelector: privacy.recordOptions.blockSelector, report });
   if (sessions.session.sampled) recording.start();
 
+  /** Cuts a batch with everything recorded so far, DOM changes held back for coalescing included. */
+  function cutNow(): void {
+    recording.flushMutations();
+    batcher.cut();
+  }
+
   function rollover(): void {
     batcher.cut(); // the old session's events leave in their own batch
     if (!sessions.session.sampled) recording.stop();
@@ -164,22 +171,24 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     listen(target, types, handler, report, removers);
   // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
   on(win, ACTIVITY_EVENTS, () => {
+    // DOM changes held back belong to the session that is ending (where, idle-expired, they are dropped as before).
+    if (sessions.isExpired(timers.now())) recording.flushMutations();
     if (sessions.noteActivity(timers.now())) rollover();
   });
   on(doc, ['visibilitychange'], () => {
     if (doc.visibilityState !== 'hidden') return;
-    batcher.cut();
+    cutNow();
     void transport.flush();
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
   // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
   const navigation = (win as { navigation?: EventTarget }).navigation || win;
   on(navigation, ['navigate'], (event) => {
-    batcher.cut();
+    cutNow();
     if (leavesDocument(event as NavigateLike)) transport.leaving();
   });
   on(win, ['pagehide'], () => {
-    batcher.cut();
+    cutNow();
     transport.sendOnExit();
     sessions.suspend();
   });
@@ -215,7 +224,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
       })(),
     flush: () => {
       try {
-        batcher.cut();
+        cutNow();
         return transport.flush();
       } catch (error) {
         report(error);

@@ -46,5 +46,11 @@ export const MAX_SHARED_TEXTS = 64;
 /** Label text and error messages are cut to these lengths before they travel. */
 export const MAX_LABEL_CHARS = 100;
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+/**
+ * After a DOM change is recorded, further changes within this long are recorded as one (recording.ts): a page that
+ * churns its DOM costs a serialization per window instead of one per change. Any input or custom event ends the
+ * window early, so changes and actions keep their order.
+ */
+export const MUTATION_COALESCE_MS = 100;
 /** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
 export const MAX_EARLY_CUSTOM_EVENTS = 50;

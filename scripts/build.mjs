@@ -53,6 +53,7 @@ function replaceOnce(source, from, to, what) {
  *   the worker (about 1 KB gzipped) is cut; its constructor throws if ever reached.
  * - A deprecated global `mirror` that nothing exports any more, built and wrapped in a Proxy on every page load
  *   with a 200-character warning (about 0.1 KB gzipped).
+ * - The web font observer, which only `collectFonts` starts; the recorder never sets it. Its stub throws if reached.
  * - rrweb checks that the DOM prototypes it reads are the browser's own (not patched by a framework) and otherwise
  *   takes them from a fresh about:blank iframe. It tests Element's querySelector and querySelectorAll as getters,
  *   which they are not, so the test always fails and every page load builds an iframe (a whole new document and
@@ -66,8 +67,12 @@ const trimRrweb = {
       const stub = 'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n';
       source = cutOut(source, 'const jsContent = ', 'class CanvasManager {', stub, "the canvas worker");
       source = cutOut(source, 'const DEPARTED_MIRROR_ACCESS_WARNING = ', 'function throttle(', '', 'the deprecated global mirror');
+      const noFonts = 'function initFontObserver() {\n  throw new Error("Sightline builds rrweb without collectFonts");\n}\n';
+      source = cutOut(source, 'function initFontObserver({ fontCb, doc }) {', 'function initSelectionObserver(param) {', noFonts, 'the font observer');
       source = replaceOnce(source, 'Element: ["shadowRoot", "querySelector", "querySelectorAll"],', 'Element: ["shadowRoot"],', "Element's tested accessors");
       source = replaceOnce(source, '  Element: [],\n  MutationObserver: ["constructor"]', '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]', "Element's tested methods");
+      source = replaceOnce(source, 'record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\n',
+        'record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\nrecord.unfreezePage = () => {\n  mutationBuffers.forEach((buf) => buf.unfreeze());\n};\n', 'record.freezePage');
       return { contents: source, loader: 'js' };
     });
   },

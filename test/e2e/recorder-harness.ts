@@ -1,10 +1,9 @@
 /**
- * Shared by the recorder's end-to-end tests: builds the script-tag bundle in memory (same esbuild settings as
- * scripts/build.mjs, so parallel test files never race on dist/), serves it with the fixture pages from one
- * origin that also fakes POST /api/ingest, and serves the same pages from a second origin for cross-origin
- * checks. Every request body is kept, gunzipped, for the tests to search.
+ * Shared by the recorder's end-to-end tests: serves the script-tag bundle exactly as shipped (dist/recorder/
+ * recorder.js, which the tests' global set-up builds once before any file runs, with scripts/build.mjs's changes to
+ * rrweb) with the fixture pages from one origin that also fakes POST /api/ingest, and serves the same pages from a
+ * second origin for cross-origin checks. Every request body is kept, gunzipped, for the tests to search.
  */
-import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,17 +14,9 @@ import type { IngestBatch, RecordedEvent, SlPayloads, SlTagName } from '../../co
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../fixtures/pages/', import.meta.url));
 
-export async function buildRecorderScript(): Promise<string> {
-  const result = await build({
-    entryPoints: [`${root}recorder/script-tag.ts`],
-    bundle: true,
-    minify: true,
-    target: 'es2019',
-    format: 'iife',
-    write: false,
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text;
+/** The recorder as scripts/build.mjs built it. */
+export function readRecorderScript(): Promise<string> {
+  return readFile(`${root}dist/recorder/recorder.js`, 'utf8');
 }
 
 export interface ReceivedBatch {
@@ -76,7 +67,7 @@ function listen(server: Server, host: string): Promise<number> {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const script = await buildRecorderScript();
+  const script = await readRecorderScript();
   const seen = new Set<string>();
 
   async function servePage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {

@@ -113,6 +113,8 @@ function buildSessions(db: Database): SessionPlan[] {
             pages: walk.map((step, i) => ({ url: `https://shop.test${step.path}`, firstTs: at(i) })),
             clickCount: 0,
             errorCount: 0,
+      consoleErrorCount: 0,
+      failedRequestCount: 0,
             eventCount: 100,
             viewport: { width, height: 800, device },
             userId: null,
@@ -183,7 +185,7 @@ function buildClicks(db: Database, plans: SessionPlan[]): void {
       const y = (box.top + box.height * oy) * stretch;
       const ts = plan.productViewAt! + 1000 + n;
       const device = plan.device;
-      const click = { selector: box.selector, tag: 'button', ox, oy, x, y, vw: plan.width, vh: 800, dw: plan.width, dh: 3000, device, ts };
+      const click = { selector: box.selector, tag: 'button', label: '"Add to cart" button', ox, oy, x, y, vw: plan.width, vh: 800, dw: plan.width, dh: 3000, device, ts };
       const day = dayOf(ts);
       clicks.insert({ ...click, projectId: PROJECT, sessionId: plan.id, windowId: 'w', pageKey: PAGE, url: 'https://shop.test/product/1', day });
       const base = { projectId: PROJECT, pageKey: PAGE, device, day };

@@ -3,8 +3,8 @@
  * same run, the ratio between them, the target and whether it is met. Pure: no I/O, so the runner and the tests share it.
  */
 
-/** How a number is shown: sizes in KB (1024 bytes), times in ms, rates per second, plain ratios with ×. */
-export type Unit = 'bytes' | 'ms' | 'ratio' | 'count' | 'per_s' | 'bytes_per_s' | 'bytes_per_min';
+/** How a number is shown: sizes in KB (1024 bytes), times in ms, rates per second, plain ratios with ×, shares in %. */
+export type Unit = 'bytes' | 'ms' | 'ratio' | 'count' | 'per_s' | 'bytes_per_s' | 'bytes_per_min' | 'percent';
 
 export interface Quantity {
   value: number;
@@ -19,7 +19,7 @@ export interface Target {
 }
 
 export interface Row {
-  /** Which of the six figures, e.g. "1 size". */
+  /** Which figure, e.g. "1 size". */
   figure: string;
   /** What was measured, e.g. "Sightline recorder, gzip -9". */
   what: string;
@@ -82,6 +82,8 @@ export function formatQuantity({ value, unit }: Quantity): string {
       return `${(value / MB).toFixed(1)} MB/s`;
     case 'bytes_per_min':
       return `${(value / KB).toFixed(1)} KB/min`;
+    case 'percent':
+      return `${value.toFixed(2)} %`;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the six figures of the benchmark, each against a baseline measured in the same run, printed as
+ * `npm run bench`: the seven figures of the benchmark, each against a baseline measured in the same run, printed as
  * one table (figure, value, baseline, ratio, target, met?) and written to bench/results.json with the machine and
  * date. `npm run bench -- --only size,ingest` runs some of them.
  */
@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBytes } from './bytes.ts';
+import { runFidelity } from './fidelity.ts';
 import { runIngest } from './ingest.ts';
 import { runOverhead } from './overhead.ts';
 import { runQueries } from './queries.ts';
@@ -24,6 +25,7 @@ const FIGURES: Record<string, () => Promise<FigureResult>> = {
   bytes: () => runBytes(),
   ingest: () => runIngest(),
   replay: () => runReplayStart(),
+  fidelity: () => runFidelity(),
   queries: () => runQueries(),
 };
 

@@ -12,6 +12,8 @@ export interface Clickable {
   id: number;
   selector: string;
   tag: string;
+  /** As the recorder names it: `"Add to cart" button`. */
+  label: string;
   x: number;
   y: number;
   width: number;
@@ -51,10 +53,10 @@ export function buildPage(kind: string, productCards: number): SyntheticPage {
   const el = (tagName: string, attributes: Record<string, string>, childNodes: SnapshotNode[] = []): SnapshotNode =>
     ({ type: 2, tagName, attributes, childNodes, id: nextId++ });
   const text = (textContent: string): SnapshotNode => ({ type: 3, textContent, id: nextId++ });
-  const button = (selector: string, label: string, box: Omit<Clickable, 'id' | 'selector' | 'tag'>,
+  const button = (selector: string, label: string, box: Omit<Clickable, 'id' | 'selector' | 'tag' | 'label'>,
     attributes: Record<string, string> = {}): SnapshotNode => {
     const node = el('button', { type: 'button', class: 'button', ...attributes }, [text(label)]);
-    clickables.push({ id: node.id as number, selector, tag: 'button', ...box });
+    clickables.push({ id: node.id as number, selector, tag: 'button', label: `"${label}" button`, ...box });
     return node;
   };
 

@@ -93,7 +93,8 @@ export function syntheticSession(overrides: Partial<SyntheticSessionOptions> = {
     incremental(ts, RrwebIncrementalSource.MouseInteraction, { type: MOUSE_INTERACTION.MouseDown, ...at });
     incremental(ts + 80, RrwebIncrementalSource.MouseInteraction, { type: MOUSE_INTERACTION.MouseUp, ...at });
     incremental(ts + 80, RrwebIncrementalSource.MouseInteraction, { type: MOUSE_INTERACTION.Click, ...at });
-    const payload: ClickPayload = { selector: target.selector, tag: target.tag, ox, oy, x, y, vw, vh, dw: vw, dh: page.documentHeight };
+    const { selector, tag, label } = target;
+    const payload: ClickPayload = { selector, tag, label, ox, oy, x, y, vw, vh, dw: vw, dh: page.documentHeight };
     push(ts + 81, RrwebEventType.Custom, { tag: 'sl:click', payload });
     if (target.selector === '#qty-increase' || target.selector === '#qty-decrease') {
       incremental(ts + 90, RrwebIncrementalSource.Input, { text: '********', isChecked: false, id: page.ids.inputs[0] });

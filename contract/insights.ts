@@ -12,6 +12,12 @@ export interface ReplayLink {
   ts: number;
 }
 
+/** A replay moment with its place on that window's replay clock, as the link's `t` takes it. */
+export interface ReplayMoment extends ReplayLink {
+  /** ms from the window's first event. */
+  offsetMs: number;
+}
+
 /** The filters a page-level report answered with (null: not filtered). */
 export interface PageReportScope {
   page: string;
@@ -21,8 +27,30 @@ export interface PageReportScope {
 }
 
 export interface HeatmapElementRow extends HeatmapElement {
+  /** The element as a person reads it at its latest point (`"Add to cart" button`); '' for mouse moves and old recordings. */
+  label: string;
   /** The latest point on this element in range, to open its replay; null for mouse moves. */
   replay: ReplayLink | null;
+}
+
+/** Where an error on a page came from: thrown and not caught, or logged with console.error. */
+export type PageErrorKind = 'uncaught' | 'console';
+
+/** One error message of a page, with how often it happened in range. */
+export interface PageErrorRow {
+  message: string;
+  kind: PageErrorKind;
+  /** Times it happened, and in how many sessions. */
+  count: number;
+  sessions: number;
+  /** The latest time, ms since epoch; its replay opens there. */
+  lastSeenAt: number;
+  replay: ReplayLink;
+}
+
+/** GET /api/heatmaps/errors: the page's most frequent errors, most frequent first. */
+export interface PageErrorsResponse extends PageReportScope {
+  errors: PageErrorRow[];
 }
 
 /** GET /api/heatmaps */
@@ -84,13 +112,23 @@ export interface ScrollmapResponse extends PageReportScope {
   averageFold: number | null;
 }
 
+/** A field row of the form report: the figures, and the latest drop-off on it placed on its replay's clock. */
+export interface FormFieldRow extends Omit<FieldSummary, 'latestDropOff'> {
+  /** Where the latest session that left the form at this field did so; null when none did. */
+  latestDropOff: ReplayMoment | null;
+}
+
+export interface FormReport extends Omit<FormSummary, 'fields'> {
+  fields: FormFieldRow[];
+}
+
 /** GET /api/forms */
 export interface FormsResponse {
   from: number | null;
   to: number | null;
   device: DeviceClass | null;
   /** Most started first. */
-  forms: FormSummary[];
+  forms: FormReport[];
 }
 
 /** POST /api/funnels/query body. */
@@ -167,6 +205,8 @@ export interface FieldSummary {
   /** As first reported for the field. */
   name: string;
   kind: string;
+  /** The field as a person reads it (`"Email" email field`), the latest reported; '' when none was. */
+  label: string;
   /** Sessions that focused or changed the field. */
   sessions: number;
   /** Median time focused, over sessions that focused it, in ms; null when none did. */
@@ -179,6 +219,8 @@ export interface FieldSummary {
   leftBlank: number;
   /** Abandoned sessions in which this was the last field touched. */
   dropOffs: number;
+  /** The latest of those drop-offs, to watch one: the last touch of this field before the session left the form. */
+  latestDropOff: ReplayLink | null;
 }
 
 export interface FormSummary {

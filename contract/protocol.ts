@@ -73,6 +73,8 @@ export const SlTag = {
   Error: 'sl:error',
   Track: 'sl:track',
   Identify: 'sl:identify',
+  Console: 'sl:console',
+  Network: 'sl:network',
 } as const;
 export type SlTagName = (typeof SlTag)[keyof typeof SlTag];
 
@@ -81,6 +83,11 @@ export interface ClickPayload {
   selector: string;
   /** Lower-case tag name of the target. */
   tag: string;
+  /**
+   * The element as a person reads it: `"Add to cart" button`, `"Email" email field`, or its kind alone ("link"). Read
+   * from what is not masked and scrubbed of PII in the browser. Absent in recordings made before labels existed.
+   */
+  label?: string;
   /** Click position inside the target's box as fractions 0..1 (left→right, top→bottom). */
   ox: number;
   oy: number;
@@ -110,10 +117,21 @@ export interface FieldPayload {
   name: string;
   /** Input type (text, email, password, …) or tag name for select/textarea. */
   kind: string;
+  /** The field as a person reads it (`"Email" email field`), as ClickPayload's label; absent in older recordings. */
+  label?: string;
 }
 
 export interface SubmitPayload {
   form: string;
+}
+
+/** One line of a stack trace: the function ('' when anonymous) and where it stood. */
+export interface StackFrame {
+  fn: string;
+  /** The script's URL without query or fragment. */
+  file: string;
+  line: number;
+  column: number;
 }
 
 export interface ErrorPayload {
@@ -121,6 +139,48 @@ export interface ErrorPayload {
   source: string;
   line: number;
   column: number;
+  /** The error's stack, innermost frame first; absent from recorders before stack capture, and for a rejection with no Error. */
+  frames?: StackFrame[];
+}
+
+export const CONSOLE_LEVELS = ['error', 'warn', 'info', 'log', 'debug'] as const;
+export type ConsoleLevel = (typeof CONSOLE_LEVELS)[number];
+
+/** A console call the page made, as text (masked like page text), with a stack for errors. */
+export interface ConsolePayload {
+  level: ConsoleLevel;
+  /** The arguments as one line, as a console prints them, bounded in depth and length. */
+  message: string;
+  /** An Error argument's stack, else for `error` the caller's; innermost first, [] when none. */
+  frames: StackFrame[];
+  /** Calls left out just before this one by the rate limit. */
+  dropped?: number;
+}
+
+/** Why a request got no answer. */
+export type NetworkFailure = 'error' | 'abort' | 'timeout';
+
+/** A fetch or XMLHttpRequest the page made (only with `captureNetwork`); the event's time is when it ended. */
+export interface NetworkPayload {
+  kind: 'fetch' | 'xhr';
+  method: string;
+  /** Absolute URL without fragment, and without query unless the site allowed it for this URL. */
+  url: string;
+  /** HTTP status; 0 when no answer arrived (then `failure` says why). */
+  status: number;
+  failure?: NetworkFailure;
+  /** From the call to the end of the answer (or the failure), ms. */
+  durationMs: number;
+  /** Body sizes in bytes; null when the browser does not tell (a stream, a form, no Content-Length). */
+  requestBytes: number | null;
+  responseBytes: number | null;
+  /** Only for URLs the site allow-listed, never credentials, masked like page text. */
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  requestBody?: string;
+  responseBody?: string;
+  /** Requests left out just before this one by the rate limit. */
+  dropped?: number;
 }
 
 export interface TrackPayload {
@@ -141,4 +201,6 @@ export interface SlPayloads {
   'sl:error': ErrorPayload;
   'sl:track': TrackPayload;
   'sl:identify': IdentifyPayload;
+  'sl:console': ConsolePayload;
+  'sl:network': NetworkPayload;
 }

@@ -34,18 +34,21 @@ export const reasonCodes = [
   'session_too_long',
   'session_conflict',
   'timestamp_out_of_range',
+  'page_keys_too_costly',
   'invalid_event',
   // Reads of one thing.
   'session_not_found',
   'window_not_found',
   'snapshot_not_found',
   'funnel_not_found',
+  'funnel_too_costly',
   'webhook_not_found',
   'too_many_webhooks',
   // URLs the server would request (webhook receivers, asset hosts), checked when saved.
   'forbidden_address',
   'unresolvable_host',
   // The asset proxy (GET /api/assets).
+  'asset_not_signed',
   'assets_blocked',
   'asset_host_not_allowed',
   'asset_forbidden_address',

@@ -49,6 +49,8 @@ export interface FormRow {
   field: string;
   name: string;
   kind: string;
+  /** The field as a person reads it; '' for a submit and for recordings without labels. */
+  label: string;
 }
 
 /**
@@ -80,4 +82,32 @@ export interface TrackedEvent {
   name: string;
   /** The track() props as sent. */
   props: unknown;
+}
+
+/** What came of a session's cart: nothing put in it and nothing bought, put in and not bought, or bought. */
+export type CartOutcome = 'none' | 'abandoned' | 'purchased';
+
+/** What storage reads of one session for its facts; server/analytics/friction.ts weighs them. */
+export interface SessionFactRows {
+  /** Uncaught errors (the session's error count). */
+  errors: number;
+  /** A form was started (a field focused or changed) and never submitted on its page. */
+  abandonedForm: boolean;
+  /** Stored signals per kind (dead clicks inside a rage burst are counted in the burst, not stored). */
+  signals: Array<{ kind: string; count: number }>;
+  /** Every tracked event of the session: its name and its `value` prop as stored. */
+  tracked: Array<{ name: string; value: unknown }>;
+}
+
+/** What went wrong in a session, and its friction score, as the session's row keeps them. */
+export interface SessionFacts {
+  rageClicks: number;
+  deadClicks: number;
+  errorClicks: number;
+  errors: number;
+  abandonedForm: boolean;
+  cart: CartOutcome;
+  /** What was put in the cart, in the store's currency (the sum of cart events' values, to the cent). */
+  cartValue: number;
+  friction: number;
 }

@@ -1,8 +1,9 @@
 /**
- * Human-ish input for scripted shoppers: wheel scrolling instead of jumps, curved mouse paths, taps on touch devices,
- * typing with a keystroke delay. Raw mouse and touch input on purpose, so the recorder sees what a person produces.
+ * Human-ish input for scripted shoppers: wheel scrolling (swipes on touch screens) instead of jumps, curved mouse paths,
+ * taps on touch devices, typing with a keystroke delay. Raw mouse and touch input on purpose, so the recorder sees
+ * what a person produces.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { CDPSession, Locator, Page } from 'playwright-core';
 import { randomInt, type Shopper } from './shopper.ts';
 
 /** Height covered by the store's sticky header; targets under it would be hidden from a real finger. */
@@ -32,6 +33,28 @@ export async function usesTouch(page: Page): Promise<boolean> {
   return touch;
 }
 
+const touchScrollers = new WeakMap<Page, Promise<CDPSession>>();
+/** A finger's swipe speed, in CSS px per second. */
+const SWIPE_PX_PER_S = 1_200;
+
+/**
+ * Scrolls the page by `dy` px as its shopper would: the wheel on a desktop, a swipe on a touch screen (which ignores
+ * the wheel, so a phone or tablet shopper would otherwise read every page without a single scroll recorded).
+ */
+async function scrollBy(page: Page, dy: number): Promise<void> {
+  if (!(await usesTouch(page))) {
+    await page.mouse.wheel(0, dy);
+    return;
+  }
+  let session = touchScrollers.get(page);
+  if (!session) touchScrollers.set(page, (session = page.context().newCDPSession(page)));
+  const { width, height } = page.viewportSize() ?? { width: 390, height: 844 };
+  // The gesture's yDistance is the finger's travel: upwards (negative) scrolls the page down.
+  await (await session).send('Input.synthesizeScrollGesture', {
+    x: Math.round(width / 2), y: Math.round(height * 0.6), yDistance: -dy, speed: SWIPE_PX_PER_S, gestureSourceType: 'touch',
+  });
+}
+
 /** The store sets `data-shop-ready` on <html> once shop.js has rendered the page. */
 export async function waitForShop(page: Page): Promise<void> {
   await page.locator('html[data-shop-ready="true"]').waitFor({ state: 'attached', timeout: STORE_TIMEOUT_MS });
@@ -51,7 +74,7 @@ export async function openStore(page: Page, baseUrl: string, path = ''): Promise
   await flushRecorder(page, LANDING_FLUSH_TIMEOUT_MS);
 }
 
-/** Scrolls with the wheel, in steps, until the element's top sits below the sticky header and inside the viewport. */
+/** Scrolls in steps (wheel or swipe) until the element's top sits below the sticky header and inside the viewport. */
 export async function scrollTo(page: Page, shopper: Shopper, locator: Locator): Promise<void> {
   await locator.waitFor({ state: 'visible', timeout: STORE_TIMEOUT_MS });
   const viewportHeight = page.viewportSize()?.height ?? 800;
@@ -63,21 +86,20 @@ export async function scrollTo(page: Page, shopper: Shopper, locator: Locator): 
     if (box.y < STICKY_HEADER_PX + 8) delta = box.y - STICKY_HEADER_PX - 40;
     else if (bottom > viewportHeight - 8) delta = bottom - viewportHeight + 60;
     if (delta === 0) return;
-    const wheel = Math.sign(delta) * Math.min(Math.abs(delta), WHEEL_STEP_PX);
-    await page.mouse.wheel(0, wheel);
+    await scrollBy(page, Math.sign(delta) * Math.min(Math.abs(delta), WHEEL_STEP_PX));
     await pause(page, shopper, 80, 180);
   }
   // The wheel cannot reach every position (e.g. the end of a short page); a direct scroll is the fallback.
   await locator.scrollIntoViewIfNeeded();
 }
 
-/** Wheel-scrolls the page by roughly `distance` px in a few steps, like someone skimming. */
+/** Scrolls the page by roughly `distance` px in a few steps (wheel or swipe), like someone skimming. */
 export async function skim(page: Page, shopper: Shopper, distance: number): Promise<void> {
   let remaining = distance;
   while (Math.abs(remaining) > 10) {
     const step = Math.min(Math.abs(remaining), randomInt(shopper.jitter, 120, WHEEL_STEP_PX));
     const wheel = Math.sign(remaining) * step;
-    await page.mouse.wheel(0, wheel);
+    await scrollBy(page, wheel);
     remaining -= wheel;
     await pause(page, shopper, 120, 350);
   }

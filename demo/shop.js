@@ -108,6 +108,24 @@
     }
   }
 
+  function identify(userId) {
+    try {
+      window.Sightline && window.Sightline.identify(userId);
+    } catch (error) {
+      /* analytics must never break a purchase */
+    }
+  }
+
+  /**
+   * The demo's stand-in for a store's own customer id: a hash of the email (FNV-1a), so a session is tied to its
+   * shopper without the address itself ever reaching the recorder.
+   */
+  function customerId(email) {
+    let hash = 0x811c9dc5;
+    for (const char of email.trim().toLowerCase()) hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
+    return `customer-${hash.toString(16).padStart(8, '0')}`;
+  }
+
   function renderHeader() {
     byId('cart-count').textContent = String(cartTotals(readCart()).count);
     const account = readJson(ACCOUNT_KEY, null);
@@ -257,6 +275,10 @@
     });
     byId('apply-promo').addEventListener('click', () => {
       if (!PROMO_SERVICE_URL) return;
+    });
+    // A shopper who gave a valid email is known from then on, as a signed-in customer would be.
+    form.elements.namedItem('email').addEventListener('change', (event) => {
+      if (!CHECKOUT_RULES.email(event.target.value.trim())) identify(customerId(event.target.value));
     });
     // Clear a message as soon as the shopper fixes the field, but do not nag while they type a fresh one.
     form.addEventListener('input', (event) => {

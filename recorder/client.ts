@@ -1,8 +1,11 @@
 import type { IdentifyPayload } from '../contract/protocol.ts';
 import { createBatcher } from './batcher.ts';
+import { guardBeforeSend } from './before-send.ts';
 import { encodeBatch } from './body.ts';
+import { loadCapture } from './capture-loader.ts';
 import { startEnrichment, type EmitCustom } from './enrich.ts';
 import { createReporter, guard, SightlineError } from './errors.ts';
+import { lastFieldEvent } from './last-field.ts';
 import { listen } from './listen.ts';
 import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
@@ -10,6 +13,7 @@ import { createRecording } from './recording.ts';
 import { scrubEvent } from './scrub-event.ts';
 import { createSharedTexts } from './shared-texts.ts';
 import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
+import type { StatusReporter } from './status.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
 import { realTimers, type Timers } from './timers.ts';
 import { createTransport, type TransportDeps } from './transport.ts';
@@ -55,6 +59,8 @@ export interface ClientEnvironment {
   tab: KeyValueStore;
   fetch: TransportDeps['fetch'];
   sendBeacon?: TransportDeps['sendBeacon'];
+  /** Loads the developer capture's module (a dynamic import). */
+  importModule: (url: string) => Promise<unknown>;
 }
 
 export function browserEnvironment(win: Window): ClientEnvironment {
@@ -69,6 +75,7 @@ export function browserEnvironment(win: Window): ClientEnvironment {
     // Called through win: fetch and sendBeacon throw "Illegal invocation" when detached from their owner.
     fetch: (url, init) => win.fetch(url, init),
     sendBeacon: typeof beacon === 'function' ? (url, body) => win.navigator.sendBeacon(url, body) : undefined,
+    importModule: (url) => import(/* @vite-ignore */ url),
   };
 }
 
@@ -95,10 +102,11 @@ function copyJson(value: unknown, what: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-export function startClient(options: ResolvedOptions, env: ClientEnvironment, onStop: () => void): Recorder {
+export function startClient(options: ResolvedOptions, env: ClientEnvironment, status: StatusReporter): Recorder {
   const { win, timers } = env;
   const doc = win.document;
   const report = createReporter(options.onError);
+  const beforeSend = guardBeforeSend(options.beforeSend, report);
   const privacy = createPrivacy(options);
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
   const sharedTexts = createSharedTexts(env.tab);
@@ -132,11 +140,14 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     report,
     timers,
     onEvent: (event) => {
-      scrubEvent(event, privacy.maskFreeText);
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
       if (sessions.isExpired(timers.now())) return;
+      scrubEvent(event, privacy.maskFreeText);
+      const kept = beforeSend(event);
+      if (!kept) return;
+      // After beforeSend, which sees every event whole: a stylesheet this window delivered becomes a reference.
       const scope = { sessionId: sessions.session.id, windowId: sessions.windowId };
-      batcher.add(event, scope.sessionId, sharedTexts.replace(event, scope));
+      batcher.add(kept, scope.sessionId, sharedTexts.replace(kept, scope));
     },
     onSnapshot: () => {
       recording.addCustom('sl:page', enrichment.currentPage());
@@ -150,20 +161,54 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
 
   // Before rrweb starts, so a password toggled to text is known before rrweb masks its first keystroke.
   const stopPasswordWatch = privacy.watchPasswordToggles(doc);
-  const enrichment = startEnrichment({ win, emit, privacy, blockSelector: privacy.recordOptions.blockSelector, report });
-  if (sessions.session.sampled) recording.start();
+  // Before anything is left: the field being typed in gets the value rrweb would record on blur.
+  let lastField: { id: number; text: string } | undefined;
+  function keepLastField(): void {
+    if (!recording.active) return;
+    const event = lastFieldEvent(doc, privacy, recording.idOf, timers.now());
+    const input = event?.data as { id: number; text: string } | undefined;
+    if (!event || !input || (input.id === lastField?.id && input.text === lastField.text)) return;
+    lastField = input;
+    recording.addEvent(event);
+  }
+  const enrichment = startEnrichment({
+    win,
+    emit,
+    privacy,
+    blockSelector: privacy.recordOptions.blockSelector,
+    report,
+    onNavigation: keepLastField,
+    framesOf: (stack) => capture.framesOf(stack),
+  });
+  const capture = loadCapture(options, {
+    win,
+    shared: env.shared,
+    sessionId: () => sessions.session.id,
+    active: () => recording.active,
+    now: () => timers.now(),
+    mask: privacy.maskFreeText,
+    emit: (tag, payload, time) => recording.addCustom(tag, payload, time),
+    report,
+    importModule: env.importModule,
+  });
 
-  /** Cuts a batch with everything recorded so far, DOM changes held back for coalescing included. */
-  function cutNow(): void {
+  /** Before a batch is cut for a page exit: the DOM changes held back for coalescing, then the field being typed in. */
+  function beforeExit(): void {
     recording.flushMutations();
-    batcher.cut();
+    keepLastField();
   }
 
-  function rollover(): void {
-    batcher.cut(); // the old session's events leave in their own batch
+  function startOrStop(): void {
+    status(sessions.session.sampled ? 'recording' : 'not_sampled');
     if (!sessions.session.sampled) recording.stop();
     else if (recording.active) recording.snapshotAgain();
     else recording.start();
+  }
+  startOrStop();
+
+  function rollover(): void {
+    batcher.cut(); // the old session's events leave in their own batch
+    startOrStop();
   }
 
   const removers: Array<() => void> = [];
@@ -177,18 +222,21 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
   });
   on(doc, ['visibilitychange'], () => {
     if (doc.visibilityState !== 'hidden') return;
-    cutNow();
+    beforeExit();
+    batcher.cut();
     void transport.flush();
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
   // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
   const navigation = (win as { navigation?: EventTarget }).navigation || win;
   on(navigation, ['navigate'], (event) => {
-    cutNow();
+    beforeExit();
+    batcher.cut();
     if (leavesDocument(event as NavigateLike)) transport.leaving();
   });
   on(win, ['pagehide'], () => {
-    cutNow();
+    beforeExit();
+    batcher.cut();
     transport.sendOnExit();
     sessions.suspend();
   });
@@ -203,12 +251,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
     if (stopped) return;
     stopped = true;
     removers.splice(0).forEach((remove) => remove());
+    capture.stop();
     enrichment.stop();
     stopPasswordWatch();
     recording.stop();
     if (send) batcher.cut();
     batcher.dispose();
-    onStop();
   }
   return {
     track: (name, props) =>
@@ -224,7 +272,8 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, on
       })(),
     flush: () => {
       try {
-        cutNow();
+        recording.flushMutations();
+        batcher.cut();
         return transport.flush();
       } catch (error) {
         report(error);

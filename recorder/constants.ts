@@ -42,9 +42,13 @@ export const WINDOW_ALIVE_KEY = 'sl:window-alive';
 export const SHARED_TEXTS_STORAGE_KEY = 'sl:texts';
 /** Texts remembered per window at most (a store has a handful of stylesheets); the oldest are forgotten first. */
 export const MAX_SHARED_TEXTS = 64;
+/** Console events the session recorded so far, for its cap across pages (`console.maxPerSession`). */
+export const CONSOLE_COUNT_KEY = 'sl:console-count';
 
 /** Label text and error messages are cut to these lengths before they travel. */
 export const MAX_LABEL_CHARS = 100;
+/** The quoted text of an element label ("Add to cart" button) is cut to this many characters. */
+export const ELEMENT_LABEL_TEXT_CHARS = 60;
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 /**
  * After a DOM change is recorded, further changes within this long are recorded as one (recording.ts): a page that
@@ -54,3 +58,21 @@ export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 export const MUTATION_COALESCE_MS = 100;
 /** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
 export const MAX_EARLY_CUSTOM_EVENTS = 50;
+/** Frames kept of a stack trace, innermost first: enough to reach the page's own code through a framework's. */
+export const MAX_STACK_FRAMES = 20;
+/** Console calls and uncaught errors kept while the developer capture loads; later ones before it arrives are not recorded. */
+export const MAX_CALLS_AWAITING_CAPTURE = 50;
+/** Allow-listed request and response bodies are cut to this many characters, header values to this many. */
+export const MAX_NETWORK_BODY_CHARS = 4_000;
+export const MAX_NETWORK_HEADER_CHARS = 500;
+/** An allow-listed response body is read only when its declared size is at most this, in bytes. */
+export const MAX_NETWORK_READ_BYTES = 1_000_000;
+/** Requests recorded per second and per session, at most. */
+export const NETWORK_EVENTS_PER_SECOND = 20;
+export const NETWORK_EVENTS_PER_SESSION = 2_000;
+/** Network events the session recorded so far, for its cap across pages. */
+export const NETWORK_COUNT_KEY = 'sl:network-count';
+/** The developer capture (console, network), a second file fetched from the endpoint's host when enabled. */
+export const CAPTURE_FILE = '/recorder.capture.mjs';
+/** Bumped when what the core hands the developer capture changes, so a cached file of another build is not used. */
+export const CAPTURE_API_VERSION = 1;

@@ -1,6 +1,7 @@
-import type { PagePayload, SlPayloads, SlTagName } from '../contract/protocol.ts';
+import type { PagePayload, SlPayloads, SlTagName, StackFrame } from '../contract/protocol.ts';
 import { MAX_ERROR_MESSAGE_CHARS, MAX_LABEL_CHARS } from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
+import { elementLabel, readableText } from './label.ts';
 import { listen } from './listen.ts';
 import type { Privacy } from './privacy.ts';
 import { cssSelector } from './selector.ts';
@@ -19,6 +20,10 @@ export interface EnrichmentContext {
   /** Elements not recorded at all; clicks inside them are anchored to the outermost one, the replay's placeholder. */
   blockSelector: string;
   report: Reporter;
+  /** Called as an SPA navigation happens, before the old page's DOM goes (the last field's value is taken then). */
+  onNavigation?: () => void;
+  /** An error's stack as frames, once the developer capture is loaded; undefined before, or without it. */
+  framesOf?: (stack: unknown) => StackFrame[] | undefined;
 }
 
 export interface Enrichment {
@@ -51,18 +56,6 @@ function outermost(element: Element, selector: string): Element | undefined {
   return found;
 }
 
-/** Text of a label without the options of a select or the text of a textarea nested inside it. */
-function labelText(node: Node): string {
-  let text = '';
-  for (const child of Array.from(node.childNodes)) {
-    if (child.nodeType === Node.TEXT_NODE) text += child.textContent || '';
-    else if (child instanceof Element && !/^(select|textarea|option|script|style)$/.test(child.localName)) {
-      text += ` ${labelText(child)}`;
-    }
-  }
-  return text;
-}
-
 export function startEnrichment(context: EnrichmentContext): Enrichment {
   const { win, emit, privacy, report } = context;
   const doc = win.document;
@@ -89,6 +82,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
     emit('sl:click', {
       selector: cssSelector(target),
       tag: target.localName,
+      label: elementLabel(target, privacy),
       ox,
       oy,
       x: fromKeyboard ? box.left + box.width * ox + win.scrollX : click.pageX,
@@ -113,7 +107,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
     const name = field.getAttribute('name');
     if (name) return name;
     const label = field.labels?.[0];
-    const text = label && !privacy.isHidden(label) ? squash(labelText(label), MAX_LABEL_CHARS) : '';
+    const text = label && !privacy.isHidden(label) ? squash(readableText(label, privacy.hiddenSelector), MAX_LABEL_CHARS) : '';
     return text || squash(field.getAttribute('aria-label') || '', MAX_LABEL_CHARS) || field.id;
   }
   for (const [type, action] of [['focusin', 'focus'], ['focusout', 'blur'], ['change', 'change']] as const) {
@@ -126,6 +120,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
         field: cssSelector(field),
         name: fieldName(field),
         kind: privacy.isPassword(field) ? 'password' : field instanceof HTMLInputElement ? field.type : field.localName,
+        label: elementLabel(field, privacy),
       });
     });
   }
@@ -143,12 +138,15 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
       source: event.filename || '',
       line: event.lineno || 0,
       column: event.colno || 0,
+      frames: context.framesOf?.(event.error instanceof Error ? event.error.stack : undefined),
     });
   });
   const onRejection = guard(report, (event: PromiseRejectionEvent) => {
     const reason: unknown = event.reason;
     const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    emit('sl:error', { message: `Unhandled rejection: ${text}`.slice(0, MAX_ERROR_MESSAGE_CHARS), source: '', line: 0, column: 0 });
+    const message = `Unhandled rejection: ${text}`.slice(0, MAX_ERROR_MESSAGE_CHARS);
+    const frames = context.framesOf?.(reason instanceof Error ? reason.stack : undefined);
+    emit('sl:error', { message, source: '', line: 0, column: 0, frames });
   });
   win.addEventListener('error', onError);
   win.addEventListener('unhandledrejection', onRejection);
@@ -159,6 +157,7 @@ export function startEnrichment(context: EnrichmentContext): Enrichment {
 
   let current: PagePayload = { url: win.location.href, title: doc.title, referrer: doc.referrer };
   removers.push(trackNavigations(win, report, emit, (page) => {
+    context.onNavigation?.();
     current = page;
   }));
 

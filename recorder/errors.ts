@@ -9,6 +9,10 @@ export type SightlineErrorCode =
   | 'queue_overflow'
   /** track()/identify() called with wrong arguments; the call was ignored. */
   | 'invalid_call'
+  /** The store's beforeSend threw or returned something other than an event or null; that event was dropped. */
+  | 'before_send_failed'
+  /** The developer capture (console, network: a second file) could not be loaded; recording goes on without it. */
+  | 'capture_unavailable'
   /** Anything else that went wrong inside the recorder or rrweb. */
   | 'internal';
 

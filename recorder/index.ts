@@ -7,9 +7,12 @@ import { createConsentClient } from './consent.ts';
 import { createReporter } from './errors.ts';
 import { resolveOptions, type SightlineOptions } from './options.ts';
 import { forgetStoredState } from './session.ts';
+import { createStatusReporter } from './status.ts';
 
 export type { SightlineClient } from './client.ts';
 export type { SightlineOptions } from './options.ts';
+export type { ConsoleOptions, NetworkOptions, UrlPattern } from './capture-options.ts';
+export type { RecorderStatus, RecorderStatusReason } from './status.ts';
 export { SightlineError, type SightlineErrorCode } from './errors.ts';
 export { cssSelector } from './selector.ts';
 
@@ -37,14 +40,17 @@ export function init(options: SightlineOptions): SightlineClient {
       }
     },
   });
+  const report = createReporter(resolved.onError);
+  const status = createStatusReporter(resolved, report);
   running = createConsentClient(resolved, win.navigator, {
     // The environment is made only here: opening storage writes a probe key, which must wait for consent too.
-    start: () => startClient(resolved, browserEnvironment(win), () => {}),
+    start: () => startClient(resolved, browserEnvironment(win), status),
     forget: () => forgetStoredState(removeFrom(() => win.localStorage), removeFrom(() => win.sessionStorage)),
     onStop: () => {
       running = undefined;
     },
-    report: createReporter(resolved.onError),
+    report,
+    status,
   });
   return running;
 }

@@ -1,4 +1,15 @@
+import type { RecordedEvent } from '../contract/protocol.ts';
+import {
+  DEFAULT_CONSOLE_OPTIONS,
+  resolveConsole,
+  resolveNetwork,
+  type ConsoleOptions,
+  type NetworkOptions,
+  type ResolvedConsoleOptions,
+  type ResolvedNetworkOptions,
+} from './capture-options.ts';
 import type { SightlineError } from './errors.ts';
+import type { RecorderStatus } from './status.ts';
 
 /** What `init()` accepts. Only `endpoint` and `project` are required. */
 export interface SightlineOptions {
@@ -40,9 +51,25 @@ export interface SightlineOptions {
   honorPrivacySignals?: boolean;
   /** Receives the recorder's own errors (failed sends, rejected batches, internal faults). Defaults to none: silent. */
   onError?: (error: SightlineError) => void;
+  /** Record the page's console calls (true: errors and warnings), or say which and how much (ConsoleOptions). Defaults to true. */
+  console?: boolean | ConsoleOptions;
+  /** Record the page's fetch and XMLHttpRequest calls: method, URL without query, status, timing, sizes. Defaults to false. */
+  captureNetwork?: boolean | NetworkOptions;
+  /**
+   * Sees every event (rrweb's and Sightline's, already masked) before it is buffered; return it, changed or not, to
+   * keep it, or null to drop it. A hook that throws or returns something else drops that event (it is usually a
+   * filter, so failing closed keeps out what it meant to remove) and reports `before_send_failed`. Defaults to none.
+   */
+  beforeSend?: (event: RecordedEvent) => RecordedEvent | null;
+  /** Told whether the recorder records, and why not (consent pending, a privacy signal, not sampled), on every change. Defaults to none. */
+  onStatus?: (status: RecorderStatus) => void;
+  /** Print one console line for every status change (`[sightline] not recording: …`). Defaults to false. */
+  debug?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<SightlineOptions, 'onError'>> & Pick<SightlineOptions, 'onError'>;
+type Hooks = 'onError' | 'beforeSend' | 'onStatus';
+export type ResolvedOptions = Required<Omit<SightlineOptions, Hooks | 'console' | 'captureNetwork'>> &
+  Pick<SightlineOptions, Hooks> & { console: ResolvedConsoleOptions | false; captureNetwork: ResolvedNetworkOptions | false };
 
 export const DEFAULT_OPTIONS = {
   flushIntervalMs: 5_000,
@@ -61,14 +88,21 @@ export const DEFAULT_OPTIONS = {
   maxQueueBytes: 4 * 1024 * 1024,
   requireConsent: false,
   honorPrivacySignals: true,
-} satisfies Omit<ResolvedOptions, 'endpoint' | 'project' | 'onError'>;
+  console: DEFAULT_CONSOLE_OPTIONS,
+  captureNetwork: false,
+  debug: false,
+} satisfies Omit<ResolvedOptions, 'endpoint' | 'project' | Hooks>;
 
-type Check = (value: unknown, name: string) => void;
+/** Checks a value, and returns its resolved form when that differs from the value given. */
+type Check = (value: unknown, name: string) => unknown;
 
 function fail(name: string, expected: string, value: unknown): never {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   throw new Error(`Sightline init: option "${name}" must be ${expected} (got ${shown})`);
 }
+const hook: Check = (value, name) => {
+  if (typeof value !== 'function') fail(name, 'a function', value);
+};
 
 const positiveInteger: Check = (value, name) => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(name, 'a positive integer', value);
@@ -121,9 +155,12 @@ const checks: Record<keyof SightlineOptions, Check> = {
   maxQueueBytes: positiveInteger,
   requireConsent: boolean,
   honorPrivacySignals: boolean,
-  onError: (value, name) => {
-    if (typeof value !== 'function') fail(name, 'a function', value);
-  },
+  onError: hook,
+  console: (value) => resolveConsole(value, fail),
+  captureNetwork: (value) => resolveNetwork(value, fail),
+  beforeSend: hook,
+  onStatus: hook,
+  debug: boolean,
 };
 
 /**
@@ -145,8 +182,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const merged: Record<string, unknown> = { ...DEFAULT_OPTIONS };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
-    checks[key as keyof SightlineOptions](value, key);
-    merged[key] = value;
+    merged[key] = checks[key as keyof SightlineOptions](value, key) ?? value;
   }
   return merged as unknown as ResolvedOptions;
 }

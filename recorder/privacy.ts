@@ -59,6 +59,8 @@ export interface Privacy {
   isSensitiveField(element: Element): boolean;
   /** True when the element lies inside a blocked or masked region, so enrichment must not describe it. */
   isHidden(element: Element): boolean;
+  /** Matches the elements isHidden is about (rrweb's own rr-block and rr-mask classes included); '*' under maskAllText. */
+  hiddenSelector: string;
   /** Starts remembering inputs that leave type=password (a "show password" toggle); returns the stop function. */
   watchPasswordToggles(root: Document): () => void;
 }
@@ -70,6 +72,8 @@ export function createPrivacy(config: PrivacyConfig): Privacy {
   const { maskAllText, maskTextPII } = config;
   const blockSelector = config.blockAllMedia ? `${config.blockSelector},${MEDIA_SELECTOR}` : config.blockSelector;
   const maskFreeText = (text: string) => (maskAllText ? maskText(text) : maskTextPII ? scrubPII(text) : text);
+  // rrweb blocks and masks its own classes whatever selectors it is given.
+  const hiddenSelector = maskAllText ? '*' : `${blockSelector},${config.maskTextSelector},.rr-block,.rr-mask`;
   // An input that was ever a password stays one for us, whatever its type says now.
   const everPassword = new WeakSet<Element>();
 
@@ -129,8 +133,8 @@ export function createPrivacy(config: PrivacyConfig): Privacy {
     maskFreeText,
     isPassword,
     isSensitiveField,
-    isHidden: (element) =>
-      maskAllText || element.closest(blockSelector) !== null || element.closest(config.maskTextSelector) !== null,
+    isHidden: (element) => element.closest(hiddenSelector) !== null,
+    hiddenSelector,
     watchPasswordToggles,
   };
 }

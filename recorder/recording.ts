@@ -10,9 +10,10 @@ import type { Timers } from './timers.ts';
  * take them: rrweb refuses custom events before its first full snapshot is done.
  */
 
-/** rrweb's EventType.FullSnapshot and IncrementalSnapshot, and its Mutation source (RrwebEventType in contract/protocol.ts). */
+/** rrweb's EventType values and its Mutation source (RrwebEventType in contract/protocol.ts, types only here). */
 const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
+const CUSTOM = 5;
 const MUTATION = 0;
 
 /** rrweb's record() with the `unfreezePage` that scripts/build.mjs adds beside rrweb's own freezePage. */
@@ -37,8 +38,15 @@ export interface Recording {
   stop(): void;
   /** Starts a new replay at the current page state (after a session rollover). */
   snapshotAgain(): void;
-  /** Adds a Sightline event to the stream; dropped while not recording (session not sampled, or stopped). */
-  addCustom<Tag extends SlTagName>(tag: Tag, payload: SlPayloads[Tag]): void;
+  /**
+   * Adds a Sightline event to the stream, at `time` (ms since epoch) when given, else now; dropped while not
+   * recording (session not sampled, or stopped).
+   */
+  addCustom<Tag extends SlTagName>(tag: Tag, payload: SlPayloads[Tag], time?: number): void;
+  /** Adds an rrweb event made outside rrweb (the last field's value) once rrweb has snapshotted the page. */
+  addEvent(event: RecordedEvent): void;
+  /** rrweb's id of a recorded node, -1 for one it does not know (blocked, added after it stopped). */
+  idOf(node: Node): number;
   /** Emits the DOM changes held back for coalescing now (before a batch is cut for a page exit, flush() or stop). */
   flushMutations(): void;
 }
@@ -47,7 +55,9 @@ export function createRecording(config: RecordingConfig): Recording {
   const { privacy, recordCanvas, report } = config;
   let stopRecord: (() => void) | undefined;
   let ready = false;
-  let early: Array<{ tag: SlTagName; payload: unknown }> = [];
+  let early: Array<{ tag: SlTagName; payload: unknown; time?: number }> = [];
+  /** Time of rrweb's first event since start(). */
+  let startedAt = 0;
   /** rrweb's mutation buffers are frozen: DOM changes are noted, serialized once they thaw. */
   let frozen = false;
   let thawTimer: unknown;
@@ -79,11 +89,22 @@ export function createRecording(config: RecordingConfig): Recording {
     recorder.unfreezePage?.();
   }
 
+  function addNow(tag: SlTagName, payload: unknown, time: number | undefined): void {
+    // rrweb stamps its custom events with the current time; one that happened earlier (a console call made while
+    // the capture loaded) is made here with its own time.
+    // Never before the recording's first event: a replay starts at its first event, which must be rrweb's Meta.
+    if (time === undefined) record.addCustomEvent(tag, payload);
+    else {
+      flushMutations(); // as rrweb thaws before any event it emits, so the stream keeps its order
+      config.onEvent({ type: CUSTOM, data: { tag, payload }, timestamp: Math.max(time, startedAt) });
+    }
+  }
+
   function afterSnapshot(): void {
     if (!stopRecord) return;
     ready = true;
     config.onSnapshot();
-    for (const { tag, payload } of early.splice(0)) record.addCustomEvent(tag, payload);
+    for (const { tag, payload, time } of early.splice(0)) addNow(tag, payload, time);
   }
 
   return {
@@ -93,8 +114,10 @@ export function createRecording(config: RecordingConfig): Recording {
     start() {
       if (stopRecord) return;
       ready = false;
+      startedAt = 0;
       stopRecord = record({
         emit: guard(report, (event: RecordedEvent) => {
+          startedAt ||= event.timestamp;
           config.onEvent(event);
           afterEvent(event);
           // rrweb counts itself as recording only after this emit returns; a microtask later it takes custom events.
@@ -123,10 +146,16 @@ export function createRecording(config: RecordingConfig): Recording {
     snapshotAgain() {
       if (ready) record.takeFullSnapshot(true);
     },
-    addCustom(tag, payload) {
+    addEvent(event) {
+      if (!ready) return;
+      flushMutations();
+      config.onEvent(event);
+    },
+    idOf: (node) => record.mirror.getId(node),
+    addCustom(tag, payload, time) {
       if (!stopRecord) return;
-      if (ready) record.addCustomEvent(tag, payload);
-      else if (early.length < MAX_EARLY_CUSTOM_EVENTS) early.push({ tag, payload });
+      if (ready) addNow(tag, payload, time);
+      else if (early.length < MAX_EARLY_CUSTOM_EVENTS) early.push({ tag, payload, time });
     },
     flushMutations,
   };

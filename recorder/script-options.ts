@@ -1,9 +1,12 @@
+import type { ConsoleLevel } from '../contract/protocol.ts';
 import type { SightlineOptions } from './options.ts';
 
 /** Options a script tag may set, each by `data-` and its name in kebab case: `data-flush-interval-ms`. */
 const NUMBER_OPTIONS = ['flushIntervalMs', 'sampleRate', 'idleTimeoutMs'] as const;
 /** Present means true, except the value "false". */
-const BOOLEAN_OPTIONS = ['maskAllInputs', 'maskAllText', 'maskTextPII', 'blockAllMedia', 'requireConsent', 'honorPrivacySignals'] as const;
+const BOOLEAN_OPTIONS = [
+  'maskAllInputs', 'maskAllText', 'maskTextPII', 'blockAllMedia', 'requireConsent', 'honorPrivacySignals', 'captureNetwork', 'debug',
+] as const;
 
 /** maskTextPII → data-mask-text-pii. */
 const attributeOf = (option: string): string => `data-${option.replace(/[A-Z]+/g, (upper) => `-${upper.toLowerCase()}`)}`;
@@ -27,5 +30,8 @@ export function optionsFromScript(script: HTMLScriptElement): SightlineOptions {
     const value = script.getAttribute(attributeOf(option));
     if (value !== null) options[option] = value !== 'false';
   }
+  // data-console="false" turns console capture off; a list ("error,warn,log") names the levels recorded.
+  const levels = script.getAttribute('data-console');
+  if (levels !== null) options.console = levels === 'false' ? false : { levels: levels.split(/[\s,]+/).filter(Boolean) as ConsoleLevel[] };
   return options;
 }

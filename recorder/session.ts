@@ -1,5 +1,7 @@
 import {
   ACTIVITY_WRITE_INTERVAL_MS,
+  CONSOLE_COUNT_KEY,
+  NETWORK_COUNT_KEY,
   EXPIRED_RECHECK_INTERVAL_MS,
   SESSION_STORAGE_KEY,
   SHARED_TEXTS_STORAGE_KEY,
@@ -34,6 +36,8 @@ export function isSessionExpired(state: Pick<SessionState, 'lastActivityAt'>, no
 /** Removes every key the recorder keeps in the browser (consent denied, or a privacy signal). */
 export function forgetStoredState(shared: Pick<KeyValueStore, 'remove'>, tab: Pick<KeyValueStore, 'remove'>): void {
   shared.remove(SESSION_STORAGE_KEY);
+  shared.remove(CONSOLE_COUNT_KEY);
+  shared.remove(NETWORK_COUNT_KEY);
   tab.remove(WINDOW_STORAGE_KEY);
   tab.remove(WINDOW_ALIVE_KEY);
   tab.remove(SHARED_TEXTS_STORAGE_KEY);

@@ -44,7 +44,7 @@ export function createApp({
   app.use(ingestRouter({ store, config }));
   app.use(serverEventsRouter({ store, config }));
   app.use(sessionsRouter({ store, config }));
-  app.use(insightsRouter({ store }));
+  app.use(insightsRouter({ store, config }));
   app.use(settingsRouter({ store }));
   app.use(dataRouter({ store, config }));
   app.use(projectsRouter({ store }));

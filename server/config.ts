@@ -38,6 +38,23 @@ export interface Config {
   maxFutureSkewMs: number;
   /** Events per page of the events API; pages hold whole chunks, so a few more. Defaults to 2000. */
   eventsPageSize: number;
+  /**
+   * Most steps one funnel query (or funnel filter of the session list) may spend matching its page steps against the
+   * recorded URLs (env SIGHTLINE_FUNNEL_MATCH_STEPS), counted by url-pattern.ts's meter; past it the query answers
+   * 422 funnel_too_costly. A store's URLs cost tens of steps per step pattern, so 100,000 distinct URLs under 20 page
+   * steps stay well inside; hostile URLs cost hundreds of times more. Some 2–3 s of one core, run in slices with
+   * other requests answered between them (server/api/funnel-run.ts). Defaults to 250000000.
+   */
+  funnelMatchSteps: number;
+  /**
+   * Most steps the page keys of one ingest batch may cost, each distinct URL matched once against the project's
+   * page patterns (env SIGHTLINE_PAGE_KEY_STEPS); past it the batch answers 400 page_keys_too_costly. A recorder's
+   * batch costs tens of thousands (a few dozen pages under 50 patterns); a forged one of thousands of long URLs,
+   * hundreds of millions. Derivation runs inside the commit, so this is the one bound on a batch's share of the event
+   * loop: some 20 ms of one core (measured 131,777 steps in 1–2 ms for a worst-case URL under 50 patterns, on an
+   * idle core). Defaults to 2000000.
+   */
+  maxPageKeySteps: number;
   /** Gaps between user inputs longer than this do not count as active time, in ms. Defaults to 5000. */
   activityGapMs: number;
   /** Build output holding recorder/ and viewer/ (env SIGHTLINE_DIST). Defaults to <repo>/dist. */
@@ -158,6 +175,8 @@ export const defaultConfig: Config = {
   maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
   // Kerberos's default tolerance: phones and laptops set their clocks from the network, rarely further off.
   maxFutureSkewMs: 5 * 60 * 1000,
+  funnelMatchSteps: 250_000_000,
+  maxPageKeySteps: 2_000_000,
   eventsPageSize: 2000,
   activityGapMs: 5000,
   distDir: join(repoRoot, 'dist'),
@@ -264,6 +283,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSessionEvents: positiveInt(env, 'SIGHTLINE_MAX_SESSION_EVENTS', defaultConfig.maxSessionEvents),
     maxPastSkewMs: positiveInt(env, 'SIGHTLINE_MAX_PAST_SKEW_MS', defaultConfig.maxPastSkewMs),
     maxFutureSkewMs: positiveInt(env, 'SIGHTLINE_MAX_FUTURE_SKEW_MS', defaultConfig.maxFutureSkewMs),
+    funnelMatchSteps: positiveInt(env, 'SIGHTLINE_FUNNEL_MATCH_STEPS', defaultConfig.funnelMatchSteps),
+    maxPageKeySteps: positiveInt(env, 'SIGHTLINE_PAGE_KEY_STEPS', defaultConfig.maxPageKeySteps),
     distDir: env.SIGHTLINE_DIST || defaultConfig.distDir,
     demoDir: env.SIGHTLINE_DEMO || defaultConfig.demoDir,
     retentionSweepMs: positiveInt(env, 'SIGHTLINE_RETENTION_SWEEP_MS', defaultConfig.retentionSweepMs),

@@ -5,6 +5,7 @@ import { listen, listenFailure } from './http/listen.ts';
 import { createOutboundPolicy } from './outbound/policy.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { DatabaseOpenError, openDatabase, type Database } from './storage/db.ts';
+import { scoreSession } from './analytics/friction.ts';
 import { createSqliteStore } from './storage/store.ts';
 import { createWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { resolvePublicUrl } from './webhooks/payload.ts';
@@ -31,6 +32,8 @@ try {
   exitAtStartUp(`SIGHTLINE_DB=${error.path} ${error.reason}`);
 }
 const store = createSqliteStore(db);
+// Sessions stored before their badges and friction were kept (migration 16) get them once, before anything reads them.
+await store.backfillSessionFacts(scoreSession);
 // One policy for every request the server makes to a configured URL: webhook deliveries and the asset proxy.
 const outbound = createOutboundPolicy(config.outbound);
 // The app reads config.adminToken on every request; until it is set below, no request can sign in as the admin.

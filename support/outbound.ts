@@ -4,7 +4,9 @@
  * default. Made-up host names resolve through `testResolver`, never through real DNS.
  */
 import type { Config } from '../server/config.ts';
-import { systemResolver, type Resolver } from '../server/outbound/policy.ts';
+import { addressKind, parseIp } from '../server/outbound/addresses.ts';
+import { systemResolver, type OutboundOptions, type Resolver } from '../server/outbound/policy.ts';
+import { sendPinned } from '../server/outbound/request.ts';
 
 /** Config overrides for a server whose tests run receivers or asset hosts on 127.0.0.1 (and nothing else). */
 export const ALLOW_LOCAL_RECEIVERS: Pick<Config, 'outbound'> = Object.freeze({ outbound: { allow: ['127.0.0.1'] } });
@@ -39,3 +41,25 @@ export function changingResolver(...answers: string[][]): Resolver & { calls: st
   };
   return Object.assign(resolve, { calls });
 }
+
+/**
+ * A sender that passes on (to `send`, sendPinned unless a test watches it) only requests to loopback addresses, so
+ * no test ever reaches another machine whatever its recordings name: made-up `.example` hosts resolve to
+ * PUBLIC_TEST_ADDRESS and pass the policy as a real store's hosts would, and a project in `public` asset mode would
+ * then connect there. The refusal fails the way a host that does not answer does (a system error code).
+ */
+export function sendOnlyToThisMachine(send: NonNullable<OutboundOptions['send']> = sendPinned): NonNullable<OutboundOptions['send']> {
+  return (target, init) => {
+    const away = target.addresses.find(({ address }) => {
+      const ip = parseIp(address);
+      return !ip || addressKind(ip) !== 'loopback';
+    });
+    if (away) {
+      return Promise.reject(Object.assign(new Error(`tests connect to this machine only, not ${target.url.host}`), { code: 'ETESTNETWORK' }));
+    }
+    return send(target, init);
+  };
+}
+
+/** What every test server sends with. */
+export const sendOnThisMachine = sendOnlyToThisMachine();

@@ -4,8 +4,9 @@ import { createApp } from '../server/app.ts';
 import { defaultConfig, type Config } from '../server/config.ts';
 import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../server/outbound/policy.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
+import { scoreSession } from '../server/analytics/friction.ts';
 import { createSqliteStore, type Store } from '../server/storage/store.ts';
-import { testResolver } from './outbound.ts';
+import { sendOnThisMachine, testResolver } from './outbound.ts';
 
 /** The admin token every test server accepts unless a test overrides `adminToken`. */
 export const TEST_ADMIN_TOKEN = 'test-admin-token';
@@ -46,7 +47,10 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public. */
+  /**
+   * How the outbound policy resolves host names. Defaults to testResolver(): made-up `.example` names are public.
+   * Whatever they resolve to, requests go out only to loopback addresses (sendOnThisMachine).
+   */
   resolveHost?: Resolver;
 }
 
@@ -67,7 +71,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, { resolve
   };
   const db = openDatabase(config.dbPath);
   const store = createSqliteStore(db);
-  const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost });
+  await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
+  const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost, send: sendOnThisMachine });
   const app = createApp({ store, config, outbound });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const listening = app.listen(config.port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -69,8 +69,14 @@ function wordsOf(compound: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * `[type=number]`, `[ type = "number" i ]`. The flag's spaces are `\s*(?:[is]\s*)?`, not `\s*[is]?\s*`: two
+ * adjacent `\s*` would try every split of a long run of spaces, quadratic on a recorded (so untrusted) selector.
+ */
+const INPUT_TYPE = /\[\s*type\s*=\s*["']?([a-z-]+)["']?\s*(?:[is]\s*)?\]/i;
+
 function inputTypeOf(compound: string): string {
-  const match = /\[\s*type\s*=\s*["']?([a-z-]+)["']?\s*[is]?\s*\]/i.exec(compound);
+  const match = INPUT_TYPE.exec(compound);
   return match ? match[1].toLowerCase() : '';
 }
 

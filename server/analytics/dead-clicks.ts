@@ -37,6 +37,8 @@ export interface DeadClick {
   selector: string;
   /** Lower-case tag name, '' when unknown. */
   tag: string;
+  /** The element as a person reads it, '' when unknown. */
+  label: string;
   /** Time of the click (ms since epoch). */
   ts: number;
   /** Page coordinates, or viewport coordinates on the rrweb fallback. */
@@ -71,7 +73,8 @@ export function detectDeadClicks(
     const windowEnd = click.ts + thresholds.deadClickWindowMs;
     if (recordingEnd <= windowEnd) continue;
     if (hasTimeBetween(responseTimes, click.ts - thresholds.deadClickPressLeadMs, windowEnd)) continue;
-    found.push({ selector: click.selector, tag: click.tag, ts: click.ts, x: click.x, y: click.y });
+    const { selector, tag, label, ts, x, y } = click;
+    found.push({ selector, tag, label, ts, x, y });
   }
   return found;
 }

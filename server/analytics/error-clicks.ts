@@ -16,6 +16,8 @@ export interface ErrorClick {
   selector: string;
   /** Lower-case tag name, '' when unknown. */
   tag: string;
+  /** The element as a person reads it, '' when unknown. */
+  label: string;
   /** Time of the click (ms since epoch). */
   ts: number;
   /** Page coordinates, or viewport coordinates on the rrweb fallback. */
@@ -49,6 +51,7 @@ export function detectErrorClicks(
     findings.set(latestClick, {
       selector: click.selector,
       tag: click.tag,
+      label: click.label,
       ts: click.ts,
       x: click.x,
       y: click.y,

@@ -2,8 +2,8 @@
  * Typed accessors over a window's rrweb events, shared by every detector so none re-implements the parsing.
  * Events arrive from many recorder versions and browsers: anything malformed is skipped, never thrown on.
  */
-import type { SlPayloads, SlTagName } from '../../contract/protocol.ts';
-import { RrwebEventType, RrwebIncrementalSource, SlTag } from '../../contract/protocol.ts';
+import type { ConsoleLevel, NetworkPayload, SlPayloads, SlTagName, StackFrame } from '../../contract/protocol.ts';
+import { CONSOLE_LEVELS, RrwebEventType, RrwebIncrementalSource, SlTag } from '../../contract/protocol.ts';
 import { NodeIndex } from './rrweb-nodes.ts';
 
 /** rrweb incremental sources that protocol.ts leaves out but that still show the page responding. */
@@ -81,6 +81,32 @@ type PayloadParser<T> = (raw: Record<string, unknown>) => T | null;
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const numberOr0 = (value: unknown): number => (isFiniteNumber(value) ? value : 0);
 const FIELD_ACTIONS: ReadonlySet<unknown> = new Set(['focus', 'blur', 'change']);
+const sizeOrNull = (value: unknown): number | null => (isFiniteNumber(value) && value >= 0 ? value : null);
+
+function framesOf(value: unknown): StackFrame[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).map((frame) => ({
+    fn: text(frame.fn),
+    file: text(frame.file),
+    line: numberOr0(frame.line),
+    column: numberOr0(frame.column),
+  }));
+}
+
+function networkOf(p: Record<string, unknown>): NetworkPayload | null {
+  if ((p.kind !== 'fetch' && p.kind !== 'xhr') || typeof p.url !== 'string' || !isFiniteNumber(p.status)) return null;
+  const payload: NetworkPayload = {
+    kind: p.kind,
+    method: text(p.method) || 'GET',
+    url: p.url,
+    status: p.status,
+    durationMs: numberOr0(p.durationMs),
+    requestBytes: sizeOrNull(p.requestBytes),
+    responseBytes: sizeOrNull(p.responseBytes),
+  };
+  if (p.failure === 'error' || p.failure === 'abort' || p.failure === 'timeout') payload.failure = p.failure;
+  return payload;
+}
 
 // Each parser returns a complete payload or null: required fields must be present, optional ones get neutral values.
 const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
@@ -89,6 +115,7 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
       ? {
           selector: p.selector,
           tag: p.tag.toLowerCase(),
+          label: text(p.label),
           ox: numberOr0(p.ox),
           oy: numberOr0(p.oy),
           x: p.x,
@@ -109,6 +136,7 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
           field: p.field,
           name: text(p.name),
           kind: text(p.kind),
+          label: text(p.label),
         }
       : null,
   'sl:submit': (p) => (typeof p.form === 'string' ? { form: p.form } : null),
@@ -117,11 +145,32 @@ const payloadParsers: { [K in SlTagName]: PayloadParser<SlPayloads[K]> } = {
     source: text(p.source),
     line: numberOr0(p.line),
     column: numberOr0(p.column),
+    frames: framesOf(p.frames),
   }),
   'sl:track': (p) => (typeof p.name === 'string' ? { name: p.name, props: isRecord(p.props) ? p.props : {} } : null),
   'sl:identify': (p) =>
     typeof p.userId === 'string' ? { userId: p.userId, traits: isRecord(p.traits) ? p.traits : {} } : null,
+  'sl:console': (p) =>
+    CONSOLE_LEVELS.includes(p.level as ConsoleLevel)
+      ? { level: p.level as ConsoleLevel, message: text(p.message), frames: framesOf(p.frames) }
+      : null,
+  'sl:network': networkOf,
 };
+
+/**
+ * A request that failed: no answer (a network error, an abort, a timeout) or a server error (status 500 and above).
+ * Status 0 without a failure is an opaque answer (`mode: 'no-cors'`), which arrived.
+ */
+export function isFailedRequest(payload: Pick<NetworkPayload, 'status' | 'failure'>): boolean {
+  return payload.failure !== undefined || payload.status >= 500;
+}
+
+/** How a request reads as one line: `POST https://shop.example/api/pay 503`, or `… network error` without an answer. */
+export function requestLine(payload: Pick<NetworkPayload, 'method' | 'url' | 'status' | 'failure'>): string {
+  const outcome = payload.failure === undefined ? String(payload.status)
+    : payload.failure === 'error' ? 'network error' : payload.failure === 'abort' ? 'aborted' : 'timed out';
+  return `${payload.method} ${payload.url} ${outcome}`;
+}
 
 /** The payload when the event is a well-formed Sightline custom event with this tag, else null. */
 export function slPayload<T extends SlTagName>(event: TimedEvent, tag: T): SlPayloads[T] | null {
@@ -147,6 +196,8 @@ export interface Click {
   selector: string;
   /** Lower-case tag name, '' when unknown. */
   tag: string;
+  /** The element as a person reads it (`"Add to cart" button`), from sl:click; '' when the recording has none. */
+  label: string;
   /** Page coordinates from sl:click; viewport coordinates on the rrweb fallback (rrweb records clientX/Y). */
   x: number;
   y: number;
@@ -164,8 +215,8 @@ export function clicksOf(events: readonly unknown[]): Click[] {
   const sorted = timeline(events);
   const slClicks = slEvents(sorted, SlTag.Click);
   if (slClicks.length > 0) {
-    return slClicks.map(({ ts, payload: { selector, tag, x, y } }) => {
-      return { ts, selector, tag, x, y, origin: 'sl:click' } satisfies Click;
+    return slClicks.map(({ ts, payload: { selector, tag, label = '', x, y } }) => {
+      return { ts, selector, tag, label, x, y, origin: 'sl:click' } satisfies Click;
     });
   }
   const nodes = new NodeIndex();
@@ -183,6 +234,7 @@ export function clicksOf(events: readonly unknown[]): Click[] {
       ts: event.timestamp,
       selector: node?.selector ?? `[rrweb-id="${id}"]`,
       tag: node?.tag ?? '',
+      label: '',
       x: data.x,
       y: data.y,
       origin: 'rrweb',

@@ -17,8 +17,11 @@
  * - left blank: focused but never changed. A field the visitor skipped without focusing leaves no event at all, so
  *   it cannot be counted per session; in aggregate it shows as fewer sessions on that field than on the form.
  * - last field: for an abandoned form, the field whose last focus or change came latest.
+ * - label: the field as a person reads it (`"Email" email field`), the latest the recorder reported; '' for
+ *   recordings without labels.
  */
 import { SlTag } from '../../contract/protocol.ts';
+import type { ReplayLink } from '../../contract/insights.ts';
 import { slPayload } from './events.ts';
 import { pageKey } from './page-key.ts';
 import { splitPageViews } from './page-views.ts';
@@ -36,6 +39,8 @@ export interface FieldUse {
   /** Its name attribute, label or id, and its input type or tag (as the recorder reported them). */
   name: string;
   kind: string;
+  /** The field as a person reads it; '' when not reported. */
+  label: string;
   /** Focus and change events on the field. */
   interactions: number;
   focuses: number;
@@ -65,6 +70,8 @@ export interface FormUse {
   abandoned: boolean;
   /** The field touched last before abandoning; null unless abandoned. */
   lastField: string | null;
+  /** Where the replay of the drop-off starts: the last touch of the last field. Set by formUsesFromRows, else null. */
+  dropOff: ReplayLink | null;
   /** Fields in the order first touched. */
   fields: FieldUse[];
 }
@@ -121,6 +128,7 @@ export function analyzeForms(events: readonly unknown[], options: Partial<FormOp
         field = newFieldState(action.field, action.name, action.kind, ts);
         form.fields.set(action.field, field);
       }
+      if (action.label) field.label = action.label;
       form.started = true;
       field.interactions += 1;
       field.lastTs = ts;
@@ -151,6 +159,7 @@ function newFieldState(field: string, name: string, kind: string, ts: number): F
     field,
     name,
     kind,
+    label: '',
     interactions: 0,
     focuses: 0,
     changes: 0,
@@ -178,5 +187,5 @@ function toFormUse(key: string, state: FormState): FormUse {
     for (const use of fields) if (use.lastTs >= latest) [latest, lastField] = [use.lastTs, use.field];
   }
   const { page, form, started, submitted } = state;
-  return { key, page, form, started, submitted, abandoned, lastField, fields };
+  return { key, page, form, started, submitted, abandoned, lastField, dropOff: null, fields };
 }

@@ -14,6 +14,8 @@ function mergeField(a: FieldUse, b: FieldUse): FieldUse {
     field: a.field,
     name: a.name || b.name,
     kind: a.kind || b.kind,
+    // The later window's label, if it reported one: labels follow the page as it changes.
+    label: (a.lastTs <= b.lastTs ? b.label || a.label : a.label || b.label),
     interactions: a.interactions + b.interactions,
     focuses,
     changes,

@@ -17,6 +17,8 @@ interface FieldTally {
   times: number[];
   hesitations: number[];
   positionSum: number;
+  /** When the latest label was seen (the field's lastTs in that use). */
+  labelTs: number;
 }
 
 export function aggregateForms(uses: readonly FormUse[]): FormSummary[] {
@@ -42,16 +44,21 @@ export function aggregateForms(uses: readonly FormUse[]): FormSummary[] {
       let tally = form.fields.get(field.field);
       if (!tally) {
         const summary = emptyFieldSummary(field.field, field.name, field.kind);
-        tally = { summary, times: [], hesitations: [], positionSum: 0 };
+        tally = { summary, times: [], hesitations: [], positionSum: 0, labelTs: -Infinity };
         form.fields.set(field.field, tally);
       }
+      if (field.label && field.lastTs >= tally.labelTs) [tally.summary.label, tally.labelTs] = [field.label, field.lastTs];
       tally.summary.sessions += 1;
       tally.positionSum += position;
       if (field.focuses > 0) tally.times.push(field.timeSpentMs);
       if (field.hesitationMs !== null) tally.hesitations.push(field.hesitationMs);
       tally.summary.corrected += field.corrections > 0 ? 1 : 0;
       tally.summary.leftBlank += field.leftBlank ? 1 : 0;
-      tally.summary.dropOffs += use.abandoned && use.lastField === field.field ? 1 : 0;
+      if (use.abandoned && use.lastField === field.field) {
+        tally.summary.dropOffs += 1;
+        const latest = tally.summary.latestDropOff;
+        if (use.dropOff && (!latest || use.dropOff.ts > latest.ts)) tally.summary.latestDropOff = use.dropOff;
+      }
     });
   }
   return [...forms.values()]
@@ -64,12 +71,14 @@ function emptyFieldSummary(field: string, name: string, kind: string): FieldSumm
     field,
     name,
     kind,
+    label: '',
     sessions: 0,
     medianTimeMs: null,
     medianHesitationMs: null,
     corrected: 0,
     leftBlank: 0,
     dropOffs: 0,
+    latestDropOff: null,
   };
 }
 

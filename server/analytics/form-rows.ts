@@ -6,6 +6,9 @@
  * Each page view of a row becomes an sl:page at the view's start and a closing event at the view's last event
  * (where a focus without a blur ends). Views without form events are not stored with them, so two views of one URL
  * could look adjacent and merge; a fragment naming the view keeps them apart, and pageKey drops fragments.
+ *
+ * An abandoned use gets its drop-off moment here, where rows still know their window: the last touch of its last
+ * field (the row of that field at its lastTs).
  */
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { analyzeForms, type FormOptions, type FormUse } from './form-dropoff.ts';
@@ -23,14 +26,22 @@ const custom = (timestamp: number, tag: string, payload: unknown): RecordedEvent
 
 function rowEvent(row: FormRow): RecordedEvent {
   if (row.action === 'submit') return custom(row.ts, 'sl:submit', { form: row.form });
-  const { action, form, field, name, kind } = row;
-  return custom(row.ts, 'sl:field', { action, form, field, name, kind });
+  const { action, form, field, name, kind, label } = row;
+  return custom(row.ts, 'sl:field', { action, form, field, name, kind, label });
+}
+
+/** The use with its drop-off moment, found among the session's rows; unchanged unless abandoned. */
+function withDropOff(use: FormUse, rows: readonly FormRow[]): FormUse {
+  const field = use.fields.find((candidate) => candidate.field === use.lastField);
+  const row = field && rows.find((candidate) => candidate.form === use.form && candidate.field === field.field && candidate.ts === field.lastTs);
+  return row ? { ...use, dropOff: { sessionId: row.sessionId, windowId: row.windowId, ts: row.ts } } : use;
 }
 
 /** Every session's form use (one FormUse per session and form key), for aggregateForms. */
 export function formUsesFromRows(rows: Iterable<FormRow>, options: Partial<FormOptions> = {}): FormUse[] {
   const uses: FormUse[] = [];
   let sessionUses: FormUse[] = [];
+  let sessionRows: FormRow[] = [];
   let events: RecordedEvent[] = [];
   let views = new Set<number>();
   let session: string | null = null;
@@ -43,8 +54,9 @@ export function formUsesFromRows(rows: Iterable<FormRow>, options: Partial<FormO
   };
   const endSession = () => {
     endWindow();
-    uses.push(...mergeSessionFormUses(sessionUses));
+    for (const use of mergeSessionFormUses(sessionUses)) uses.push(use.abandoned ? withDropOff(use, sessionRows) : use);
     sessionUses = [];
+    sessionRows = [];
   };
 
   for (const row of rows) {
@@ -62,6 +74,7 @@ export function formUsesFromRows(rows: Iterable<FormRow>, options: Partial<FormO
       events.push(custom(row.viewTs, 'sl:page', { url, title: '', referrer: '' }), closing(row.viewLastTs));
     }
     events.push(rowEvent(row));
+    sessionRows.push(row);
   }
   endSession();
   return uses;

@@ -18,7 +18,7 @@
  * that the routes' packed computation (packed-funnel.ts) is tested against.
  */
 import { median } from './form-report.ts';
-import { matchesPagePattern } from './page-key.ts';
+import { pagePatternTester } from './page-key.ts';
 import type { DroppedSession, FunnelStep, FunnelStepResult } from '../../contract/insights.ts';
 
 /** One moment of a session's timeline: a page view (its URL) or a tracked event (its name). */
@@ -63,7 +63,8 @@ export class StepMatcher {
     if (entry.kind !== 'page') return false;
     let flags = this.#pageMatches.get(entry.url);
     if (!flags) {
-      flags = this.#steps.map((candidate) => candidate.type === 'page' && matchesPagePattern(entry.url, candidate.pattern));
+      const matches = pagePatternTester(entry.url);
+      flags = this.#steps.map((candidate) => candidate.type === 'page' && matches(candidate.pattern));
       this.#pageMatches.set(entry.url, flags);
     }
     return flags[stepIndex];

@@ -8,7 +8,8 @@
  */
 import { FunnelTally, type FunnelOptions, type FunnelResult } from './funnel.ts';
 import type { FunnelStep } from '../../contract/insights.ts';
-import { matchesPagePattern } from './page-key.ts';
+import { pagePatternTester } from './page-key.ts';
+import type { MatchWork } from './url-pattern.ts';
 import type { FunnelLabel, PackedTimelines } from '../../contract/rows.ts';
 
 /** An entry: i64 time and u32 label id; a session starts with its u32 entry count. */
@@ -18,22 +19,73 @@ const HIGH_WORD = 2 ** 32;
 /** Steps are one bit each in a 32-bit mask. */
 export const MAX_PACKED_STEPS = 31;
 
-/** Per label id, a bit mask of the steps it matches (bit k for step k); labels matching none are left out. */
-export function stepMasks(labels: readonly FunnelLabel[], steps: readonly FunnelStep[]): Map<number, number> {
-  if (steps.length > MAX_PACKED_STEPS) throw new RangeError(`A funnel has at most ${MAX_PACKED_STEPS} steps`);
-  const masks = new Map<number, number>();
-  for (const label of labels) {
+/**
+ * The labels the timelines name. Labels are shared by every project, so matching all of them would let one project's
+ * recorded URLs (anyone with its public ingest key can add some) cost every other project's funnels.
+ */
+export function labelsInUse(packed: PackedTimelines): FunnelLabel[] {
+  const { entries } = packed;
+  const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
+  const used = new Set<number>();
+  let offset = 0;
+  while (offset + HEADER_BYTES <= entries.byteLength) {
+    const end = Math.min(entries.byteLength, offset + HEADER_BYTES + view.getUint32(offset) * ENTRY_BYTES);
+    for (offset += HEADER_BYTES; offset + ENTRY_BYTES <= end; offset += ENTRY_BYTES) used.add(view.getUint32(offset + 8));
+    offset = end;
+  }
+  return packed.labels.filter((label) => used.has(label.id));
+}
+
+/**
+ * Per label id, a bit mask of the steps it matches (bit k for step k; labels matching none are left out), built a
+ * slice at a time: each call to `advance` matches labels until it has spent a given number of steps, so a caller can
+ * let other work run between slices and stop once a budget is spent. `work` counts every step so far.
+ */
+export class StepMaskBuilder {
+  readonly masks = new Map<number, number>();
+  readonly work: MatchWork = { steps: 0 };
+  readonly #labels: readonly FunnelLabel[];
+  readonly #steps: readonly FunnelStep[];
+  #next = 0;
+
+  constructor(labels: readonly FunnelLabel[], steps: readonly FunnelStep[]) {
+    if (steps.length > MAX_PACKED_STEPS) throw new RangeError(`A funnel has at most ${MAX_PACKED_STEPS} steps`);
+    this.#labels = labels;
+    this.#steps = steps;
+  }
+
+  get done(): boolean {
+    return this.#next >= this.#labels.length;
+  }
+
+  /** Matches whole labels until at least `sliceSteps` more steps are spent or none is left; true when none is left. */
+  advance(sliceSteps = Infinity): boolean {
+    const until = this.work.steps + sliceSteps;
+    while (!this.done && this.work.steps < until) this.#match(this.#labels[this.#next++]);
+    return this.done;
+  }
+
+  #match(label: FunnelLabel): void {
+    const { work } = this;
     let mask = 0;
-    steps.forEach((step, index) => {
+    const matchesPage = label.kind === 'page' ? pagePatternTester(label.text, work) : undefined;
+    this.#steps.forEach((step, index) => {
+      work.steps += 1;
       const matches =
         step.type === 'page'
-          ? label.kind === 'page' && matchesPagePattern(label.text, step.pattern)
+          ? matchesPage !== undefined && matchesPage(step.pattern)
           : label.kind === 'event' && label.text === step.name;
       if (matches) mask |= 1 << index;
     });
-    if (mask !== 0) masks.set(label.id, mask);
+    if (mask !== 0) this.masks.set(label.id, mask);
   }
-  return masks;
+}
+
+/** Every label's step mask at once (StepMaskBuilder without slices). */
+export function stepMasks(labels: readonly FunnelLabel[], steps: readonly FunnelStep[]): Map<number, number> {
+  const builder = new StepMaskBuilder(labels, steps);
+  builder.advance();
+  return builder.masks;
 }
 
 /**
@@ -66,15 +118,15 @@ function walk(ts: Float64Array, masks: Int32Array, count: number, stepCount: num
 
 /**
  * Calls `visit` with each packed session's progress: its index in `sessionIds`, the time of each step reached (only
- * valid during the call) and how many steps it reached.
+ * valid during the call) and how many steps it reached. `labelMasks` may come from a StepMaskBuilder run in slices.
  */
 export function forEachProgress(
   packed: PackedTimelines,
   steps: readonly FunnelStep[],
   windowMs: number,
   visit: (sessionIndex: number, stepTs: Float64Array, reachedCount: number) => void,
+  labelMasks: ReadonlyMap<number, number> = stepMasks(labelsInUse(packed), steps),
 ): void {
-  const labelMasks = stepMasks(packed.labels, steps);
   const { entries, sessionIds } = packed;
   const view = new DataView(entries.buffer, entries.byteOffset, entries.byteLength);
   const out = new Float64Array(steps.length);
@@ -106,14 +158,16 @@ export function forEachProgress(
   }
 }
 
-/** computeFunnel over packed timelines. */
+/** computeFunnel over packed timelines; `labelMasks` as forEachProgress takes them. */
 export function computePackedFunnel(
   packed: PackedTimelines,
   steps: readonly FunnelStep[],
   windowMs: number,
   options: Partial<FunnelOptions> = {},
+  labelMasks?: ReadonlyMap<number, number>,
 ): FunnelResult {
   const tally = new FunnelTally(steps, options);
-  forEachProgress(packed, steps, windowMs, (index, stepTs, reached) => tally.add(packed.sessionIds[index], stepTs, reached));
+  const add = (index: number, stepTs: Float64Array, reached: number) => tally.add(packed.sessionIds[index], stepTs, reached);
+  forEachProgress(packed, steps, windowMs, add, labelMasks);
   return tally.result(packed.sessionsInRange);
 }

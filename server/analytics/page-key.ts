@@ -7,15 +7,19 @@
  *    (page unknown).
  * 2. The first user pattern that matches the path is the key, e.g. `/product/*`. In patterns `*` matches one whole
  *    segment, `*` inside a segment matches part of it (`/p-*`), `:name` matches one segment, a `**` segment matches
- *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`).
+ *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`); url-pattern.ts matches them in
+ *    linear time. A path of more than MAX_PATH_SEGMENTS (64) segments matches no pattern.
  * 3. Otherwise id-like segments become `:id`: all digits; a UUID; hex of 8 or more characters with at least one
  *    digit (so words like `deadbeef` or `facade` stay); letters and digits mixed, 16 characters or more, no dashes
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
+import { compilePattern, matchSegments, splitPath, type MatchWork } from './url-pattern.ts';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
 const LONG_ALPHANUMERIC = /^[a-z0-9]{16,}$/i;
+const SLASH = 0x2f;
 /** Lets relative URLs (`/cart?x=1`) parse; never part of a key. */
 const PARSE_BASE = 'http://sightline.invalid';
 
@@ -28,8 +32,10 @@ export function isIdLikeSegment(segment: string): boolean {
 
 function normalizePath(path: string): string {
   const withLeadingSlash = path.startsWith('/') ? path : `/${path}`;
-  const trimmed = withLeadingSlash.replace(/\/+$/, '');
-  return trimmed === '' ? '/' : trimmed;
+  // A loop, not /\/+$/: that regex retries from every slash of a long run, quadratic in the run's length.
+  let end = withLeadingSlash.length;
+  while (end > 0 && withLeadingSlash.charCodeAt(end - 1) === SLASH) end -= 1;
+  return end === 0 ? '/' : withLeadingSlash.slice(0, end);
 }
 
 /** The URL's path (query and fragment dropped), or the whole URL without them when it has no usable path. */
@@ -45,37 +51,16 @@ function pathOf(url: string): { path: string; hierarchical: boolean } {
   }
 }
 
-const compiledPatterns = new Map<string, RegExp>();
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function compilePattern(pattern: string): RegExp {
-  let compiled = compiledPatterns.get(pattern);
-  if (compiled) return compiled;
-  const segments = normalizePath(pattern).split('/').filter(Boolean);
-  const source = segments
-    .map((segment) => {
-      if (segment === '**') return '(?:/[^/]+)*';
-      if (segment === '*' || segment.startsWith(':')) return '/[^/]+';
-      return `/${segment.split('*').map(escapeRegExp).join('[^/]*')}`;
-    })
-    .join('');
-  compiled = new RegExp(`^${source}$`);
-  compiledPatterns.set(pattern, compiled);
-  return compiled;
-}
-
-export function pageKey(url: string, patterns: readonly string[] = []): string {
+/** With `work`, the parse (a step per character) and every pattern match add their steps to it. */
+export function pageKey(url: string, patterns: readonly string[] = [], work?: MatchWork): string {
   if (url.trim() === '') return '';
   const { path, hierarchical } = pathOf(url);
+  if (work) work.steps += url.length + path.length;
   if (!hierarchical) return path;
   const normalized = normalizePath(path);
-  // Patterns compile to `(/segment)*` sequences, so the root is matched as the empty sequence.
-  const matchable = normalized === '/' ? '' : normalized;
+  const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (compilePattern(pattern).test(matchable)) return normalizePath(pattern);
+    if (matchSegments(compilePattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -88,9 +73,23 @@ export function pageKey(url: string, patterns: readonly string[] = []): string {
  * query and fragment are ignored, so `/cart` matches `https://shop/cart/?step=2`. '' matches nothing.
  */
 export function matchesPagePattern(url: string, pattern: string): boolean {
-  if (url.trim() === '' || pattern.trim() === '') return false;
+  return pagePatternTester(url)(pattern);
+}
+
+/**
+ * matchesPagePattern for one URL and many patterns (a funnel's steps): the URL is parsed and split once. With `work`,
+ * the parse (a step per character) and every match add their steps to it, so a caller can bound the total.
+ */
+export function pagePatternTester(url: string, work?: MatchWork): (pattern: string) => boolean {
+  if (url.trim() === '') return () => false;
   const { path, hierarchical } = pathOf(url);
-  if (!hierarchical) return path === pattern;
-  const normalized = normalizePath(path);
-  return compilePattern(pattern).test(normalized === '/' ? '' : normalized);
+  if (work) work.steps += url.length + path.length;
+  if (!hierarchical) {
+    return (pattern) => {
+      if (work) work.steps += 1 + Math.min(path.length, pattern.length);
+      return pattern.trim() !== '' && path === pattern;
+    };
+  }
+  const split = splitPath(normalizePath(path));
+  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split, work);
 }

@@ -20,12 +20,17 @@ import { clicksOf, type Click } from './events.ts';
 import { defaultThresholds, type Thresholds } from './thresholds.ts';
 
 export interface RageClick {
-  /** Selector of the burst's first click target. */
+  /** Selector and label (as a person reads it, '' when unknown) of the burst's first click target. */
   selector: string;
+  label: string;
   /** Clicks in the burst. */
   count: number;
   /** Time of the burst's first click (ms since epoch): where the replay should start. */
   ts: number;
+  /** Time of its last click (ms since epoch). */
+  lastTs: number;
+  /** Clicks of the burst on its element that got no response: the dead clicks folded into it (see session-signals.ts). */
+  deadClicks: number;
   /** Position of the first click: page coordinates, or viewport coordinates on the rrweb fallback. */
   x: number;
   y: number;
@@ -56,7 +61,8 @@ export function findRageClicks(clicks: readonly Click[], thresholds: Thresholds 
       continue;
     }
     if (!isExpectedRepetition(burst, thresholds)) {
-      found.push({ selector: first.selector, count: burst.length, ts: first.ts, x: first.x, y: first.y });
+      const { selector, label, ts, x, y } = first;
+      found.push({ selector, label, count: burst.length, ts, lastTs: burst[burst.length - 1].ts, deadClicks: 0, x, y });
     }
     start += burst.length;
   }

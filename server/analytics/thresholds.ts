@@ -29,6 +29,32 @@ export const DEAD_CLICK_PRESS_LEAD_MS = 300;
 /** An uncaught error within this time after a click makes it an error click (ms). */
 export const ERROR_CLICK_WINDOW_MS = 1_000;
 
+/**
+ * Friction points of a session, for listing the sessions that went wrong first (analytics/friction.ts). A finding of
+ * each kind adds its weight once per occurrence, up to FRICTION_MAX_COUNTED occurrences; a cart left unbought adds
+ * one point per FRICTION_CART_VALUE_PER_POINT of its value, up to FRICTION_CART_MAX_POINTS.
+ */
+export const FRICTION_WEIGHTS = Object.freeze({
+  /** A rage burst: the shopper hammered something that did not answer as hoped. */
+  rageClick: 5,
+  /** An error click: a click ran into an uncaught error. */
+  errorClick: 4,
+  /** A form started and never submitted. */
+  abandonedForm: 3,
+  /** Something put in the cart and never bought. */
+  abandonedCart: 3,
+  /** A dead click: something that looked clickable did nothing. */
+  deadClick: 2,
+  /** An uncaught error not blamed on a click (one also blamed on a click counts twice: it hurt twice). */
+  error: 1,
+});
+/** Occurrences of one kind counted at most: the twentieth dead click says little the fifth did not (count). */
+export const FRICTION_MAX_COUNTED = 5;
+/** Cart value at risk per friction point, in the store's currency units. */
+export const FRICTION_CART_VALUE_PER_POINT = 10;
+/** Most points a cart's value at risk adds. */
+export const FRICTION_CART_MAX_POINTS = 10;
+
 /** The thresholds every detector takes as its second argument. */
 export interface Thresholds {
   /** Clicks needed in one spot, in a burst, for a rage click. Defaults to 3. */

@@ -34,9 +34,11 @@ function assetHeaders(cacheTtlMs: number): Record<string, string> {
 const assetQuery = z.strictObject({
   project: z.string().optional(),
   url: z.string().max(MAX_ASSET_URL),
+  /** Sightline's signature of the URL for the project; the proxy answers 403 asset_not_signed without it. */
+  sig: z.string().max(64).optional(),
 });
 const settingsBody = z.strictObject({
-  mode: z.enum(['block', 'proxy']),
+  mode: z.enum(['public', 'proxy', 'block']),
   origins: z.array(origin).max(MAX_ALLOWED_ORIGINS),
 });
 const settingsQuery = z.strictObject({ project: z.string().optional() });
@@ -63,7 +65,7 @@ export function assetsRouter({ store, config, outbound }: { store: Store; config
     const url = parseAssetUrl(query.url);
     if (!url) throw new HttpError(400, 'invalid_query', 'url: expected an absolute http or https URL without credentials');
     const policy = await policyOf(store, await requestProject(req, store));
-    const asset = await proxy.serve(policy, url);
+    const asset = await proxy.serve(policy, url, query.sig);
     res.set(headers).type(asset.contentType).send(asset.body);
   });
 

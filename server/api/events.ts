@@ -1,4 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
+import { scoreSession } from '../analytics/friction.ts';
 import { generateServerKey, projectOfServerKey, serverKeyHash } from '../auth/server-key.ts';
 import type { Config } from '../config.ts';
 import { requireAdmin } from '../http/credential.ts';
@@ -61,7 +62,7 @@ export function serverEventsRouter({ store, config }: { store: Store; config: Co
     } catch (error) {
       throw asHttpError(error);
     }
-    const saved = await store.saveServerEvents(project.id, events, now);
+    const saved = await store.saveServerEvents(project.id, events, now, scoreSession);
     if (saved.outcome === 'session_conflict') {
       const at = Array.isArray(req.body?.events) ? `events[${saved.index}].sessionId` : 'sessionId';
       throw new HttpError(409, 'session_conflict', `${at}: session ${events[saved.index]!.sessionId} belongs to another project`);

@@ -5,10 +5,17 @@ import { aggregateForms } from '../analytics/form-report.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
-import type { FormsResponse } from '../../contract/insights.ts';
+import type { FormsResponse, ReplayLink, ReplayMoment } from '../../contract/insights.ts';
 import { checkRange, device, projectParam, timeRange } from './query-params.ts';
 
 const formsQuery = z.strictObject({ device: device.optional(), ...timeRange, ...projectParam }).superRefine(checkRange);
+
+/** A session moment placed on its window's replay clock; null when there is none or the window is gone. */
+async function onReplayClock(store: Store, moment: ReplayLink | null): Promise<ReplayMoment | null> {
+  if (!moment) return null;
+  const start = await store.windowStart(moment.sessionId, moment.windowId);
+  return start === null ? null : { ...moment, offsetMs: Math.max(0, moment.ts - start) };
+}
 
 /** GET /api/forms: every form's starts, submits, abandons and field-by-field figures over the sessions in range. */
 export function formsRouter({ store }: { store: Store }): Router {
@@ -17,11 +24,15 @@ export function formsRouter({ store }: { store: Store }): Router {
     const query = parseOrThrow(formsQuery, req.query, 'invalid_query');
     const project = await requestProject(req, store);
     const rows = await store.formEvents({ projectId: project.id, from: query.from, to: query.to, device: query.device });
+    const forms = aggregateForms(formUsesFromRows(rows));
     const body: FormsResponse = {
       from: query.from ?? null,
       to: query.to ?? null,
       device: query.device ?? null,
-      forms: aggregateForms(formUsesFromRows(rows)),
+      forms: await Promise.all(forms.map(async (form) => ({
+        ...form,
+        fields: await Promise.all(form.fields.map(async (field) => ({ ...field, latestDropOff: await onReplayClock(store, field.latestDropOff) }))),
+      }))),
     };
     res.json(body);
   });

@@ -1,13 +1,17 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { runFunnel } from './funnel-run.ts';
 import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
+import { pagePatternText } from './page-pattern.ts';
 import { checkRange, device } from './query-params.ts';
 
+/** Longest page pattern of a step, in characters. */
+const MAX_PATTERN_CHARS = 512;
 /** Steps per funnel at most. */
 const MAX_STEPS = 20;
 /** Conversion window: default and longest accepted, in ms. */
@@ -19,8 +23,7 @@ const MAX_BODY = '64kb';
 const step = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page'),
-    // pageKey's pattern syntax: `/product/*`, `/blog/**`, `/order/:id`.
-    pattern: z.string().min(1).max(512).regex(/^\//, 'expected a path pattern starting with "/"'),
+    pattern: pagePatternText(MAX_PATTERN_CHARS),
   }),
   z.strictObject({ type: z.literal('event'), name: z.string().min(1).max(200) }),
 ]);
@@ -39,14 +42,15 @@ function funnelId(raw: string): number {
 }
 
 /** POST /api/funnels/query, and saved funnels: GET /api/funnels, POST /api/funnels, DELETE /api/funnels/:id. */
-export function funnelsRouter({ store }: { store: Store }): Router {
+export function funnelsRouter({ store, config }: { store: Store; config: Config }): Router {
   const router = Router();
   const json = express.json({ limit: MAX_BODY });
 
   router.post('/api/funnels/query', json, async (req, res) => {
     const { steps, windowMs, from, to, device } = parseOrThrow(queryBody, req.body, 'invalid_body');
     const { id: projectId } = await requestProject(req, store);
-    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range: { projectId, from, to, device } });
+    const range = { projectId, from, to, device };
+    const body: FunnelQueryResponse = await runFunnel(store, { steps, windowMs, range, matchBudget: config.funnelMatchSteps });
     res.json(body);
   });
 

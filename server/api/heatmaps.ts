@@ -6,6 +6,7 @@ import { scrollBands } from '../analytics/scroll-map.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
+import { viewerOrigins, type SameOriginConfig } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../../contract/protocol.ts';
 import type { Store } from '../storage/store.ts';
@@ -13,6 +14,7 @@ import type {
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
+  PageErrorsResponse,
   ScrollmapResponse,
 } from '../../contract/insights.ts';
 import { checkRange, device, integer, pageParam, projectParam, timeRange } from './query-params.ts';
@@ -55,6 +57,20 @@ const pageQuery = z
   .strictObject({ page: pageParam, device: device.optional(), ...timeRange, ...projectParam })
   .superRefine(checkRange);
 
+/** Error messages listed per page by default and at most. */
+const DEFAULT_PAGE_ERRORS = 10;
+const MAX_PAGE_ERRORS = 100;
+
+const errorsQuery = z
+  .strictObject({
+    page: pageParam,
+    device: device.optional(),
+    ...timeRange,
+    limit: integer.pipe(z.number().min(1).max(MAX_PAGE_ERRORS)).default(DEFAULT_PAGE_ERRORS),
+    ...projectParam,
+  })
+  .superRefine(checkRange);
+
 /** The project's page range a page-level report reads. */
 const pageRange = (projectId: number, query: z.output<typeof pageQuery>) => ({
   projectId,
@@ -94,8 +110,8 @@ function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: num
   return { events: rest.slice(0, MAX_SNAPSHOT_EVENTS), truncated: rest.length > MAX_SNAPSHOT_EVENTS };
 }
 
-/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot and /api/scrollmap. */
-export function heatmapsRouter({ store }: { store: Store }): Router {
+/** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/heatmaps/errors and /api/scrollmap. */
+export function heatmapsRouter({ store, config }: { store: Store; config: SameOriginConfig }): Router {
   const router = Router();
 
   router.get('/api/heatmaps', async (req, res) => {
@@ -107,10 +123,12 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const map = aggregateHeatmap(cells, query.limit);
     const elements = await Promise.all(
       map.elements.map(async (element) => {
-        if (query.kind === 'move') return { ...element, replay: null };
+        if (query.kind === 'move') return { ...element, label: '', replay: null };
         const link = { projectId, page: query.page, kind: query.kind, selector: element.selector, device: query.device };
-        const replay = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
-        return { ...element, replay: replay ?? null };
+        const latest = await store.latestReplayLink({ ...link, from: fromTs, to: toTs });
+        if (!latest) return { ...element, label: '', replay: null };
+        const { label, ...replay } = latest;
+        return { ...element, label, replay };
       }),
     );
     const body: HeatmapResponse = {
@@ -145,7 +163,7 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
     const events = await store.readEventsBetween(view.sessionId, view.windowId, view.ts, view.lastTs);
     const slice = fromSnapshot(events, view.snapshotTs);
     if (!slice) throw notFound();
-    slice.events = (await replayAssetRewrite(store, project.id, req))(slice.events);
+    slice.events = (await replayAssetRewrite(store, project.id, viewerOrigins(req, config)))(slice.events);
     const body: HeatmapSnapshotResponse = {
       page: query.page,
       device: view.device,
@@ -157,6 +175,14 @@ export function heatmapsRouter({ store }: { store: Store }): Router {
       viewportHeight: view.viewportHeight,
       ...slice,
     };
+    res.json(body);
+  });
+
+  router.get('/api/heatmaps/errors', async (req, res) => {
+    const query = parseOrThrow(errorsQuery, req.query, 'invalid_query');
+    const { id: projectId } = await requestProject(req, store);
+    const errors = await store.pageErrors({ ...pageRange(projectId, query), limit: query.limit });
+    const body: PageErrorsResponse = { ...scopeOf(query), errors };
     res.json(body);
   });
 

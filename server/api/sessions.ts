@@ -1,9 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { signalOutcome } from '../analytics/signal-text.ts';
 import { replayAssetRewrite } from '../assets/replay-events.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { requestProject } from '../http/project-scope.ts';
+import { viewerOrigins } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
@@ -26,12 +28,15 @@ const listQuery = z
     hasDead: flag.optional(),
     hasErrorClicks: flag.optional(),
     hasErrors: flag.optional(),
+    hasConsoleErrors: flag.optional(),
+    hasFailedRequests: flag.optional(),
     abandonedForm: flag.optional(),
     event: text.optional(),
     // A saved funnel's id; alone it keeps the sessions that entered it (reached step 0).
     funnel: integer.optional(),
     reachedStep: integer.optional(),
     droppedAtStep: integer.pipe(z.number().min(1, 'step 0 has no drop-off: use 1 or more')).optional(),
+    sort: z.enum(['recent', 'friction']).default('recent'),
     limit: integer.pipe(z.number().min(1).max(MAX_SESSIONS_PER_PAGE)).default(50),
     offset: integer.default(0),
     ...projectParam,
@@ -51,7 +56,7 @@ const listQuery = z
 type ListQuery = z.output<typeof listQuery>;
 
 /** The session ids a funnel filter keeps, computed over the sessions the other time and device filters allow. */
-async function funnelIds(store: Store, projectId: number, query: ListQuery): Promise<string[] | undefined> {
+async function funnelIds(store: Store, config: Config, projectId: number, query: ListQuery): Promise<string[] | undefined> {
   const { funnel: funnelId, reachedStep, droppedAtStep, from, to, device } = query;
   if (funnelId === undefined) return undefined;
   const funnel = await store.getFunnel(projectId, funnelId);
@@ -64,7 +69,8 @@ async function funnelIds(store: Store, projectId: number, query: ListQuery): Pro
   }
   const pick: FunnelPick = droppedAtStep !== undefined ? { droppedAtStep } : { reachedStep: step };
   const range = { projectId, from, to, device };
-  return funnelSessionIds(store, { steps: funnel.steps, windowMs: funnel.windowMs, range }, pick);
+  const run = { steps: funnel.steps, windowMs: funnel.windowMs, range, matchBudget: config.funnelMatchSteps };
+  return funnelSessionIds(store, run, pick);
 }
 
 const eventsQuery = z.strictObject({
@@ -90,7 +96,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
     const query = parseOrThrow(listQuery, req.query, 'invalid_query');
     const { id: projectId } = await requestProject(req, store);
     const { limit, offset, funnel: _f, reachedStep: _r, droppedAtStep: _d, project: _p, ...filters } = query;
-    const ids = await funnelIds(store, projectId, query);
+    const ids = await funnelIds(store, config, projectId, query);
     const filter: SessionFilter = { ...filters, projectId, ids, limit, offset };
     const { sessions, total } = await store.listSessions(filter);
     const body: SessionList = { sessions, total, limit, offset };
@@ -100,7 +106,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
   router.get('/api/sessions/:id', async (req, res) => {
     const session = await findSession(req, store, req.params.id);
     const [marks, signals] = await Promise.all([store.listMarks(session.id), store.listSignals(session.id)]);
-    const body: SessionDetail = { session, marks, signals };
+    const body: SessionDetail = { session, marks, signals: signals.map((signal) => ({ ...signal, outcome: signalOutcome(signal) })) };
     res.json(body);
   });
 
@@ -117,7 +123,7 @@ export function sessionsRouter({ store, config }: { store: Store; config: Config
       fromSeq: query.cursor ?? 0,
       minEvents: query.limit ?? config.eventsPageSize,
     });
-    const rewriteAssets = await replayAssetRewrite(store, session.projectId, req);
+    const rewriteAssets = await replayAssetRewrite(store, session.projectId, viewerOrigins(req, config));
     const body: EventPage = { events: rewriteAssets(page.events), nextCursor: page.nextSeq === null ? null : String(page.nextSeq) };
     res.json(body);
   });

@@ -4,6 +4,7 @@ import { requireManage } from '../http/credential.ts';
 import { requestProject, unknownProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
+import { pagePatternText } from './page-pattern.ts';
 import type { PagePatternsResponse } from '../../contract/api.ts';
 
 /** Patterns per project at most: each is tried against every page view at ingest. */
@@ -19,11 +20,10 @@ const MAX_BODY = '32kb';
  */
 const PATTERN_CHARACTERS = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 
-export const pagePattern = z
-  .string()
-  .max(MAX_PATTERN_CHARS)
-  .regex(/^\//, 'expected a path pattern starting with "/"')
-  .regex(PATTERN_CHARACTERS, 'only URL path characters and * are allowed');
+export const pagePattern = pagePatternText(MAX_PATTERN_CHARS).regex(
+  PATTERN_CHARACTERS,
+  'only URL path characters and * are allowed',
+);
 const patternsBody = z.strictObject({ patterns: z.array(pagePattern).max(MAX_PAGE_PATTERNS) });
 
 /** GET and PUT /api/settings/page-patterns: the user patterns that name page keys (`/product/*`). */

@@ -1,18 +1,20 @@
 /**
- * The asset proxy's decision and cache: a URL is served only when the project proxies assets and the URL's origin
- * is one it allows; then from the database cache while fresh, else fetched once (concurrent requests for the same
- * asset share one fetch) and cached. CSS is cached as fetched and rewritten per project when served, so its
- * url()s and @imports come through the proxy too.
+ * The asset proxy's decision and cache: a URL is served only when it carries Sightline's signature for the project
+ * (so only URLs of its recordings, or of CSS served for it), the project proxies assets and its mode accepts the URL;
+ * then from the database cache while fresh, else fetched once (concurrent requests for the same asset share one
+ * fetch) and cached. CSS is cached as fetched and rewritten per project when served, so its url()s and @imports come
+ * through the proxy too, signed in their turn.
  */
 import type { AssetProxyConfig } from '../config.ts';
 import { HttpError } from '../http/errors.ts';
 import { sanitizeCss } from '../ingest/sanitize-css.ts';
 import type { OutboundPolicy } from '../outbound/policy.ts';
 import type { AssetStore, CachedAsset, ProjectAssetPolicy } from '../storage/asset-store.ts';
-import { allowedAssetOrigins, createAssetUrlMapper } from './asset-urls.ts';
+import { acceptsAssetUrl, createAssetUrlMapper } from './asset-urls.ts';
 import { CSS_TYPE } from './content-types.ts';
 import { rewriteCss } from './css-urls.ts';
 import { fetchAsset } from './upstream.ts';
+import { isAssetUrlSignature } from './url-signature.ts';
 
 export interface AssetAnswer {
   contentType: string;
@@ -20,8 +22,11 @@ export interface AssetAnswer {
 }
 
 export interface AssetProxy {
-  /** The asset for the project, or an HttpError: 403 when the project's or the outbound policy refuses it, 502/504 when the upstream fails. */
-  serve(policy: ProjectAssetPolicy, url: URL): Promise<AssetAnswer>;
+  /**
+   * The asset for the project, or an HttpError: 403 when the signature is wrong or the project's or the outbound
+   * policy refuses it, 502/504 when the upstream fails.
+   */
+  serve(policy: ProjectAssetPolicy, url: URL, signature: string | undefined): Promise<AssetAnswer>;
 }
 
 export function createAssetProxy({
@@ -37,11 +42,11 @@ export function createAssetProxy({
   /** Clock for cache freshness, ms since epoch. Defaults to Date.now. */
   now?: () => number;
 }): AssetProxy {
-  /** Fetches under way, by project and URL (redirects are checked against the project's origins). */
+  /** Fetches under way, by project and URL (redirects are checked against the project's policy). */
   const inFlight = new Map<string, Promise<CachedAsset>>();
 
-  async function fetchAndCache(url: URL, allowed: ReadonlySet<string>): Promise<CachedAsset> {
-    const fetched = await fetchAsset(url, (candidate) => allowed.has(candidate.origin), outbound, limits);
+  async function fetchAndCache(url: URL, policy: ProjectAssetPolicy): Promise<CachedAsset> {
+    const fetched = await fetchAsset(url, (candidate) => acceptsAssetUrl(policy, candidate), outbound, limits);
     const fetchedAt = now();
     const asset: CachedAsset = { url: url.href, ...fetched, fetchedAt };
     try {
@@ -53,31 +58,39 @@ export function createAssetProxy({
     return asset;
   }
 
-  async function load(url: URL, policy: ProjectAssetPolicy, allowed: ReadonlySet<string>): Promise<CachedAsset> {
+  async function load(url: URL, policy: ProjectAssetPolicy): Promise<CachedAsset> {
     const cached = await store.readCachedAsset(url.href, now() - limits.cacheTtlMs);
-    // The origins may have changed since: a cached redirect target must still be allowed.
-    if (cached && allowed.has(new URL(cached.finalUrl).origin)) return cached;
+    // Cached for another project, or before the origins changed: a cached redirect target must be allowed for this one.
+    if (cached && acceptsAssetUrl(policy, new URL(cached.finalUrl))) return cached;
     const key = `${policy.projectKey}\n${url.href}`;
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = fetchAndCache(url, allowed).finally(() => inFlight.delete(key));
+      pending = fetchAndCache(url, policy).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;
   }
 
   return {
-    async serve(policy, url) {
-      if (policy.mode !== 'proxy') {
-        throw new HttpError(403, 'assets_blocked', `Project "${policy.projectKey}" blocks recorded assets; set its asset mode to proxy to serve them`);
+    async serve(policy, url, signature) {
+      const urlKey = await store.assetUrlKey();
+      if (!isAssetUrlSignature(urlKey, policy.projectKey, url.href, signature)) {
+        throw new HttpError(403, 'asset_not_signed', `${url.href} was not handed out by Sightline for a replay of project "${policy.projectKey}"`);
       }
-      const allowed = allowedAssetOrigins(policy);
-      if (!allowed.has(url.origin)) {
+      if (policy.mode === 'block') {
+        throw new HttpError(403, 'assets_blocked', `Project "${policy.projectKey}" blocks recorded assets; set its asset mode to public or proxy to serve them`);
+      }
+      if (!acceptsAssetUrl(policy, url)) {
         throw new HttpError(403, 'asset_host_not_allowed', `${url.origin} is not an asset origin of project "${policy.projectKey}"`);
       }
-      const asset = await load(url, policy, allowed);
+      const asset = await load(url, policy);
       if (asset.contentType !== CSS_TYPE) return { contentType: asset.contentType, body: asset.body };
-      const map = createAssetUrlMapper({ projectKey: policy.projectKey, allowedOrigins: allowed, base: asset.finalUrl });
+      const map = createAssetUrlMapper({
+        projectKey: policy.projectKey,
+        accepts: (candidate) => acceptsAssetUrl(policy, candidate),
+        urlKey,
+        base: asset.finalUrl,
+      });
       const css = rewriteCss(sanitizeCss(asset.body.toString('utf8')), map);
       return { contentType: `${CSS_TYPE}; charset=utf-8`, body: Buffer.from(css, 'utf8') };
     },

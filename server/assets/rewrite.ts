@@ -1,14 +1,17 @@
 /**
- * Points the asset URLs of recorded events at the asset proxy, for replays in `proxy` mode. Pure, and copy on
+ * Points the asset URLs of recorded events at the asset proxy, for replays in `public` or `proxy` mode. Pure, and copy on
  * write: an event, node or attribute map that changes is a new object, everything else is shared, and the input is
  * never modified (the events a route serves are the stored ones).
  *
- * What is rewritten, through the `MapUrl` (which keeps only allowed origins):
+ * What is rewritten, through the `MapUrl` (which keeps only URLs the project's mode accepts):
  * - `src` of img, source and input type=image, `poster` of video, `srcset` and `imagesrcset`, `href` of link
  *   rel=stylesheet, icon or preload and of SVG image, and the legacy `background` attribute;
- * - CSS: `style` attributes (strings, and the property maps of style mutations), `_cssText` of inlined
- *   stylesheets, the text of style elements (snapshots, added nodes and text mutations of known style text),
- *   stylesheet-rule, style-declaration and adopted-stylesheet events, and non-buffer font sources.
+ * - CSS (`url()`, `@import` and `image-set()` strings): `style` attributes (strings, and the property maps of style
+ *   mutations), `_cssText` of inlined stylesheets, the text of style elements (snapshots, added nodes and text
+ *   mutations of known style text), stylesheet-rule, style-declaration and adopted-stylesheet events, and
+ *   non-buffer font sources.
+ * Attribute mutations are rewritten like snapshots, so an image whose src or srcset a lazy loader sets later loads
+ * through the proxy too.
  * An attribute mutation names only a node id: its tag is known when the node was seen earlier in the same events;
  * for an unknown node `src`, `srcset`, `poster` and CSS are mapped, `href` is not (it may be a plain link).
  */

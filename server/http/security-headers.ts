@@ -3,9 +3,9 @@ import type { RequestHandler } from 'express';
 /**
  * The viewer's Content-Security-Policy. Replays are untrusted pages rebuilt in a same-origin iframe, so this policy
  * also governs what a recording may load: nothing but our own origin, so nothing in a replay can call a host the
- * admin has not allowed. A project in "block" mode (the default) gets recorded images, fonts and styles from other
- * hosts blocked right here; in "proxy" mode the events routes rewrite the URLs on its allowed origins to
- * /api/assets, which is same-origin and passes, while every other host stays blocked.
+ * admin has not allowed. A project in "block" mode gets recorded images, fonts and styles from other hosts blocked
+ * right here; in "public" (the default of new projects) and "proxy" mode the events routes rewrite the URLs the
+ * mode accepts to /api/assets, which is same-origin and passes, while every other URL stays blocked.
  */
 const contentSecurityPolicy = [
   // Anything not named below: our own origin only.

@@ -12,6 +12,8 @@ const recorderFiles: Record<string, string> = {
   '/recorder.js': 'recorder.js',
   '/recorder.js.map': 'recorder.js.map',
   '/recorder.mjs': 'index.mjs',
+  // The developer capture (console, network), which both builds import as a module when it is enabled.
+  '/recorder.capture.mjs': 'capture.mjs',
 };
 
 const notBuilt = (what: 'recorder' | 'viewer') =>

@@ -10,6 +10,7 @@
  * - Mouse and touch moves are thinned to one position in `moveSampleEvery` and binned by page position: rrweb records
  *   viewport positions, so the document scroll is added; the viewport width stands in for the document width.
  * - Form events are sl:field and sl:submit as reported (never a value).
+ * - Page errors are uncaught errors (sl:error) and console errors (sl:console at level error), with their message.
  */
 import { fullSnapshotOf, isIncremental, navigationUrlOf, scrollOf, slPayload, timeline, viewportOf } from '../analytics/events.ts';
 import { dayOf, pageCell } from '../../contract/buckets.ts';
@@ -20,10 +21,12 @@ import type {
   DerivedChunk,
   DerivedClick,
   DerivedFormEvent,
+  DerivedPageError,
   DerivedMoveCell,
   DerivedPageView,
   WindowCarry,
 } from '../storage/derived-model.ts';
+import { IngestError } from './errors.ts';
 import { deviceClass } from './session-summary.ts';
 
 export interface DeriveOptions {
@@ -31,9 +34,41 @@ export interface DeriveOptions {
   moveSampleEvery: number;
   /** Page patterns for page keys, e.g. `/product/*`. Defaults to [] (id-like segments still collapse). */
   pagePatterns: readonly string[];
+  /**
+   * Most steps the chunk's page keys may cost (url-pattern.ts's meter; each distinct URL is keyed once); past it
+   * the batch is refused with 400 page_keys_too_costly. Defaults to Infinity (ingest passes config.maxPageKeySteps).
+   */
+  maxPageKeySteps: number;
 }
 
-export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({ moveSampleEvery: 5, pagePatterns: [] });
+export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({
+  moveSampleEvery: 5,
+  pagePatterns: [],
+  maxPageKeySteps: Infinity,
+});
+
+/**
+ * Page keys of one chunk: each distinct URL keyed once, the steps metered. Patterns are user input and URLs anyone
+ * with the public ingest key can record, so a chunk's share of the event loop is bounded here rather than trusted.
+ */
+function chunkPageKeys(patterns: readonly string[], maxSteps: number): (url: string) => string {
+  const keys = new Map<string, string>();
+  const work = { steps: 0 };
+  return (url) => {
+    let key = keys.get(url);
+    if (key === undefined) {
+      key = pageKey(url, patterns, work);
+      if (work.steps > maxSteps) {
+        throw new IngestError(
+          'page_keys_too_costly',
+          `Matching this batch's page URLs against the project's page patterns needs more than ${maxSteps} steps`,
+        );
+      }
+      keys.set(url, key);
+    }
+    return key;
+  };
+}
 
 /**
  * Longest selector, URL and field label kept, in characters: they become keys of report rows, so a page that
@@ -42,6 +77,8 @@ export const defaultDeriveOptions: Readonly<DeriveOptions> = Object.freeze({ mov
 export const MAX_SELECTOR_CHARS = 512;
 export const MAX_URL_CHARS = 2048;
 export const MAX_LABEL_CHARS = 256;
+/** Longest element label kept; the recorder's quote at most 60 characters of text and a kind. */
+export const MAX_ELEMENT_LABEL_CHARS = 200;
 export const MAX_MESSAGE_CHARS = 1_000;
 
 export const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text);
@@ -86,11 +123,13 @@ export function deriveChunkRows(
   carry: WindowCarry | null,
   options: Partial<DeriveOptions> = {},
 ): DerivedChunk {
-  const { moveSampleEvery, pagePatterns } = { ...defaultDeriveOptions, ...options };
+  const { moveSampleEvery, pagePatterns, maxPageKeySteps } = { ...defaultDeriveOptions, ...options };
+  const pageKeyOf = chunkPageKeys(pagePatterns, maxPageKeySteps);
   const state: WindowCarry = carry ? { ...carry } : freshCarry();
   const views: ViewState[] = [];
   const clicks: Array<Omit<DerivedClick, 'view'> & { view: ViewState }> = [];
   const formEvents: Array<Omit<DerivedFormEvent, 'view'> & { view: ViewState }> = [];
+  const errors: Array<Omit<DerivedPageError, 'view'> & { view: ViewState }> = [];
   const moves = new Map<string, Omit<DerivedMoveCell, 'view'> & { view: ViewState }>();
   let current: ViewState | null = null;
 
@@ -158,8 +197,9 @@ export function deriveChunkRows(
     if (click) {
       const { tag, ox, oy, x, y, vw, vh, dw, dh } = click;
       const selector = clip(click.selector, MAX_SELECTOR_CHARS);
+      const label = clip(click.label ?? '', MAX_ELEMENT_LABEL_CHARS);
       const device = deviceOf(vw > 0 ? vw : state.viewportWidth);
-      clicks.push({ view, ts, selector, tag: clip(tag, MAX_LABEL_CHARS), ox, oy, x, y, vw, vh, dw, dh, device });
+      clicks.push({ view, ts, selector, tag: clip(tag, MAX_LABEL_CHARS), label, ox, oy, x, y, vw, vh, dw, dh, device });
       if (dh > 0) view.documentHeight = Math.max(view.documentHeight ?? 0, dh);
     }
 
@@ -173,12 +213,17 @@ export function deriveChunkRows(
         field: clip(field.field, MAX_SELECTOR_CHARS),
         name: clip(field.name, MAX_LABEL_CHARS),
         kind: clip(field.kind, MAX_LABEL_CHARS),
+        label: clip(field.label ?? '', MAX_ELEMENT_LABEL_CHARS),
       });
     }
     const submit = slPayload(event, SlTag.Submit);
     if (submit) {
-      formEvents.push({ view, ts, action: 'submit', form: clip(submit.form, MAX_SELECTOR_CHARS), field: '', name: '', kind: '' });
+      formEvents.push({ view, ts, action: 'submit', form: clip(submit.form, MAX_SELECTOR_CHARS), field: '', name: '', kind: '', label: '' });
     }
+    const uncaught = slPayload(event, SlTag.Error);
+    if (uncaught) errors.push({ view, ts, kind: 'uncaught', message: clip(uncaught.message, MAX_MESSAGE_CHARS) });
+    const logged = slPayload(event, SlTag.Console);
+    if (logged?.level === 'error') errors.push({ view, ts, kind: 'console', message: clip(logged.message, MAX_MESSAGE_CHARS) });
 
     const isMove =
       isIncremental(event, RrwebIncrementalSource.MouseMove) || isIncremental(event, RrwebIncrementalSource.TouchMove);
@@ -207,7 +252,7 @@ export function deriveChunkRows(
   const toView = (view: ViewState): DerivedPageView => ({
     continues: view.continues,
     url: view.url,
-    pageKey: pageKey(view.url, pagePatterns),
+    pageKey: pageKeyOf(view.url),
     ts: view.ts,
     lastTs: view.lastTs,
     device: deviceOf(view.viewportWidth),
@@ -222,6 +267,7 @@ export function deriveChunkRows(
     clicks: clicks.map(({ view, ...click }) => ({ ...click, view: indexOf(view) })),
     moves: [...moves.values()].map(({ view, ...cell }) => ({ ...cell, view: indexOf(view) })),
     formEvents: formEvents.map(({ view, ...form }) => ({ ...form, view: indexOf(view) })),
+    errors: errors.map(({ view, ...error }) => ({ ...error, view: indexOf(view) })),
     carry: state,
   };
 }

@@ -1,8 +1,10 @@
+import { scoreSession } from '../analytics/friction.ts';
 import type { Config } from '../config.ts';
 import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import type { ChunkDerivation } from '../storage/derived-model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
+import { checkDevEvents } from './dev-events.ts';
 import { deriveChunkRows } from './derive-rows.ts';
 import { checkEventTimes } from './event-time.ts';
 import { findSignals, SIGNAL_CONTEXT_MS } from './derive-signals.ts';
@@ -20,6 +22,7 @@ export interface IngestContext {
     | 'maxInflatedBytes'
     | 'maxEventsPerBatch'
     | 'activityGapMs'
+    | 'maxPageKeySteps'
     | 'maxEventBytes'
     | 'maxNestingDepth'
     | 'maxSessionMs'
@@ -56,6 +59,7 @@ export async function ingestBatch(
   const batch = parseOrRaise(batchSchema, json, 'schema_mismatch');
   checkEventTimes(batch.events.map((event) => event.timestamp), now, config, (index) => `events[${index}].timestamp`);
   checkEventSizes(events as RecordedEvent[], config.maxEventBytes);
+  const checked = checkDevEvents(events as RecordedEvent[]);
   const project = await store.findProjectByKey(batch.project);
   if (!project) throw new IngestError('unknown_project', `No project has the key "${batch.project}"`, 403);
   // Only known keys get a bucket, so random keys cannot grow the limiter's memory.
@@ -71,12 +75,14 @@ export async function ingestBatch(
 
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
-  const received = sanitizeEvents(events as RecordedEvent[]).events;
+  const received = sanitizeEvents(checked).events;
   const derivation: ChunkDerivation = {
     // The project's patterns as they are now: changing them keys new data only; rows already stored keep their keys.
-    rows: (carry) => deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns }),
+    rows: (carry) =>
+      deriveChunkRows(received, carry, { pagePatterns: project.pagePatterns, maxPageKeySteps: config.maxPageKeySteps }),
     signals: findSignals,
     signalContextMs: SIGNAL_CONTEXT_MS,
+    scoreSession,
   };
   const outcome = await store.saveChunk(
     {

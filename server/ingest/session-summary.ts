@@ -10,6 +10,7 @@ import {
   type RecordedEvent,
   type SlTagName,
 } from '../../contract/protocol.ts';
+import { isFailedRequest, requestLine, slPayload } from '../analytics/events.ts';
 import type { CustomEventRecord, SessionCarry, SessionDelta } from '../storage/model.ts';
 
 export interface SummaryOptions {
@@ -65,6 +66,8 @@ export function summarizeEvents(
   let activeMs = 0;
   let clickCount = 0;
   let errorCount = 0;
+  let consoleErrorCount = 0;
+  let failedRequestCount = 0;
   let slPageEntry: SessionDelta['entry'] = null;
   let metaEntry: SessionDelta['entry'] = null;
   let viewport: SessionDelta['viewport'] = null;
@@ -107,6 +110,17 @@ export function summarizeEvents(
       resize(data);
     } else if (event.type === RrwebEventType.Custom) {
       const tag = asString(data.tag) as SlTagName | undefined;
+      // Console errors and failed requests are kept as marks and counted; other console lines and requests are not.
+      const logged = tag === SlTag.Console ? slPayload({ ...event, data }, SlTag.Console) : null;
+      if (logged?.level === 'error') {
+        consoleErrorCount++;
+        customEvents.push({ ts, tag: SlTag.Console, name: logged.message, props: data.payload });
+      }
+      const request = tag === SlTag.Network ? slPayload({ ...event, data }, SlTag.Network) : null;
+      if (request && isFailedRequest(request)) {
+        failedRequestCount++;
+        customEvents.push({ ts, tag: SlTag.Network, name: requestLine(request), props: data.payload });
+      }
       const nameField = tag && customEventNames[tag];
       if (!tag || !nameField) continue;
       const payload = asFields(data.payload) ?? {};
@@ -131,6 +145,8 @@ export function summarizeEvents(
     pages: [...pages].map(([url, pageFirstTs]) => ({ url, firstTs: pageFirstTs })),
     clickCount,
     errorCount,
+    consoleErrorCount,
+    failedRequestCount,
     eventCount: events.length,
     viewport,
     userId,

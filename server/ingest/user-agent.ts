@@ -4,13 +4,29 @@ export interface ClientInfo {
   os: 'Windows' | 'macOS' | 'iOS' | 'Android' | 'Linux' | 'Other';
 }
 
+const SAFARI_VERSION = /\bVersion\/[\d.]/;
+const SAFARI = /\bSafari\//g;
+
+/**
+ * `Version/<digits or dots>` and, later on, `Safari/`. Not one regex: `Version\/[\d.]+.*\bSafari\/` lets `[\d.]+`
+ * and `.*` share every digit, quadratic on a long header. The earliest `Version/` leaves the most room after it
+ * (a header holds no line break, which `.*` would not have crossed).
+ */
+function isSafari(ua: string): boolean {
+  const version = SAFARI_VERSION.exec(ua);
+  if (!version) return false;
+  // lastIndex starts the search after `Version/` and its first digit; `\b` still sees the character before it.
+  SAFARI.lastIndex = version.index + version[0].length;
+  return SAFARI.test(ua);
+}
+
 // Order matters: Edge's UA also says Chrome and Safari, Chrome's also says Safari; iOS says "like Mac OS X",
 // Android says Linux. So the more specific token is tested first.
-const browsers: Array<[RegExp, ClientInfo['browser']]> = [
+const browsers: Array<[Pick<RegExp, 'test'>, ClientInfo['browser']]> = [
   [/\bEdg(e|A|iOS)?\//, 'Edge'],
   [/\b(Firefox|FxiOS)\//, 'Firefox'],
   [/\b(Chrome|HeadlessChrome|Chromium|CriOS)\//, 'Chrome'],
-  [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
+  [{ test: isSafari }, 'Safari'],
 ];
 
 const systems: Array<[RegExp, ClientInfo['os']]> = [

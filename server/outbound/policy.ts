@@ -20,6 +20,8 @@ export interface OutboundOptions {
   resolve?: Resolver;
   /** Longest a lookup may take before the host counts as unresolvable, in ms. Defaults to RESOLVE_TIMEOUT_MS. */
   resolveTimeoutMs?: number;
+  /** Sends a request that passed the check. Defaults to sendPinned; tests pass one that refuses to leave the machine. */
+  send?: (target: CheckedTarget, init: OutboundRequestInit) => Promise<OutboundResponse>;
 }
 
 /** A lookup slower than this is given up on: a receiver's DNS answers in milliseconds or not at all. */
@@ -88,7 +90,12 @@ async function resolveWithin(resolve: Resolver, host: string, timeoutMs: number,
   }
 }
 
-export function createOutboundPolicy({ allow = [], resolve = systemResolver, resolveTimeoutMs = RESOLVE_TIMEOUT_MS }: OutboundOptions = {}): OutboundPolicy {
+export function createOutboundPolicy({
+  allow = [],
+  resolve = systemResolver,
+  resolveTimeoutMs = RESOLVE_TIMEOUT_MS,
+  send = sendPinned,
+}: OutboundOptions = {}): OutboundPolicy {
   const allowList = parseAllowList(allow);
 
   async function check(url: URL, signal?: AbortSignal): Promise<CheckedTarget> {
@@ -116,7 +123,7 @@ export function createOutboundPolicy({ allow = [], resolve = systemResolver, res
   return {
     check,
     async request(url, init) {
-      return sendPinned(await check(url, init.signal), init);
+      return send(await check(url, init.signal), init);
     },
   };
 }

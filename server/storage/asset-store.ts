@@ -2,14 +2,22 @@
 import type { Database } from './db.ts';
 import { parseStringList } from './projects.ts';
 
-/** `block`: replays load no recorded asset from other hosts; `proxy`: allowed hosts' assets come through Sightline. */
-export type AssetMode = 'block' | 'proxy';
+/**
+ * How replays of a project get the images, fonts and styles its pages loaded from other hosts. `public` (the default
+ * of new projects): through Sightline's proxy from any public host; `proxy`: through the proxy from listed origins
+ * only; `block`: not at all.
+ */
+export type AssetMode = 'public' | 'proxy' | 'block';
+
+const MODES: ReadonlySet<string> = new Set<AssetMode>(['public', 'proxy', 'block']);
+/** Where migration 14 put the key that signs proxy URLs. */
+export const ASSET_URL_KEY_SETTING = 'asset_url_key';
 
 /** What the proxy and the rewriting need to know of one project. */
 export interface ProjectAssetPolicy {
   projectKey: string;
   mode: AssetMode;
-  /** Origins the proxy may fetch from, besides the project's allowed ingest origins. */
+  /** Origins the proxy may fetch from in `proxy` mode, besides the project's allowed ingest origins; kept in the others. */
   origins: string[];
   /** The project's allowed ingest origins (projects.allowed_origins): the store's own pages count as asset hosts too. */
   projectOrigins: string[];
@@ -38,6 +46,8 @@ export interface CacheLimits {
 export interface AssetStore {
   /** The project's asset policy, or undefined when no project has the id. */
   getAssetPolicy(projectId: number): Promise<ProjectAssetPolicy | undefined>;
+  /** The installation's key for signing proxy URLs; the same for the life of the database. */
+  assetUrlKey(): Promise<string>;
   /** Replaces the project's mode and proxy origins; false when no project has the id. */
   setAssetPolicy(projectId: number, policy: { mode: AssetMode; origins: readonly string[] }): Promise<boolean>;
   /** The cached asset for the URL when it was fetched at or after `freshSince`, else undefined. */
@@ -80,6 +90,8 @@ export function createSqliteAssetStore(db: Database): AssetStore {
        SELECT url FROM (SELECT url, SUM(bytes) OVER (ORDER BY fetched_at DESC, url DESC) AS kept FROM asset_cache)
        WHERE kept > ?)`,
   );
+  const readKey = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
+  let urlKey: string | undefined;
   const store = db.transaction((asset: CachedAsset, limits: CacheLimits) => {
     // One asset larger than the whole cache would evict everything else and then itself.
     if (asset.body.length <= limits.maxTotalBytes) {
@@ -95,11 +107,17 @@ export function createSqliteAssetStore(db: Database): AssetStore {
       if (!row) return undefined;
       return {
         projectKey: row.key,
-        // The column's CHECK allows only these two; anything else would be a hand edit, and blocks.
-        mode: row.asset_mode === 'proxy' ? 'proxy' : 'block',
+        // The column's CHECK allows only these; anything else would be a hand edit, and blocks.
+        mode: MODES.has(row.asset_mode) ? (row.asset_mode as AssetMode) : 'block',
         origins: parseStringList(row.asset_origins),
         projectOrigins: parseStringList(row.allowed_origins),
       };
+    },
+
+    async assetUrlKey() {
+      urlKey ??= readKey.get(ASSET_URL_KEY_SETTING);
+      if (urlKey === undefined) throw new Error(`The database has no ${ASSET_URL_KEY_SETTING}: was it migrated?`);
+      return urlKey;
     },
 
     async setAssetPolicy(projectId, { mode, origins }) {

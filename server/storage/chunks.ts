@@ -51,12 +51,21 @@ export function createChunkQueries(db: Database) {
     )
     .pluck();
 
+  const windowStart = db
+    .prepare<[string, string], number | null>('SELECT min(first_ts) FROM chunks WHERE session_id = ? AND window_id = ?')
+    .pluck();
+
   const overlapping = db.prepare<[string, string, number, number], { seq: number; events_gz: Buffer }>(`
     SELECT seq, events_gz FROM chunks
     WHERE session_id = ? AND window_id = ? AND last_ts >= ? AND first_ts <= ? ORDER BY seq
   `);
 
   return {
+    /** Time of the window's first event (ms since epoch), where its replay starts; null when it has no chunk. */
+    windowStart(sessionId: string, windowId: string): number | null {
+      return windowStart.get(sessionId, windowId) ?? null;
+    },
+
     /** The window's chunks holding any event time in [from, to], in seq order (compressed). */
     overlapping(sessionId: string, windowId: string, from: number, to: number) {
       return overlapping.all(sessionId, windowId, from, to).map((row) => ({ seq: row.seq, eventsGz: row.events_gz }));

@@ -15,6 +15,9 @@ const markKinds: Record<string, TimelineMark['kind']> = {
   'sl:track': 'track',
   'sl:identify': 'identify',
   'sl:error': 'error',
+  // Ingest keeps only console errors and failed requests of these (session-summary.ts).
+  'sl:console': 'console',
+  'sl:network': 'request',
 };
 
 export function createCustomEventQueries(db: Database) {
@@ -23,7 +26,7 @@ export function createCustomEventQueries(db: Database) {
   );
   const marks = db.prepare<[string], MarkRow>(
     `SELECT ts, window_id, tag, name, source FROM custom_events
-     WHERE session_id = ? AND tag IN ('sl:page', 'sl:track', 'sl:identify', 'sl:error')
+     WHERE session_id = ? AND tag IN ('sl:page', 'sl:track', 'sl:identify', 'sl:error', 'sl:console', 'sl:network')
      ORDER BY ts, id`,
   );
 

@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { registerSubjectFunctions } from './deletion-subject.ts';
-import { migrations } from './migrations.ts';
+import { migrations, newDatabaseDefaults } from './migrations.ts';
 import { DatabaseOpenError, fileFailure, folderFailure } from './open-failure.ts';
 
 export type Database = BetterSqlite3.Database;
@@ -67,6 +67,8 @@ function migrate(db: Database, current: number): void {
   for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
       db.exec(migrations[version]!);
+      // Only a database made in this run: an upgraded one keeps its settings. In the last step, so no crash splits them.
+      if (current === 0 && version === migrations.length - 1) db.exec(newDatabaseDefaults);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -2,8 +2,10 @@
  * What ingest derives from a chunk for the insight reports, as the store receives it. Ingest computes these with
  * pure functions; the store supplies what they need from earlier chunks, inside the chunk's transaction.
  */
+import type { PageErrorKind } from '../../contract/insights.ts';
 import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { ClickPayload, RecordedEvent } from '../../contract/protocol.ts';
+import type { ScoreSession } from './session-facts.ts';
 
 /** Where a window stood after its latest chunk, so the next chunk's rows continue from there. */
 export interface WindowCarry {
@@ -44,6 +46,8 @@ export interface DerivedPageView {
 
 /** One sl:click with its time and device; `view` indexes DerivedChunk.views. */
 export interface DerivedClick extends ClickPayload {
+  /** '' when the recorder sent none. */
+  label: string;
   view: number;
   ts: number;
   device: DeviceClass;
@@ -69,10 +73,19 @@ export interface DerivedFormEvent {
   action: FormAction;
   /** Form selector ('' for a field outside any form). */
   form: string;
-  /** Field selector, name and kind ('' for a submit). */
+  /** Field selector, name, kind and label as a person reads it ('' for a submit, and label '' when not sent). */
   field: string;
   name: string;
   kind: string;
+  label: string;
+}
+
+/** An uncaught error (sl:error) or a console error (sl:console at level error), on the view it happened in. */
+export interface DerivedPageError {
+  view: number;
+  ts: number;
+  kind: PageErrorKind;
+  message: string;
 }
 
 export interface DerivedChunk {
@@ -81,6 +94,7 @@ export interface DerivedChunk {
   clicks: DerivedClick[];
   moves: DerivedMoveCell[];
   formEvents: DerivedFormEvent[];
+  errors: DerivedPageError[];
   /** The window's state after this chunk. */
   carry: WindowCarry;
 }
@@ -91,11 +105,16 @@ export interface SignalFinding {
   /** Time of the (first) click, ms since epoch. */
   ts: number;
   selector: string;
+  /** The clicked element as a person reads it; '' when the recording has no label. */
+  label: string;
   x: number;
   y: number;
   /** Clicks in a rage burst; errors blamed on an error click; 1 for a dead click. */
   count: number;
-  /** Kind-specific facts kept as JSON (an error click's message, a dead click's tag). */
+  /**
+   * Kind-specific facts kept as JSON: a rage burst's last click time and its dead clicks (lastTs, deadClicks), a dead
+   * click's tag, an error click's tag, error time and message.
+   */
   details: Record<string, unknown>;
 }
 
@@ -110,4 +129,6 @@ export interface ChunkDerivation {
    * replaced, and events this far beyond that are read as context.
    */
   signalContextMs: number;
+  /** The session's facts and friction from what storage read of it, once the chunk's rows are in. */
+  scoreSession: ScoreSession;
 }

@@ -1,6 +1,6 @@
 /**
  * Writes what ingest derives from one chunk, inside the chunk's transaction: page views, clicks, heatmap buckets,
- * form events, the window's carry, and the window's signals recomputed around the chunk.
+ * form events, page errors, the window's carry, and the window's signals recomputed around the chunk.
  */
 import { gunzipSync } from 'node:zlib';
 import { dayOf } from '../../contract/buckets.ts';
@@ -11,6 +11,7 @@ import { createClickQueries } from './clicks.ts';
 import type { Database } from './db.ts';
 import type { ChunkDerivation, DerivedChunk, SignalFinding } from './derived-model.ts';
 import { createFormEventQueries } from './form-events.ts';
+import { createPageErrorQueries } from './page-errors.ts';
 import { addClickPoint, CellTally, createHeatmapQueries } from './heatmap-cells.ts';
 import { createOutboxQueries } from './outbox.ts';
 import { createPageViewQueries } from './page-views.ts';
@@ -37,6 +38,7 @@ export function createDerivedWriter(db: Database) {
   const pageViews = createPageViewQueries(db);
   const clicks = createClickQueries(db);
   const formEvents = createFormEventQueries(db);
+  const pageErrors = createPageErrorQueries(db);
   const heatmaps = createHeatmapQueries(db);
   const signals = createSignalQueries(db);
   const carries = createWindowCarryQueries(db);
@@ -77,6 +79,11 @@ export function createDerivedWriter(db: Database) {
     for (const { view: index, ...event } of derived.formEvents) {
       const pageKey = derived.views[index].pageKey;
       formEvents.insert({ ...event, projectId, sessionId, windowId, pageViewId: viewIds[index], pageKey });
+    }
+
+    for (const { view: index, ...error } of derived.errors) {
+      const { pageKey, device } = derived.views[index];
+      pageErrors.insert({ ...error, projectId, sessionId, windowId, pageKey, device });
     }
 
     const pageViewId = viewIds.at(-1) ?? stored?.pageViewId ?? null;

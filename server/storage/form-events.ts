@@ -12,6 +12,16 @@ export interface FormEventRecord extends Omit<DerivedFormEvent, 'view'> {
   pageKey: string;
 }
 
+/**
+ * SQL true when the session in `sessions.id` started a form and never submitted it: the rule of analyzeForms (started =
+ * a focus or change in the form; submitted = a submit of that form on a page with the same key).
+ */
+export const ABANDONED_FORM_SQL = `EXISTS (
+  SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
+    AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
+      AND s.form = f.form AND s.action = 'submit')
+)`;
+
 /** A stored form event with the page view it happened in, for rebuilding a window's form use. */
 export type FormEventRow = FormRow;
 
@@ -36,14 +46,14 @@ export function sessionRangeParams(range: SessionRange): Record<string, unknown>
 export function createFormEventQueries(db: Database) {
   const insert = db.prepare(`
     INSERT INTO form_events (project_id, session_id, window_id, page_view_id, ts, page_key, action, form, field, name,
-      kind)
-    VALUES (@projectId, @sessionId, @windowId, @pageViewId, @ts, @pageKey, @action, @form, @field, @name, @kind)
+      kind, label)
+    VALUES (@projectId, @sessionId, @windowId, @pageViewId, @ts, @pageKey, @action, @form, @field, @name, @kind, @label)
   `);
   const rows = perDevice<FormEventRow>(
     db,
     (devices) => `
       SELECT f.session_id AS sessionId, f.window_id AS windowId, v.id AS viewId, v.url, v.ts AS viewTs,
-        v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind
+        v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind, f.label
       FROM sessions s
       JOIN form_events f ON f.session_id = s.id
       JOIN page_views v ON v.id = f.page_view_id

@@ -647,4 +647,74 @@ export const migrations: readonly string[] = [
     SET subject = sightline_subject_hash((SELECT value FROM settings WHERE key = 'deletion_subject_key'), subject)
     WHERE kind IN ('session', 'user');
   `,
+
+  // 14: assets by default. A third mode, 'public' (the asset proxy fetches recorded images, fonts and styles from any
+  // public host, not only listed origins), becomes the default of projects made from now on; every existing row keeps
+  // the mode it had. SQLite changes neither a column's default nor its CHECK in place, so the column is made anew
+  // and the old values copied over. And the key the events routes sign proxy URLs with (server/assets/url-signature.ts),
+  // so the proxy fetches only URLs Sightline itself handed out for a recording of the project.
+  `
+  ALTER TABLE projects ADD COLUMN asset_mode_next TEXT NOT NULL DEFAULT 'public' CHECK (asset_mode_next IN ('public', 'proxy', 'block'));
+  UPDATE projects SET asset_mode_next = asset_mode;
+  ALTER TABLE projects DROP COLUMN asset_mode;
+  ALTER TABLE projects RENAME COLUMN asset_mode_next TO asset_mode;
+  INSERT OR IGNORE INTO settings (key, value) VALUES ('asset_url_key', sightline_new_key());
+  `,
+
+  // 15: element labels as a person reads them ("Add to cart" button), from the recorder's sl:click and sl:field,
+  // beside the selector wherever a finding names an element. '' for what was recorded before labels existed: those
+  // fall back to the selector when shown.
+  `
+  ALTER TABLE clicks ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE signals ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  ALTER TABLE form_events ADD COLUMN label TEXT NOT NULL DEFAULT '';
+  `,
+
+  // 16: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
+  // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
+  // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
+  // stored before this migration, whose facts the server fills in at start-up.
+  `
+  ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN error_clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN form_abandoned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN cart_outcome TEXT NOT NULL DEFAULT 'none'
+    CHECK (cart_outcome IN ('none', 'abandoned', 'purchased'));
+  ALTER TABLE sessions ADD COLUMN cart_value REAL NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN friction REAL DEFAULT 0;
+  UPDATE sessions SET friction = NULL;
+  CREATE INDEX sessions_project_friction ON sessions (project_id, friction DESC, started_at DESC, id DESC);
+  CREATE INDEX sessions_friction_unknown ON sessions (id) WHERE friction IS NULL;
+  `,
+
+  // 17: the developer capture. Sessions count their console errors and failed requests (the session list filters
+  // on them); page_errors keeps each uncaught or console error with the page key of the view it happened in, for
+  // "Top errors on this page". Its session_id makes deletion find it like every other per-session table.
+  `
+  ALTER TABLE sessions ADD COLUMN console_error_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN failed_request_count INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE page_errors (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id),
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    window_id TEXT NOT NULL,
+    page_key TEXT NOT NULL,
+    device TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('uncaught', 'console')),
+    message TEXT NOT NULL
+  );
+  CREATE INDEX page_errors_page ON page_errors (project_id, page_key, ts);
+  CREATE INDEX page_errors_session ON page_errors (session_id);
+  `,
 ];
+
+/**
+ * Run once on a database the migrations made from nothing (user_version 0 when they started), against the newest
+ * schema. Migration 1's demo project predates asset modes and would keep migration 6's 'block'; a new install has no
+ * choice to keep, so its demo project gets what a project made today gets.
+ */
+export const newDatabaseDefaults = `
+  UPDATE projects SET asset_mode = 'public' WHERE key = 'demo';
+`;

@@ -30,7 +30,7 @@ export interface SessionCarry {
 export interface CustomEventRecord {
   ts: number;
   tag: SlTagName;
-  /** Page URL, track() name, identified user id or error message. */
+  /** Page URL, track() name, identified user id, error or console message, or a failed request's line. */
   name: string;
   /** The event's payload as sent. */
   props: unknown;
@@ -51,6 +51,8 @@ export interface SessionDelta {
   pages: Array<{ url: string; firstTs: number }>;
   clickCount: number;
   errorCount: number;
+  consoleErrorCount: number;
+  failedRequestCount: number;
   eventCount: number;
   /** Last viewport size seen in the chunk, with its device class, or null when the chunk says nothing. */
   viewport: { width: number; height: number; device: DeviceClass } | null;

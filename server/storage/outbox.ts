@@ -7,6 +7,7 @@ import type { DeliveryLogEntry, DeliveryStatus } from '../../contract/webhooks.t
 import { signalDraft, signalEventTypes } from '../webhooks/drafts.ts';
 import type { StoredWebhookEvent, WebhookEventDraft } from './webhook-events.ts';
 import type { WebhookPayloadType } from '../../contract/vocabulary.ts';
+import { createChunkQueries } from './chunks.ts';
 import type { Database } from './db.ts';
 import type { SignalRecord } from './signals.ts';
 import { storedObject } from './stored-json.ts';
@@ -79,9 +80,7 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
 export function createOutboxQueries(db: Database) {
   const webhooks = createWebhookQueries(db);
   const userOf = db.prepare<[string], string | null>('SELECT user_id FROM sessions WHERE id = ?').pluck();
-  const windowStart = db
-    .prepare<[string, string], number | null>('SELECT min(first_ts) FROM chunks WHERE session_id = ? AND window_id = ?')
-    .pluck();
+  const chunks = createChunkQueries(db);
   const urlAt = db
     .prepare<[string, string, number], string>(
       'SELECT url FROM page_views WHERE session_id = ? AND window_id = ? AND ts <= ? ORDER BY ts DESC LIMIT 1',
@@ -146,7 +145,7 @@ export function createOutboxQueries(db: Database) {
   function enqueueTo(webhookIds: readonly number[], projectId: number, draft: WebhookEventDraft, now: number): string | null {
     if (webhookIds.length === 0) return null;
     const { sessionId, moment } = draft;
-    const start = sessionId && moment ? windowStart.get(sessionId, moment.windowId) : null;
+    const start = sessionId && moment ? chunks.windowStart(sessionId, moment.windowId) : null;
     const id = `evt_${randomUUID()}`;
     insertEvent.run({
       id,

@@ -6,6 +6,7 @@
  */
 import type { Database } from './db.ts';
 import { createProjectQueries } from './projects.ts';
+import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 
 /** One validated backend event, as the route hands it to the store. */
 export interface ServerEventWrite {
@@ -39,7 +40,13 @@ export interface ServerEventStore {
    * Stores the events that are new for the project and attaches each to its session: the one named, else the user's
    * session containing its time, else the user's latest session started before it. One transaction.
    */
-  saveServerEvents(projectId: number, events: readonly ServerEventWrite[], receivedAt: number): Promise<ServerEventsOutcome>;
+  saveServerEvents(
+    projectId: number,
+    events: readonly ServerEventWrite[],
+    receivedAt: number,
+    /** Rescores the sessions the events attach to (a purchase settles a cart), in the same transaction. */
+    scoreSession: ScoreSession,
+  ): Promise<ServerEventsOutcome>;
 }
 
 export function createServerEventQueries(db: Database) {
@@ -117,8 +124,9 @@ export function createServerEventQueries(db: Database) {
 export function createSqliteServerEventStore(db: Database): ServerEventStore {
   const projects = createProjectQueries(db);
   const queries = createServerEventQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
 
-  const save = db.transaction((projectId: number, events: readonly ServerEventWrite[], receivedAt: number): ServerEventsOutcome => {
+  const save = db.transaction((projectId: number, events: readonly ServerEventWrite[], receivedAt: number, score: ScoreSession): ServerEventsOutcome => {
     const sessions: Array<{ id: string | null; known: boolean }> = [];
     for (const [index, event] of events.entries()) {
       if (event.sessionId !== null) {
@@ -142,6 +150,9 @@ export function createSqliteServerEventStore(db: Database): ServerEventStore {
       created.push(event.id);
       if (!session.known) withoutSession.push(event.id);
     }
+    // A backend's purchase settles the session's cart: its badges and friction follow.
+    const attached = new Set(sessions.filter((session) => session.known).map((session) => session.id!));
+    for (const sessionId of attached) sessionFacts.refresh(sessionId, score);
     return { outcome: 'stored', created, duplicates, withoutSession };
   });
 
@@ -150,8 +161,8 @@ export function createSqliteServerEventStore(db: Database): ServerEventStore {
       return projects.setServerKeyHash(projectKey, hash);
     },
 
-    async saveServerEvents(projectId, events, receivedAt) {
-      return save.immediate(projectId, events, receivedAt);
+    async saveServerEvents(projectId, events, receivedAt, scoreSession) {
+      return save.immediate(projectId, events, receivedAt, scoreSession);
     },
   };
 }

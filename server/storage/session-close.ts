@@ -52,7 +52,7 @@ export function createSessionCloser(db: Database) {
   // The columns of form-events.ts's report query, for one session.
   const formRows = db.prepare<[string], FormRow>(`
     SELECT f.session_id AS sessionId, f.window_id AS windowId, v.id AS viewId, v.url, v.ts AS viewTs,
-      v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind
+      v.last_ts AS viewLastTs, f.ts, f.action, f.form, f.field, f.name, f.kind, f.label
     FROM form_events f JOIN page_views v ON v.id = f.page_view_id
     WHERE f.session_id = ? ORDER BY f.window_id, f.ts, f.id
   `);

@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { DeviceClass } from '../../contract/vocabulary.ts';
-import type { SessionSummary } from '../../contract/api.ts';
+import type { SessionSort, SessionSummary } from '../../contract/api.ts';
 import type { Database } from './db.ts';
+import { ABANDONED_FORM_SQL } from './form-events.ts';
 import type { SessionDelta } from './model.ts';
 
 interface SessionRow {
@@ -14,6 +15,8 @@ interface SessionRow {
   page_count: number;
   click_count: number;
   error_count: number;
+  console_error_count: number;
+  failed_request_count: number;
   event_count: number;
   device: DeviceClass;
   browser: string;
@@ -21,10 +24,23 @@ interface SessionRow {
   viewport_width: number;
   viewport_height: number;
   user_id: string | null;
+  rage_clicks: number;
+  dead_clicks: number;
+  error_clicks: number;
+  form_abandoned: number;
+  cart_outcome: SessionSummary['cart']['outcome'];
+  cart_value: number;
+  friction: number | null;
 }
 
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id`;
+  error_count, console_error_count, failed_request_count, event_count, device, browser, os, viewport_width,
+  viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
+
+const ORDERS: Record<SessionSort, string> = {
+  recent: 'started_at DESC, id DESC',
+  friction: 'friction DESC, started_at DESC, id DESC',
+};
 
 function toSummary(row: SessionRow, pages: string[], windows: string[]): SessionSummary {
   return {
@@ -39,6 +55,8 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     pageCount: row.page_count,
     clickCount: row.click_count,
     errorCount: row.error_count,
+    consoleErrorCount: row.console_error_count,
+    failedRequestCount: row.failed_request_count,
     eventCount: row.event_count,
     device: row.device,
     browser: row.browser,
@@ -47,6 +65,12 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     viewportHeight: row.viewport_height,
     userId: row.user_id,
     windows,
+    rageClicks: row.rage_clicks,
+    deadClicks: row.dead_clicks,
+    errorClicks: row.error_clicks,
+    abandonedForm: row.form_abandoned === 1,
+    cart: { outcome: row.cart_outcome, value: row.cart_value },
+    friction: row.friction ?? 0,
   };
 }
 
@@ -68,18 +92,24 @@ export interface SessionFilter {
   hasErrorClicks?: boolean;
   /** With (true) or without (false) an uncaught error. */
   hasErrors?: boolean;
+  /** With (true) or without (false) a console.error call. */
+  hasConsoleErrors?: boolean;
+  /** With (true) or without (false) a failed request (no answer, or status 500 or more). */
+  hasFailedRequests?: boolean;
   /** Started a form (focused or changed a field of it) and never submitted it on that page, or not. */
   abandonedForm?: boolean;
   /** Tracked (`track()`) an event with this name. */
   event?: string;
   /** Only these session ids (a funnel step's sessions). */
   ids?: readonly string[];
+  /** Newest first (the default) or most friction first. */
+  sort?: SessionSort;
   limit: number;
   offset: number;
 }
 
 // Fixed SQL per filter field: user input only ever travels as a bound parameter.
-const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' | 'offset'>, string> = {
+const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'sort' | 'limit' | 'offset'>, string> = {
   from: 'started_at >= @from',
   to: 'started_at <= @to',
   url: 'EXISTS (SELECT 1 FROM session_pages p WHERE p.session_id = sessions.id AND instr(p.url, @url) > 0)',
@@ -91,13 +121,9 @@ const filterClauses: Record<Exclude<keyof SessionFilter, 'projectId' | 'limit' |
   hasDead: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'dead') = @hasDead`,
   hasErrorClicks: `EXISTS (SELECT 1 FROM signals g WHERE g.session_id = sessions.id AND g.kind = 'error') = @hasErrorClicks`,
   hasErrors: '(error_count > 0) = @hasErrors',
-  // The same rule as analyzeForms: started = a focus or change in the form; submitted = a submit of that form on a
-  // page with the same key.
-  abandonedForm: `EXISTS (
-    SELECT 1 FROM form_events f WHERE f.session_id = sessions.id AND f.form <> '' AND f.action IN ('focus', 'change')
-      AND NOT EXISTS (SELECT 1 FROM form_events s WHERE s.session_id = f.session_id AND s.page_key = f.page_key
-        AND s.form = f.form AND s.action = 'submit')
-  ) = @abandonedForm`,
+  abandonedForm: `${ABANDONED_FORM_SQL} = @abandonedForm`,
+  hasConsoleErrors: '(console_error_count > 0) = @hasConsoleErrors',
+  hasFailedRequests: '(failed_request_count > 0) = @hasFailedRequests',
   event: `EXISTS (SELECT 1 FROM custom_events e WHERE e.session_id = sessions.id AND e.tag = 'sl:track'
     AND e.name = @event)`,
   ids: 'id IN (SELECT value FROM json_each(@ids))',
@@ -130,10 +156,11 @@ export function createSessionQueries(db: Database) {
   );
   const upsert = db.prepare(`
     INSERT INTO sessions (id, project_id, started_at, ended_at, active_ms, last_input_ts, entry_url, entry_ts,
-      click_count, error_count, event_count, device, browser, os, viewport_width, viewport_height, user_id,
-      created_at, updated_at)
+      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser, os,
+      viewport_width, viewport_height, user_id, created_at, updated_at)
     VALUES (@id, @projectId, @firstTs, @lastTs, @activeMs, @lastInputTs, coalesce(@entryUrl, ''), @entryTs,
-      @clickCount, @errorCount, @eventCount, coalesce(@device, 'desktop'), @browser, @os, coalesce(@width, 0),
+      @clickCount, @errorCount, @consoleErrorCount, @failedRequestCount, @eventCount, coalesce(@device, 'desktop'),
+      @browser, @os, coalesce(@width, 0),
       coalesce(@height, 0), @userId, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
@@ -146,6 +173,8 @@ export function createSessionQueries(db: Database) {
         THEN @entryTs ELSE entry_ts END,
       click_count = click_count + excluded.click_count,
       error_count = error_count + excluded.error_count,
+      console_error_count = console_error_count + excluded.console_error_count,
+      failed_request_count = failed_request_count + excluded.failed_request_count,
       event_count = event_count + excluded.event_count,
       device = coalesce(@device, device),
       viewport_width = coalesce(@width, viewport_width),
@@ -184,14 +213,14 @@ export function createSessionQueries(db: Database) {
     const fields = (Object.keys(filterClauses) as Array<keyof typeof filterClauses>).filter(
       (field) => filter[field] !== undefined,
     );
-    const cacheKey = fields.join(',');
+    const sort = filter.sort ?? 'recent';
+    const cacheKey = `${sort} ${fields.join(',')}`;
     let statements = listStatements.get(cacheKey);
     if (!statements) {
       const where = `WHERE ${['project_id = @projectId', ...fields.map((field) => filterClauses[field])].join(' AND ')}`;
       statements = {
         rows: db.prepare<unknown[], SessionRow>(
-          `SELECT ${summaryColumns} FROM sessions ${where}
-           ORDER BY started_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+          `SELECT ${summaryColumns} FROM sessions ${where} ORDER BY ${ORDERS[sort]} LIMIT @limit OFFSET @offset`,
         ),
         total: db.prepare<unknown[], number>(`SELECT count(*) FROM sessions ${where}`).pluck(),
       };
@@ -220,6 +249,8 @@ export function createSessionQueries(db: Database) {
         entryTs: delta.entry?.ts ?? null,
         clickCount: delta.clickCount,
         errorCount: delta.errorCount,
+        consoleErrorCount: delta.consoleErrorCount,
+        failedRequestCount: delta.failedRequestCount,
         eventCount: delta.eventCount,
         device: delta.viewport?.device ?? null,
         width: delta.viewport?.width ?? null,

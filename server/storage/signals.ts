@@ -2,9 +2,11 @@ import type { DeviceClass, SignalKind } from '../../contract/vocabulary.ts';
 import type { SessionSignal } from '../../contract/api.ts';
 import type { Database } from './db.ts';
 import type { SignalFinding } from './derived-model.ts';
-import type { ReplayLink } from '../../contract/insights.ts';
-import type { ElementQuery } from './clicks.ts';
+import type { ElementQuery, LabelledReplayLink } from './clicks.ts';
 import { storedObject } from './stored-json.ts';
+
+/** A session's signal as the session detail lists it, but for its outcome in words (analytics/signal-text.ts). */
+export type StoredSessionSignal = Omit<SessionSignal, 'outcome'>;
 
 /** A signal as stored: the finding with its owner, page, day and (for sl:click clicks) its element anchor. */
 export interface SignalRecord extends SignalFinding {
@@ -28,6 +30,7 @@ interface SignalRow {
   kind: SignalKind;
   ts: number;
   selector: string;
+  label: string;
   x: number;
   y: number;
   count: number;
@@ -48,6 +51,7 @@ function toRecord(row: SignalRow): SignalRecord {
     kind: row.kind,
     ts: row.ts,
     selector: row.selector,
+    label: row.label,
     x: row.x,
     y: row.y,
     count: row.count,
@@ -66,8 +70,8 @@ export const signalKey = (signal: { kind: string; ts: number; selector: string }
 
 /** Everything but the owner, as one string: two records that print the same need no rewrite. */
 function contentOf(record: SignalRecord): string {
-  const { kind, ts, selector, x, y, count, pageKey, device, day, ox, oy, dw, details } = record;
-  return JSON.stringify([kind, ts, selector, x, y, count, pageKey, device, day, ox, oy, dw, details]);
+  const { kind, ts, selector, label, x, y, count, pageKey, device, day, ox, oy, dw, details } = record;
+  return JSON.stringify([kind, ts, selector, label, x, y, count, pageKey, device, day, ox, oy, dw, details]);
 }
 
 export interface SignalChanges {
@@ -83,14 +87,14 @@ export function createSignalQueries(db: Database) {
   );
   const remove = db.prepare('DELETE FROM signals WHERE id = ?');
   const insert = db.prepare(`
-    INSERT INTO signals (project_id, session_id, window_id, kind, ts, selector, x, y, count, page_key, device, day, ox,
-      oy, dw, details)
-    VALUES (@projectId, @sessionId, @windowId, @kind, @ts, @selector, @x, @y, @count, @pageKey, @device, @day, @ox,
-      @oy, @dw, @details)
+    INSERT INTO signals (project_id, session_id, window_id, kind, ts, selector, label, x, y, count, page_key, device,
+      day, ox, oy, dw, details)
+    VALUES (@projectId, @sessionId, @windowId, @kind, @ts, @selector, @label, @x, @y, @count, @pageKey, @device,
+      @day, @ox, @oy, @dw, @details)
   `);
   const ofSession = db.prepare<[string], SignalRow>('SELECT * FROM signals WHERE session_id = ? ORDER BY ts, id');
-  const latestOn = db.prepare<unknown[], ReplayLink>(`
-    SELECT session_id AS sessionId, window_id AS windowId, ts FROM signals
+  const latestOn = db.prepare<unknown[], LabelledReplayLink>(`
+    SELECT session_id AS sessionId, window_id AS windowId, ts, label FROM signals
     WHERE project_id = @projectId AND page_key = @page AND kind = @kind AND selector = @selector
       AND ts BETWEEN @from AND @to
       AND (@device IS NULL OR device = @device)
@@ -122,8 +126,8 @@ export function createSignalQueries(db: Database) {
       return { removed, added };
     },
 
-    /** A session's signals in time order, as the session detail shows them. */
-    ofSession(sessionId: string): SessionSignal[] {
+    /** A session's signals in time order, as the session detail shows them (the route words their outcome). */
+    ofSession(sessionId: string): StoredSessionSignal[] {
       return ofSession.all(sessionId).map((row) => {
         const details = storedObject(row.details);
         return {
@@ -131,7 +135,9 @@ export function createSignalQueries(db: Database) {
           windowId: row.window_id,
           ts: row.ts,
           selector: row.selector,
+          label: row.label,
           count: row.count,
+          deadClicks: typeof details.deadClicks === 'number' ? details.deadClicks : 0,
           x: row.x,
           y: row.y,
           page: row.page_key,
@@ -140,8 +146,8 @@ export function createSignalQueries(db: Database) {
       });
     },
 
-    /** The latest signal of a kind on an element of a page, to open the replay there. */
-    latestOn(query: ElementQuery & { kind: SignalKind }) {
+    /** The latest signal of a kind on an element of a page, to open the replay there, and the element's label then. */
+    latestOn(query: ElementQuery & { kind: SignalKind }): LabelledReplayLink | undefined {
       return latestOn.get(query);
     },
   };

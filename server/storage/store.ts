@@ -3,8 +3,8 @@ import { gzip } from 'node:zlib';
 import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
-import type { ReplayLink, SavedFunnel } from '../../contract/insights.ts';
-import type { SessionSignal, SessionSummary, TimelineMark } from '../../contract/api.ts';
+import type { PageErrorRow, ReplayLink, SavedFunnel } from '../../contract/insights.ts';
+import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
@@ -22,12 +22,14 @@ import { createFunnelQueries, type FunnelWrite } from './funnels.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { createHeatmapQueries, type HeatmapRange, type PagesQuery, type PageTotals } from './heatmap-cells.ts';
 import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } from './model.ts';
+import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
 import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
+import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
-import { createSignalQueries } from './signals.ts';
+import { createSignalQueries, type StoredSessionSignal } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
 
 export type { SessionFilter } from './sessions.ts';
@@ -40,6 +42,7 @@ export type { FunnelLabelQuery } from './funnel-timelines.ts';
 export type { FunnelWrite } from './funnels.ts';
 export type { HeatmapRange, PagesQuery, PageTotals } from './heatmap-cells.ts';
 export type { PageRange, ScrollRows, SnapshotView } from './page-views.ts';
+export type { PageErrorQuery } from './page-errors.ts';
 export type { WebhookStore } from './webhook-store.ts';
 
 /** Which element's latest point to link to a replay: clicks from the clicks table, signals from theirs. */
@@ -96,6 +99,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
     derive?: ChunkDerivation,
   ): Promise<ChunkOutcome>;
   listSessions(filter: SessionFilter): Promise<{ sessions: SessionSummary[]; total: number }>;
+  /**
+   * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
+   * what it reads of each. Run once at start-up; a no-op when there are none.
+   */
+  backfillSessionFacts(score: ScoreSession): Promise<void>;
   /** The project's session with this id; another project's session is undefined, as a missing one is. */
   getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
   // By session id alone: callers get the id from getSession or a project-filtered read first.
@@ -104,11 +112,16 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   /** One window's events with from ≤ timestamp ≤ to, in recorded order. */
   readEventsBetween(sessionId: string, windowId: string, from: number, to: number): Promise<RecordedEvent[]>;
 
-  listSignals(sessionId: string): Promise<SessionSignal[]>;
+  listSignals(sessionId: string): Promise<StoredSessionSignal[]>;
   heatmapCells(range: HeatmapRange): Promise<CellRow[]>;
   heatmapPages(query: PagesQuery): Promise<PageTotals[]>;
-  latestReplayLink(query: ReplayLinkQuery): Promise<ReplayLink | undefined>;
+  /** The latest point on the element, with the element's label at that point ('' when recorded without one). */
+  latestReplayLink(query: ReplayLinkQuery): Promise<(ReplayLink & { label: string }) | undefined>;
+  /** Time of a window's first event (ms since epoch), the zero of its replay clock; null for an unknown window. */
+  windowStart(sessionId: string, windowId: string): Promise<number | null>;
   scrollRows(range: PageRange): Promise<ScrollRows>;
+  /** The page's most frequent uncaught and console errors in range, most frequent first. */
+  pageErrors(query: PageErrorQuery): Promise<PageErrorRow[]>;
   latestSnapshotView(range: PageRange): Promise<SnapshotView | undefined>;
   /** Form events of the sessions in range, ordered by session, window and time. */
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
@@ -134,10 +147,12 @@ export function createSqliteStore(db: Database): Store {
   const heatmaps = createHeatmapQueries(db);
   const pageViews = createPageViewQueries(db);
   const formEvents = createFormEventQueries(db);
+  const pageErrors = createPageErrorQueries(db);
   const reports = createReportQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
+  const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
@@ -188,6 +203,8 @@ export function createSqliteStore(db: Database): Store {
         const stored = { projectId, sessionId, windowId, seq, events, firstTs: delta.firstTs, lastTs: delta.lastTs, eventsGz, rawBytes };
         derived.write(stored, derive);
       }
+      // After the signals, form events and tracked events of the chunk are in: its badges and friction follow them.
+      if (derive) sessionFacts.refresh(chunk.sessionId, derive.scoreSession);
     });
     return 'stored';
   }
@@ -215,6 +232,10 @@ export function createSqliteStore(db: Database): Store {
       // Compress before the transaction: better-sqlite3 transactions are synchronous and hold the write lock.
       const eventsGz = await gzipAsync(json, { level: STORED_CHUNK_GZIP_LEVEL });
       return chunkWrites.run(() => saveChunkRows(chunk, eventsGz, Buffer.byteLength(json), summarize, derive));
+    },
+
+    async backfillSessionFacts(score) {
+      sessionFacts.backfill(score);
     },
 
     async listSessions(filter) {
@@ -263,6 +284,13 @@ export function createSqliteStore(db: Database): Store {
       return kind === 'click' ? clicks.latestOn(query) : signals.latestOn({ ...query, kind });
     },
 
+    async windowStart(sessionId, windowId) {
+      return chunks.windowStart(sessionId, windowId);
+    },
+
+    async pageErrors(query) {
+      return pageErrors.top(query);
+    },
     async scrollRows(range) {
       return pageViews.scroll(range);
     },

@@ -5,6 +5,7 @@
 import { abandonedCart } from '../analytics/cart-abandonment.ts';
 import type { CheckoutOptions, FormRow, TrackedEvent } from '../../contract/rows.ts';
 import { formUsesFromRows } from '../analytics/form-rows.ts';
+import { describeSignal } from '../analytics/signal-text.ts';
 import type { SignalKind, WebhookEventType } from '../../contract/vocabulary.ts';
 import type { WebhookEventDraft } from '../storage/webhook-events.ts';
 
@@ -18,6 +19,8 @@ export interface SignalFacts {
   windowId: string;
   ts: number;
   selector: string;
+  /** The clicked element as a person reads it; '' when the recording has no label. */
+  label: string;
   count: number;
   /** Page key ('' when unknown) and the URL of the page view it happened in ('' when unknown). */
   pageKey: string;
@@ -29,13 +32,15 @@ export interface SignalFacts {
 export function signalDraft(signal: SignalFacts): WebhookEventDraft | null {
   const type = signalEventTypes[signal.kind];
   if (!type) return null;
-  const place = { selector: signal.selector, page: signal.pageKey, url: signal.url, at: signal.ts };
   const message = typeof signal.details.message === 'string' ? signal.details.message : '';
+  const deadClicks = typeof signal.details.deadClicks === 'number' ? signal.details.deadClicks : 0;
+  const summary = describeSignal({ ...signal, deadClicks, message });
+  const place = { summary, label: signal.label, selector: signal.selector, page: signal.pageKey, url: signal.url, at: signal.ts };
   return {
     type,
     sessionId: signal.sessionId,
     moment: { windowId: signal.windowId, ts: signal.ts },
-    data: type === 'rage_click' ? { ...place, clicks: signal.count } : { ...place, errors: signal.count, message },
+    data: type === 'rage_click' ? { ...place, clicks: signal.count, deadClicks } : { ...place, errors: signal.count, message },
   };
 }
 
@@ -74,16 +79,14 @@ export function closingDrafts(
   for (const use of formUsesFromRows(session.formRows)) {
     if (!use.abandoned) continue;
     const field = use.fields.find((candidate) => candidate.field === use.lastField) ?? null;
-    // The window of the last touch: the row of that field at its last time.
-    const row = field && session.formRows.find((candidate) => candidate.form === use.form && candidate.field === field.field && candidate.ts === field.lastTs);
     drafts.push({
       type: 'form_abandoned',
       sessionId: session.sessionId,
-      moment: row ? { windowId: row.windowId, ts: row.ts } : null,
+      moment: use.dropOff && { windowId: use.dropOff.windowId, ts: use.dropOff.ts },
       data: {
         form: use.form,
         page: use.page,
-        lastField: field && { selector: field.field, name: field.name, kind: field.kind, at: field.lastTs },
+        lastField: field && { label: field.label, selector: field.field, name: field.name, kind: field.kind, at: field.lastTs },
         fieldsTouched: use.fields.length,
       },
     });

@@ -1,16 +1,20 @@
 /**
  * GET /api/assets against a real local "store asset host": what it serves, what it refuses and why, and how often
- * it calls the host. A second host stands for every origin the project has not allowed.
+ * it calls the host. A second host stands for every origin the project has not allowed. Every URL asked for is
+ * signed as the events routes sign it, except where a test is about the signature.
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
+import { signedAssetPath, startAssetHost, PIXEL_PNG, type AssetHost } from '../../support/asset-host.ts';
 import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { expectApiError } from './support.ts';
 
 const LIMITS = { maxBytes: 64 * 1024, timeoutMs: 800, cacheTtlMs: 60_000, cacheMaxBytes: 1024 * 1024 };
 const WOFF2 = Buffer.concat([Buffer.from('wOF2'), Buffer.alloc(60, 1)]);
+
+/** Upper case for lower and lower for upper: the same letters, another signature. */
+const flipCase = (text: string) => [...text].map((char) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase())).join('');
 
 /** The endless response: how much it wrote and whether the proxy hung up on it. */
 const endless = { written: 0, closed: false };
@@ -35,9 +39,9 @@ describe('GET /api/assets', () => {
   let cdn: AssetHost;
   let foreign: AssetHost;
 
-  const asset = (url: string, project?: string) =>
-    adminFetch(`${server.url}/api/assets?${new URLSearchParams(project ? { project, url } : { url })}`);
-  const setPolicy = (mode: 'block' | 'proxy', origins: string[], project = 'demo') =>
+  const asset = async (url: string, project = 'demo') => adminFetch(`${server.url}${await signedAssetPath(server.store, url, project)}`);
+  const unsigned = (query: Record<string, string>) => adminFetch(`${server.url}/api/assets?${new URLSearchParams(query)}`);
+  const setPolicy = (mode: 'public' | 'proxy' | 'block', origins: string[], project = 'demo') =>
     adminFetch(`${server.url}/api/settings/assets?project=${project}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
@@ -48,7 +52,7 @@ describe('GET /api/assets', () => {
     foreign = await startAssetHost((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(PIXEL_PNG));
     cdn = await startAssetHost((req, res) => {
       const path = req.url ?? '';
-      if (path === '/img.png' || path === '/cached.png' || path === '/img/bg.png') return void res.writeHead(200, { 'Content-Type': 'image/png' }).end(PIXEL_PNG);
+      if (['/img.png', '/cached.png', '/img/bg.png', '/unsigned.png'].includes(path)) return void res.writeHead(200, { 'Content-Type': 'image/png' }).end(PIXEL_PNG);
       if (path === '/page.html') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<script>alert(1)</script>');
       if (path === '/app.js') return void res.writeHead(200, { 'Content-Type': 'application/javascript' }).end('alert(1)');
       if (path === '/font.bin') return void res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(WOFF2);
@@ -67,7 +71,8 @@ describe('GET /api/assets', () => {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     });
     server = await startTestServer({ assetProxy: LIMITS, ...ALLOW_LOCAL_RECEIVERS });
-    server.db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop-2', 'Second shop', 0)").run();
+    server.db.prepare("INSERT INTO projects (key, name, created_at, asset_mode) VALUES ('shop-2', 'Second shop', 0, 'block')").run();
+    server.db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop-3', 'Third shop', 0)").run();
     expect((await setPolicy('proxy', [cdn.url])).status).toBe(200);
   });
 
@@ -121,8 +126,34 @@ describe('GET /api/assets', () => {
   });
 
   test('needs a sign-in like every read', async () => {
-    const response = await fetch(`${server.url}/api/assets?url=${encodeURIComponent(`${cdn.url}/img.png`)}`);
+    const response = await fetch(`${server.url}${await signedAssetPath(server.store, `${cdn.url}/img.png`)}`);
     await expectApiError(response, 401, 'login_required');
+  });
+
+  describe('only URLs Sightline signed for the project', () => {
+    const url = () => `${cdn.url}/unsigned.png`;
+    const signatureOf = async (target: string, project = 'demo') =>
+      new URLSearchParams((await signedAssetPath(server.store, target, project)).split('?')[1]).get('sig')!;
+
+    test.each<[string, () => Promise<Record<string, string>>]>([
+      ['no signature', async () => ({ url: url() })],
+      ['an empty signature', async () => ({ url: url(), sig: '' })],
+      ['a made-up signature', async () => ({ url: url(), sig: 'A'.repeat(22) })],
+      ["another URL's signature", async () => ({ url: url(), sig: await signatureOf(`${cdn.url}/img.png`) })],
+      ["another project's signature", async () => ({ project: 'demo', url: url(), sig: await signatureOf(url(), 'shop-3') })],
+      ['its signature cut short', async () => ({ url: url(), sig: (await signatureOf(url())).slice(0, -1) })],
+      ['its signature in other letter case', async () => ({ url: url(), sig: flipCase(await signatureOf(url())) })],
+      ['a signed URL with its query changed', async () => ({ url: `${url()}?v=2`, sig: await signatureOf(url()) })],
+    ])('refuses %s with 403 asset_not_signed and no request', async (_name, query) => {
+      const before = cdn.hits.length;
+      await expectApiError(await unsigned(await query()), 403, 'asset_not_signed');
+      expect(cdn.hits.length).toBe(before);
+    });
+
+    test('serves the same URL once signed', async () => {
+      expect((await asset(url())).status).toBe(200);
+      expect(cdn.count('/unsigned.png')).toBe(1);
+    });
   });
 
   test.each([
@@ -173,13 +204,26 @@ describe('GET /api/assets', () => {
     const response = await asset(`${cdn.url}/css/site.css`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
-    const proxied = (url: string) => `/api/assets?${new URLSearchParams({ project: 'demo', url })}`;
+    const proxied = (url: string) => signedAssetPath(server.store, url);
     expect(await response.text()).toBe(
-      `@import "${proxied(`${cdn.url}/css/part.css`)}";\n` +
-        `body{background:url("${proxied(`${cdn.url}/img/bg.png`)}")}\n` +
-        `@font-face{src:url("${proxied(`${cdn.url}/fonts/f.woff2`)}")}\n` +
+      `@import "${await proxied(`${cdn.url}/css/part.css`)}";\n` +
+        `body{background:url("${await proxied(`${cdn.url}/img/bg.png`)}")}\n` +
+        `@font-face{src:url("${await proxied(`${cdn.url}/fonts/f.woff2`)}")}\n` +
         `a{background:url(${foreign.url}/x.png)} u{mask:url(#m)}`,
     );
+  });
+
+  test('a new project proxies from any host the outbound policy lets through, redirects included (public mode)', async () => {
+    const settings = (await (await adminFetch(`${server.url}/api/settings/assets?project=shop-3`)).json()) as { mode: string };
+    expect(settings.mode).toBe('public');
+    expect((await asset(`${foreign.url}/x.png`, 'shop-3')).status).toBe(200);
+    expect(foreign.count('/x.png')).toBe(1);
+    // The demo project (proxy mode, the CDN listed) still refuses the foreign host, even once it is cached.
+    await expectApiError(await asset(`${foreign.url}/x.png`), 403, 'asset_host_not_allowed');
+    // A redirect to another host is followed: each hop still goes through the outbound policy.
+    const redirected = await asset(`${cdn.url}/to-foreign.png`, 'shop-3');
+    expect(redirected.status).toBe(200);
+    expect(foreign.hits.at(-1)).toBe('/x.png');
   });
 
   test("counts the project's allowed ingest origins as asset origins", async () => {

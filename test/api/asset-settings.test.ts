@@ -1,8 +1,13 @@
-/** GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve. */
+/**
+ * GET and PUT /api/settings/assets, and what the policy does to the events the replay routes serve: a new install's
+ * demo project and a project made now proxy any host (`public`), `proxy` only listed ones, `block` none; and URLs on
+ * the viewer's own origins (the demo store's) stay as recorded in every mode.
+ */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeatmapSnapshotResponse } from '../../contract/insights.ts';
 import type { AssetSettingsResponse } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
+import { signedAssetPath } from '../../support/asset-host.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { el, text } from '../helpers/snapshot-nodes.ts';
 import { expectApiError, ingest, makeBatch, newId, readAllEvents } from './support.ts';
@@ -36,17 +41,18 @@ const recording: RecordedEvent[] = [
   { type: 3, data: { source: 0, texts: [], attributes: [{ id: 6, attributes: { src: `${CDN}/shirt-red.png` } }], removes: [], adds: [] }, timestamp: T0 + 500 },
 ];
 
+async function settings(response: Response): Promise<AssetSettingsResponse> {
+  const body = await response.json();
+  expect(response.status, JSON.stringify(body)).toBe(200);
+  return body as AssetSettingsResponse;
+}
+
 describe('GET and PUT /api/settings/assets', () => {
   let server: TestServer;
   const sessionId = newId();
 
   const put = (body: unknown, query = '') =>
     adminFetch(`${server.url}${ROUTE}${query}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  async function settings(response: Response): Promise<AssetSettingsResponse> {
-    const body = await response.json();
-    expect(response.status, JSON.stringify(body)).toBe(200);
-    return body as AssetSettingsResponse;
-  }
   const servedJson = async () => JSON.stringify((await readAllEvents(server.url, sessionId)).events);
 
   beforeAll(async () => {
@@ -55,11 +61,12 @@ describe('GET and PUT /api/settings/assets', () => {
   });
   afterAll(() => server.close());
 
-  test('blocks by default, with no origins', async () => {
-    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
+  test("a new install's demo project is in public mode, with no origins", async () => {
+    expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual({ project: 'demo', mode: 'public', origins: [], projectOrigins: [] });
   });
 
   test('in block mode the events are served exactly as stored', async () => {
+    expect(await settings(await put({ mode: 'block', origins: [] }))).toEqual({ project: 'demo', mode: 'block', origins: [], projectOrigins: [] });
     expect(JSON.parse(await servedJson())).toEqual(recording);
   });
 
@@ -69,15 +76,26 @@ describe('GET and PUT /api/settings/assets', () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}?project=demo`))).toEqual(saved);
   });
 
-  test('in proxy mode the events route points allowed asset URLs at the proxy, snapshot and mutations alike', async () => {
-    const proxied = (path: string) => `/api/assets?${new URLSearchParams({ project: 'demo', url: `${CDN}${path}` })}`;
+  test('in proxy mode the events route points allowed asset URLs at the proxy, signed, snapshot and mutations alike', async () => {
+    const proxied = (path: string) => signedAssetPath(server.store, `${CDN}${path}`);
     const events = JSON.parse(await servedJson()) as RecordedEvent[];
     const served = JSON.stringify(events);
-    for (const path of ['/site.css', '/shirt.png', '/shirt-red.png']) expect(served).toContain(JSON.stringify(proxied(path)));
+    for (const path of ['/site.css', '/shirt.png', '/shirt-red.png']) expect(served).toContain(JSON.stringify(await proxied(path)));
     expect(served).not.toContain(`"${CDN}/`);
     // Other hosts stay as recorded: the viewer's CSP blocks them.
     expect(served).toContain(`"${OTHER}/pixel.gif"`);
-    expect((events[2]!.data as { attributes: unknown[] }).attributes).toEqual([{ id: 6, attributes: { src: proxied('/shirt-red.png') } }]);
+    expect((events[2]!.data as { attributes: unknown[] }).attributes).toEqual([{ id: 6, attributes: { src: await proxied('/shirt-red.png') } }]);
+  });
+
+  test('in public mode every recorded asset URL points at the proxy, whatever its host', async () => {
+    const saved = await settings(await put({ mode: 'public', origins: [CDN] }));
+    expect(saved).toEqual({ project: 'demo', mode: 'public', origins: [CDN], projectOrigins: [] });
+    const served = await servedJson();
+    for (const url of [`${CDN}/site.css`, `${CDN}/shirt.png`, `${OTHER}/pixel.gif`]) {
+      expect(served).toContain(JSON.stringify(await signedAssetPath(server.store, url)));
+    }
+    expect(served).not.toMatch(/"https:\/\/(?:cdn\.shop|ads)\.example\//);
+    await settings(await put({ mode: 'proxy', origins: [CDN] }));
   });
 
   test('the heatmap background snapshot is rewritten the same way', async () => {
@@ -85,7 +103,7 @@ describe('GET and PUT /api/settings/assets', () => {
     const body = (await response.json()) as HeatmapSnapshotResponse;
     expect(response.status, JSON.stringify(body)).toBe(200);
     const served = JSON.stringify(body.events);
-    expect(served).toContain(JSON.stringify(`/api/assets?${new URLSearchParams({ project: 'demo', url: `${CDN}/shirt.png` })}`));
+    expect(served).toContain(JSON.stringify(await signedAssetPath(server.store, `${CDN}/shirt.png`)));
     expect(served).not.toContain(`"${CDN}/`);
   });
 
@@ -109,6 +127,17 @@ describe('GET and PUT /api/settings/assets', () => {
     expect(await settings(await adminFetch(`${server.url}${ROUTE}`))).toEqual(before);
   });
 
+  test('a project made through the API starts in public mode; the demo project keeps the block it was set to', async () => {
+    const created = await adminFetch(`${server.url}/api/projects`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Outdoor shop', key: 'outdoor' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await settings(await adminFetch(`${server.url}${ROUTE}?project=outdoor`))).toEqual({ project: 'outdoor', mode: 'public', origins: [], projectOrigins: [] });
+    expect((await settings(await adminFetch(`${server.url}${ROUTE}`))).mode).toBe('block');
+  });
+
   test('answers 404 for an unknown project and 400 for a bad project parameter', async () => {
     await expectApiError(await adminFetch(`${server.url}${ROUTE}?project=nope`), 404, 'unknown_project');
     await expectApiError(await put({ mode: 'proxy', origins: [] }, '?project=nope'), 404, 'unknown_project');
@@ -117,5 +146,71 @@ describe('GET and PUT /api/settings/assets', () => {
 
   test('needs a sign-in', async () => {
     await expectApiError(await fetch(`${server.url}${ROUTE}`), 401, 'login_required');
+  });
+});
+
+describe("replays of a store on the viewer's own origin (the demo store) in public mode", () => {
+  const PUBLIC_URL = 'https://sightline.shop.example';
+  let server: TestServer;
+  const sessionId = newId();
+  const page = '/demo/product';
+
+  /** The demo store's page as recorded on Sightline itself, a stylesheet named by the public URL, and one CDN image. */
+  const demoRecording = (own: string): RecordedEvent[] => [
+    { type: 4, data: { href: `${own}${page}`, width: 1280, height: 800 }, timestamp: T0 },
+    {
+      type: 2,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            el(2, 'html', {}, [
+              el(3, 'head', {}, [
+                el(4, 'link', { rel: 'stylesheet', href: `${own}/demo/styles.css` }),
+                el(5, 'link', { rel: 'icon', href: `${PUBLIC_URL}/demo/favicon.svg` }),
+                el(6, 'style', {}, [text(7, `body{background:url("${own}/demo/img/tile.png")}`)]),
+              ]),
+              el(8, 'body', {}, [
+                el(9, 'img', { src: `${own}/demo/img/shirt.png`, srcset: `${own}/demo/img/shirt.png 1x, ${own}/demo/img/shirt@2x.png 2x` }),
+                el(10, 'div', { style: `background-image: url(${PUBLIC_URL}/demo/img/banner.png)` }),
+                el(11, 'img', { src: `${CDN}/partner.png` }),
+              ]),
+            ]),
+          ],
+        },
+        initialOffset: { left: 0, top: 0 },
+      },
+      timestamp: T0 + 10,
+    },
+    { type: 3, data: { source: 0, texts: [], attributes: [{ id: 9, attributes: { src: `${own}/demo/img/shirt-red.png` } }], removes: [], adds: [] }, timestamp: T0 + 500 },
+  ];
+
+  beforeAll(async () => {
+    server = await startTestServer({ publicUrl: PUBLIC_URL });
+    await ingest(server.url, makeBatch(demoRecording(server.url), { sessionId }));
+  });
+  afterAll(() => server.close());
+
+  /** The served events with the one CDN image, which public mode does proxy, put back as recorded. */
+  async function withoutTheCdnImage(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const proxied = JSON.stringify(await signedAssetPath(server.store, `${CDN}/partner.png`));
+    const served = JSON.stringify(events);
+    expect(served).toContain(proxied);
+    return JSON.parse(served.replaceAll(proxied, JSON.stringify(`${CDN}/partner.png`))) as RecordedEvent[];
+  }
+
+  test('the events route leaves every URL on the request\'s origin or SIGHTLINE_PUBLIC_URL\'s as recorded', async () => {
+    expect((await settings(await adminFetch(`${server.url}${ROUTE}`))).mode).toBe('public');
+    const { events } = await readAllEvents(server.url, sessionId);
+    expect(await withoutTheCdnImage(events)).toEqual(demoRecording(server.url));
+  });
+
+  test('so does the heatmap background snapshot', async () => {
+    const response = await adminFetch(`${server.url}/api/heatmaps/snapshot?page=${encodeURIComponent(page)}`);
+    const body = (await response.json()) as HeatmapSnapshotResponse;
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const snapshot = demoRecording(server.url).find((event) => event.type === 2)!;
+    expect((await withoutTheCdnImage(body.events)).find((event) => event.type === 2)).toEqual(snapshot);
   });
 });

@@ -74,7 +74,10 @@ function busySession(start: number, userId?: string) {
     {
       windowId: ids.windowId,
       seq: 1,
-      events: [v.field(6000, 'focus', '#email'), v.field(6500, 'change', '#email'), v.track(7000, 'add_to_cart'), v.mutation(12_000)],
+      events: [
+        v.field(6000, 'focus', '#email'), v.field(6500, 'change', '#email'), v.track(7000, 'add_to_cart'),
+        v.console(7500, 'error', 'Payment failed'), v.mutation(12_000),
+      ],
     },
     { windowId: ids.secondWindow, seq: 0, events: [...v.load(500, '/cart'), v.click(2000, '#checkout'), v.mutation(2100), v.mutation(9000)] },
   ];
@@ -123,7 +126,7 @@ describe('DELETE /api/sessions/:id', () => {
     const before = rowsOf(server.db, doomed.ids.sessionId);
     // The recording reached every table ingest writes, so an empty table afterwards means a deletion.
     for (const table of ['sessions', 'chunks', 'session_windows', 'session_pages', 'custom_events', 'page_views', 'clicks',
-      'signals', 'form_events', 'window_carry', 'session_move_cells', 'funnel_timelines']) {
+      'signals', 'form_events', 'window_carry', 'session_move_cells', 'funnel_timelines', 'page_errors']) {
       expect(before[table], table).toBeGreaterThan(0);
     }
     const keptBefore = rowsOf(server.db, kept.ids.sessionId);

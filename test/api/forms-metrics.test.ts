@@ -41,8 +41,9 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
       v.track(100, 'add_to_cart', { value: 30 }),
       v.track(200, 'add_to_cart', { value: 12.25 }),
       ...v.load(1000, '/demo/checkout.html'),
-      v.field(1500, 'focus', '#email'),
-      v.field(3500, 'change', '#email'),
+      // The buyer's recorder labels its fields; the others' recordings predate labels.
+      v.field(1500, 'focus', '#email', undefined, { label: '"Email address" email field' }),
+      v.field(3500, 'change', '#email', undefined, { label: '"Email address" email field' }),
       v.field(3600, 'blur', '#email'),
       v.field(3600, 'focus', '#card-number'),
       v.field(5600, 'change', '#card-number'),
@@ -96,11 +97,15 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
       sessionsSubmitted: 1,
       sessionsAbandoned: 2,
     });
+    // Each field's latest drop-off on its replay clock: the window's first event is the clock's zero.
+    const blankDropOff = { sessionId: ids.blank, windowId: expect.any(String), ts: DAY_1 + 120_000 + 1000, offsetMs: 1000 };
+    const quitterDropOff = { sessionId: ids.quitter, windowId: expect.any(String), ts: DAY_1 + 15_000, offsetMs: 14_900 };
     expect(checkout.fields).toEqual([
       {
         field: '#email',
         name: 'email',
         kind: 'text',
+        label: '"Email address" email field',
         sessions: 3,
         // Focus to blur: 4100 (quitter), 2100 (buyer), 3000 (blank: until the page's last event).
         medianTimeMs: 3000,
@@ -108,17 +113,20 @@ describe('GET /api/forms, GET /api/metrics and the session list insight filters'
         corrected: 0,
         leftBlank: 1,
         dropOffs: 1,
+        latestDropOff: blankDropOff,
       },
       {
         field: '#card-number',
         name: 'card-number',
         kind: 'text',
+        label: '',
         sessions: 2,
         medianTimeMs: (13_900 + 2100) / 2,
         medianHesitationMs: (2900 + 2000) / 2,
         corrected: 1,
         leftBlank: 0,
         dropOffs: 1,
+        latestDropOff: quitterDropOff,
       },
     ]);
   });

@@ -33,7 +33,7 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
       makeBatch(
         [
           ...d.load(0, '/product/1'),
-          d.click(1000, '#buy', { ox: 0.25, oy: 0.25, x: 410, y: 620 }),
+          d.click(1000, '#buy', { ox: 0.25, oy: 0.25, x: 410, y: 620, label: '"Buy" button' }),
           d.mutation(1100),
           d.click(3000, '#buy', { ox: 0.26, oy: 0.29, x: 411, y: 622 }),
           d.mutation(3100),
@@ -68,7 +68,7 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
         [
           ...m.load(0, '/product/3'),
           m.scroll(500, 1000),
-          m.click(1000, '#buy', { ox: 0.5, oy: 0.5, x: 195, y: 1400, dh: 3688 }),
+          m.click(1000, '#buy', { ox: 0.5, oy: 0.5, x: 195, y: 1400, dh: 3688, label: '"Buy now" button' }),
           m.mutation(1100),
           m.mutation(9000),
         ],
@@ -112,6 +112,8 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
     ]);
     expect(buy.replay).toEqual({ sessionId: ids.mobile, windowId: windows.mobile, ts: DAY_2 + 1000 });
     expect(map.elements[1].replay).toEqual({ sessionId: ids.desktop, windowId: windows.desktop, ts: DAY_1 + 9000 });
+    // Each element as a person reads it at its latest click; #logo was recorded without a label.
+    expect(map.elements.map(({ selector, label }) => [selector, label])).toEqual([['#buy', '"Buy now" button'], ['#logo', '']]);
   });
 
   test.each([
@@ -137,7 +139,15 @@ describe('GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/s
     const map = await get<HeatmapResponse>('/api/heatmaps?page=/product/:id&kind=move');
     // The fifth position, (28, 33) in the viewport, on /product/2 which was not scrolled.
     expect(map.elements).toEqual([
-      { selector: '', count: 1, share: 1, cells: [], pageCells: [{ documentWidth: 1280, cx: 1, cy: 1, count: 1 }], replay: null },
+      {
+        selector: '',
+        label: '',
+        count: 1,
+        share: 1,
+        cells: [],
+        pageCells: [{ documentWidth: 1280, cx: 1, cy: 1, count: 1 }],
+        replay: null,
+      },
     ]);
   });
 

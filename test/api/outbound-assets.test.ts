@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Config } from '../../server/config.ts';
 import type { Resolver } from '../../server/outbound/policy.ts';
-import { PIXEL_PNG, startAssetHost, type AssetHost } from '../helpers/asset-host.ts';
+import { PIXEL_PNG, signedAssetPath, startAssetHost, type AssetHost } from '../../support/asset-host.ts';
 import { findFreePort } from '../helpers/child-server.ts';
 import { INTERNAL_NAMES, INTERNAL_TARGETS } from '../helpers/internal-targets.ts';
 import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../support/outbound.ts';
@@ -24,7 +24,8 @@ function serveAssets(port: () => number) {
 
 function client(server: TestServer) {
   return {
-    asset: (url: string) => adminFetch(`${server.url}/api/assets?${new URLSearchParams({ url })}`),
+    /** GET /api/assets for the URL, signed as the events routes sign it. */
+    asset: async (url: string) => adminFetch(`${server.url}${await signedAssetPath(server.store, url)}`),
     putAssets: (origins: string[]) =>
       adminFetch(`${server.url}/api/settings/assets`, {
         method: 'PUT',
@@ -32,9 +33,9 @@ function client(server: TestServer) {
         body: JSON.stringify({ mode: 'proxy', origins }),
       }),
     /** Sets the policy as an older server could have saved it, without the check. */
-    async storeAssets(origins: string[]) {
+    async storeAssets(origins: string[], mode: 'public' | 'proxy' = 'proxy') {
       const { id } = server.db.prepare("SELECT id FROM projects WHERE key = 'demo'").get() as { id: number };
-      expect(await server.store.setAssetPolicy(id, { mode: 'proxy', origins })).toBe(true);
+      expect(await server.store.setAssetPolicy(id, { mode, origins })).toBe(true);
     },
   };
 }
@@ -89,6 +90,17 @@ describe('asset proxy | internal hosts refused by default', () => {
         status: 403,
         code: 'asset_forbidden_address',
       });
+    }
+    expect(host.hits).toEqual([]);
+  });
+
+  test('in public mode (any host) every internal spelling and name is refused at fetch the same way, no request', async () => {
+    await api.storeAssets([], 'public');
+    const hosts = [...INTERNAL_TARGETS.map(({ label, host: spelled }) => ({ label, spelled })), ...Object.keys(INTERNAL_NAMES).map((name) => ({ label: name, spelled: name }))];
+    for (const { label, spelled } of hosts) {
+      const response = await api.asset(`http://${spelled}:${host.port}/img.png`);
+      const code = ((await response.json()) as { error: { code: string } }).error.code;
+      expect({ label, status: response.status, code }).toEqual({ label, status: 403, code: 'asset_forbidden_address' });
     }
     expect(host.hits).toEqual([]);
   });

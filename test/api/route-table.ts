@@ -48,6 +48,7 @@ export const protectedCalls: ProtectedCall[] = [
   { method: 'GET', route: '/api/heatmaps', path: () => '/api/heatmaps?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/heatmaps/pages', path: () => '/api/heatmaps/pages', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/heatmaps/snapshot', path: () => '/api/heatmaps/snapshot?page=/', passedStatus: 200, access: 'read' },
+  { method: 'GET', route: '/api/heatmaps/errors', path: () => '/api/heatmaps/errors?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/scrollmap', path: () => '/api/scrollmap?page=/', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/forms', path: () => '/api/forms', passedStatus: 200, access: 'read' },
   { method: 'GET', route: '/api/metrics', path: () => '/api/metrics', passedStatus: 200, access: 'read' },
@@ -107,7 +108,7 @@ export const protectedCalls: ProtectedCall[] = [
     passedStatus: 200,
     access: 'manage',
   },
-  // The project blocks assets: the 403 comes from the handler, after the sign-in was checked.
+  // An unsigned URL: the 403 (asset_not_signed) comes from the handler, after the sign-in was checked.
   { method: 'GET', route: '/api/assets', path: () => '/api/assets?url=https%3A%2F%2Fcdn.example%2Fa.png', passedStatus: 403, access: 'read' },
   { method: 'POST', route: '/api/projects/:key/server-key', path: (c) => `/api/projects/${c.project}/server-key`, passedStatus: 201, access: 'admin' },
   { method: 'GET', route: '/api/webhooks', path: () => '/api/webhooks', passedStatus: 200, access: 'read' },

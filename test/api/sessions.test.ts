@@ -86,6 +86,8 @@ describe('GET /api/sessions/:id', () => {
       pageCount: 3,
       clickCount: 1,
       errorCount: 1,
+      consoleErrorCount: 0,
+      failedRequestCount: 0,
       eventCount: 20,
       device: 'tablet',
       browser: 'Chrome',
@@ -94,6 +96,14 @@ describe('GET /api/sessions/:id', () => {
       viewportHeight: 1180,
       userId: 'u-42',
       windows: [firstWindow, secondWindow],
+      // The click at 2.5 s got no response; the cart got a mug and no purchase: a dead click (2), an error (1) and an
+      // abandoned cart (3).
+      rageClicks: 0,
+      deadClicks: 1,
+      errorClicks: 0,
+      abandonedForm: false,
+      cart: { outcome: 'abandoned', value: 0 },
+      friction: 6,
     });
     expect(detail.marks).toEqual([
       { ts: T0 + 2, windowId: firstWindow, kind: 'page', label: `${SHOP}/` },
@@ -192,7 +202,8 @@ describe('GET /api/sessions', () => {
     { query: '?device=watch', path: 'device' },
     { query: '?url=a&url=b', path: 'url' },
     { query: '?url=', path: 'url' },
-    { query: '?sort=oldest', path: '(root)' },
+    { query: '?sort=oldest', path: 'sort' },
+    { query: '?order=oldest', path: '(root)' },
   ])('rejects $query with 400 invalid_query naming $path', async ({ query, path }) => {
     const error = await expectApiError(await adminFetch(`${server.url}/api/sessions${query}`), 400, 'invalid_query');
     expect(error.message.startsWith(`${path}: `)).toBe(true);

@@ -2,7 +2,7 @@
  * Hand-built Sightline recordings for the insight API tests: a visitor's events as the recorder sends them, each
  * at `start + at` ms, so a test reads as a script ("a click on #buy at 1200 ms").
  */
-import type { ClickPayload, FieldPayload, RecordedEvent } from '../../contract/protocol.ts';
+import type { ClickPayload, ConsolePayload, FieldPayload, NetworkPayload, RecordedEvent } from '../../contract/protocol.ts';
 
 export const SHOP = 'https://shop.test';
 
@@ -62,8 +62,8 @@ export function visit(start: number, width = 1280, height = 800) {
     move(at: number, x: number, y: number): RecordedEvent {
       return incremental(at, { source: 1, positions: [{ x, y, id: 10, timeOffset: 0 }] });
     },
-    field(at: number, action: FieldPayload['action'], field: string, form = '#checkout-form'): RecordedEvent {
-      return custom(at, 'sl:field', { action, form, field, name: field.replace('#', ''), kind: 'text' });
+    field(at: number, action: FieldPayload['action'], field: string, form = '#checkout-form', more: Partial<FieldPayload> = {}): RecordedEvent {
+      return custom(at, 'sl:field', { action, form, field, name: field.replace('#', ''), kind: 'text', ...more });
     },
     submit(at: number, form = '#checkout-form'): RecordedEvent {
       return custom(at, 'sl:submit', { form });
@@ -73,6 +73,18 @@ export function visit(start: number, width = 1280, height = 800) {
     },
     track(at: number, name: string, props: Record<string, unknown> = {}): RecordedEvent {
       return custom(at, 'sl:track', { name, props });
+    },
+    console(at: number, level: ConsolePayload['level'], message: string): RecordedEvent {
+      const frames = level === 'error' ? [{ fn: 'checkout', file: `${SHOP}/app.js`, line: 12, column: 5 }] : [];
+      return custom(at, 'sl:console', { level, message, frames });
+    },
+    /** A fetch that ended `at`; a status of 0 stands for a network error. */
+    request(at: number, method: string, path: string, status: number, durationMs = 120): RecordedEvent {
+      const payload: NetworkPayload = {
+        kind: 'fetch', method, url: `${SHOP}${path}`, status, durationMs, requestBytes: 0, responseBytes: status === 0 ? null : 42,
+        ...(status === 0 ? { failure: 'error' as const } : {}),
+      };
+      return custom(at, 'sl:network', payload);
     },
   };
 }

@@ -69,6 +69,22 @@ describe('ingest | signals recomputed as batches arrive', () => {
     expect(heatmap.elements.map((e) => [e.selector, e.count])).toEqual([['#promo', 1]]);
   });
 
+  test('a rage burst on a button that does nothing is one finding: in the signals, the dead heatmap and the filters', async () => {
+    const v = visit(Date.UTC(2024, 4, 1, 11, 30));
+    const apply = { label: '"Apply" button' };
+    // The presses' dead-click windows close only in the second batch, which folds them into the burst found earlier.
+    const first = [...v.load(0, '/burst'), ...[1000, 1150, 1300, 1450, 1600].map((at) => v.click(at, '#apply', apply))];
+    const ids = await ingestBatches(server, [first, [v.move(9000, 5, 5)]]);
+    const signals = await signalsOf(server, ids.sessionId);
+    expect(signals).toEqual([
+      expect.objectContaining({ kind: 'rage', selector: '#apply', label: '"Apply" button', count: 5, deadClicks: 5, outcome: '5 clicks, nothing happened' }),
+    ]);
+    const dead = (await (await adminFetch(`${server.url}/api/heatmaps?page=/burst&kind=dead`)).json()) as HeatmapResponse;
+    expect(dead.total).toBe(0);
+    const withDead = await (await adminFetch(`${server.url}/api/sessions?hasDead=true&from=${v.ts(0)}&to=${v.ts(0)}`)).json();
+    expect(withDead.total).toBe(0);
+  });
+
   test('judges a click left at the end of a batch once the next batch shows whether anything answered it', async () => {
     const dead = visit(Date.UTC(2024, 4, 1, 12));
     const deadIds = await ingestBatches(server, [[...dead.load(0, '/dead'), dead.click(3000, '#banner')]]);
@@ -91,7 +107,7 @@ describe('ingest | signals recomputed as batches arrive', () => {
   test('reports an error click with the error message', async () => {
     const v = visit(Date.UTC(2024, 4, 1, 13));
     const ids = await ingestBatches(server, [
-      [...v.load(0, '/err'), v.click(1000, '#pay'), v.mutation(1100), v.error(1300, 'TypeError: total is undefined')],
+      [...v.load(0, '/err'), v.click(1000, '#pay', { label: '"Pay" button' }), v.mutation(1100), v.error(1300, 'TypeError: total is undefined')],
       [v.mutation(5000)],
     ]);
     const signals = await signalsOf(server, ids.sessionId);
@@ -101,11 +117,14 @@ describe('ingest | signals recomputed as batches arrive', () => {
         windowId: ids.windowId,
         ts: v.ts(1000),
         selector: '#pay',
+        label: '"Pay" button',
         count: 1,
+        deadClicks: 0,
         x: 100,
         y: 200,
         page: '/err',
         message: 'TypeError: total is undefined',
+        outcome: '1 error: TypeError: total is undefined',
       },
     ]);
   });

@@ -8,6 +8,7 @@ import { expectApiError } from './support.ts';
 // A stand-in build and demo folder written by the test, so these tests do not depend on `npm run build`.
 const RECORDER_SOURCE = 'window.__sightlineTestRecorder = 1;\n//# sourceMappingURL=recorder.js.map\n';
 const RECORDER_ESM = 'export const init = () => {};\n';
+const CAPTURE_ESM = 'export const apiVersion = 1;\n';
 const VIEWER_HTML = '<!doctype html><title>Sightline viewer</title><div id="app"></div>';
 const VIEWER_ASSET = 'console.log("viewer");';
 const DEMO_HTML = '<!doctype html><title>Demo store</title>';
@@ -21,6 +22,7 @@ function makeSite(root: string): { distDir: string; demoDir: string } {
   writeFileSync(join(distDir, 'recorder', 'recorder.js'), RECORDER_SOURCE);
   writeFileSync(join(distDir, 'recorder', 'recorder.js.map'), '{"version":3,"sources":[],"mappings":""}');
   writeFileSync(join(distDir, 'recorder', 'index.mjs'), RECORDER_ESM);
+  writeFileSync(join(distDir, 'recorder', 'capture.mjs'), CAPTURE_ESM);
   writeFileSync(join(distDir, 'viewer', 'index.html'), VIEWER_HTML);
   writeFileSync(join(distDir, 'viewer', 'assets', 'index-3f2a1b.js'), VIEWER_ASSET);
   writeFileSync(join(demoDir, 'index.html'), DEMO_HTML);
@@ -60,6 +62,16 @@ describe('static files', () => {
     expect(esm.status).toBe(200);
     expect(esm.headers.get('content-type')).toMatch(/javascript/);
     expect(await esm.text()).toBe(RECORDER_ESM);
+  });
+
+  test('serves the developer capture as a module any store page may import', async () => {
+    const response = await fetch(`${built.url}/recorder.capture.mjs`, { headers: { Origin: 'https://store.example' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/javascript/);
+    // A cross-origin module import is a CORS request: without this header the browser refuses the module.
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('cross-origin-resource-policy')).toBeNull();
+    expect(await response.text()).toBe(CAPTURE_ESM);
   });
 
   test('answers a preflight for /recorder.js with 204', async () => {

@@ -1,15 +1,16 @@
 /**
  * Recorded assets in real Chromium: a forged recording of a product page whose image and stylesheet (with a
  * background image) live on a local "store asset host", ingested through the real route and replayed in the viewer.
- * In block mode the host never hears from anyone; after the admin switches the project to proxy on the Settings
- * page, the replay shows the image, every browser request goes to Sightline, and the host serves each asset once.
+ * In block mode (set first) the host never hears from anyone; after the admin switches it to proxy on the
+ * Settings page, the replay shows the image, every browser request goes to Sightline, and the host serves each asset
+ * once.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AssetSettingsResponse } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
-import { startAssetHost, PIXEL_PNG, type AssetHost } from '../helpers/asset-host.ts';
+import { setAssetMode, startAssetHost, PIXEL_PNG, type AssetHost } from '../../support/asset-host.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { ALLOW_LOCAL_RECEIVERS } from '../../support/outbound.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
@@ -55,6 +56,7 @@ describe('e2e | recorded assets: blocked, or served through the proxy', () => {
       res.writeHead(404).end();
     });
     server = await startTestServer(ALLOW_LOCAL_RECEIVERS);
+    await setAssetMode(server.url, 'block');
     await ingest(server.url, makeBatch(productPage(assetHost.url), { sessionId }));
     browser = await launchChromium();
   }, 60_000);
@@ -87,7 +89,7 @@ describe('e2e | recorded assets: blocked, or served through the proxy', () => {
     return frame;
   }
 
-  test('in block mode (the default) the replay rebuilds the page and the asset host receives no request', async () => {
+  test('in block mode the replay rebuilds the page and the asset host receives no request', async () => {
     const { page, requests, failed } = await openPage();
     const frame = await openReplay(page);
     await page.waitForTimeout(SETTLE_MS);

@@ -1,7 +1,7 @@
 /**
  * The viewer under its strict Content-Security-Policy in real Chromium: the sessions list, a replay and the
  * heatmaps page work without one violation, and a recording that references an image on another host replays
- * without a single request reaching that host (the project blocks recorded assets from other hosts).
+ * without a single request reaching that host (the project is set to block recorded assets from other hosts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { ingest, makeBatch, newId } from '../api/support.ts';
+import { setAssetMode } from '../../support/asset-host.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { loadCorpusStream } from '../helpers/corpus.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
@@ -83,6 +84,8 @@ describe('e2e | the viewer under its Content-Security-Policy', () => {
     await new Promise<void>((resolve) => foreignHost.listen(0, '127.0.0.1', resolve));
     foreignUrl = `http://127.0.0.1:${(foreignHost.address() as AddressInfo).port}`;
     server = await startTestServer();
+    // Block: the foreign image is then left to the CSP, which this file is about.
+    await setAssetMode(server.url, 'block');
     await ingest(server.url, makeBatch(loadCorpusStream(CORPUS_STREAM), { sessionId: corpusSession }));
     await ingest(server.url, makeBatch(pageWithForeignImage(`${foreignUrl}/x.png`), { sessionId: imageSession }));
     browser = await launchChromium();

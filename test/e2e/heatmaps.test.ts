@@ -181,9 +181,12 @@ describe('e2e | heatmaps page on the demo store', () => {
     expect(probe.atCorner).toBe(0);
   });
 
-  test('lists the button with its click count, and its row opens the replay at the latest click', async () => {
+  test('lists the button by its label with its click count, and its row opens the replay at the latest click', async () => {
     const row = viewer.locator(`[data-testid="heatmap-element-row"][data-selector="${BUTTON}"]`);
     expect(await row.locator('[data-testid="heatmap-element-count"]').textContent()).toBe(String(DESKTOP_CLICKS.length));
+    // As the shopper read it; the selector is the tooltip.
+    expect(await row.getByTestId('heatmap-element-name').innerText()).toBe('"Add to cart" button');
+    expect(await row.getByTestId('heatmap-element-name').getAttribute('title')).toBe(BUTTON);
     const map = (await (await adminFetch(`${server.url}/api/heatmaps?page=${PAGE_KEY}&device=desktop`)).json()) as HeatmapResponse;
     const replay = map.elements.find((element) => element.selector === BUTTON)!.replay!;
     const { session } = (await (await adminFetch(`${server.url}/api/sessions/${replay.sessionId}`)).json()) as SessionDetail;

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { maskText } from '../../recorder/pii.ts';
+import type { IngestBatch } from '../../contract/protocol.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { startIngestTap, type IngestTap } from '../../support/ingest-tap.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
@@ -50,6 +52,7 @@ describe('e2e | PII canary under default options', () => {
     await page.locator('#password').pressSequentially(canary.password);
     await page.locator('#notes').pressSequentially(`call me on ${canary.phone}, mail ${canary.email}`);
     await page.locator('#card-cell').click();
+    for (const labelled of ['#mail-us', '#call-us', '#card-button', '#reveal']) await page.locator(labelled).click();
     await page.evaluate(() => window.Sightline!.flush());
     await context.close();
 
@@ -73,6 +76,23 @@ describe('e2e | PII canary under default options', () => {
     expect(bodies).toContain('public-text-ok');
     expect(bodies).toContain('$1,299.99'); // ordinary numbers stay readable
     expect(stored).toContain('public-text-ok');
+  });
+
+  test('clicks and fields were sent with labels, so the checks below cover them', () => {
+    const labels = tap.bodies.flatMap((body) =>
+      (JSON.parse(body) as IngestBatch).events.flatMap((event) => {
+        const label = (event.data as { payload?: { label?: unknown } }).payload?.label;
+        return event.type === 5 && typeof label === 'string' ? [label] : [];
+      }));
+    expect(labels).toEqual(expect.arrayContaining([
+      `"Mail ${maskText(canary.email)}" button`,
+      `"Call ${maskText(canary.phone)}" link`,
+      `"Pay with ${maskText(canary.card.replaceAll(' ', '-'))}" button`,
+      `"${maskText(canary.card)}"`, // the table cell
+      'button', // the masked one
+      '"Email" email field',
+      '"Card" text field',
+    ]));
   });
 
   test.each(secrets)('"%s" appears in no request body', (secret) => {

@@ -77,6 +77,24 @@ describe('recorder | consent in the browser', () => {
     await context.close();
   });
 
+  test('consent("denied") also clears the console and network counts the developer capture keeps', async () => {
+    const { context, page } = await open({ 'data-capture-network': '' });
+    await page.waitForFunction(() => !String(window.fetch).includes('[native code]'));
+    await page.evaluate(async () => {
+      console.error('counted');
+      await fetch('/pages/recorder-shop.html');
+    });
+    await waitFor('both counts', async () => {
+      const keys = await sightlineKeys(page);
+      return keys.includes('sl:console-count') && keys.includes('sl:network-count');
+    });
+    await page.evaluate(() => window.Sightline!.consent('denied'));
+    expect(await sightlineKeys(page)).toEqual([]);
+    // Unwrapped: the page's console and fetch are its own again.
+    expect(await page.evaluate(() => String(window.fetch).includes('[native code]'))).toBe(true);
+    await context.close();
+  });
+
   test.each([
     ['Global Privacy Control', "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })"],
     ['Do Not Track', "Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })"],

@@ -82,7 +82,7 @@ describe('recorder | Sightline events in the browser', () => {
     const fields = customEvents(harness, 'sl:field');
     const of = (field: string) => fields.filter((f) => f.field === field);
     expect(of('#email').map((f) => f.action)).toEqual(['focus', 'change', 'blur']);
-    expect(of('#email')[0]).toEqual({ action: 'focus', form: '#checkout', field: '#email', name: 'email', kind: 'email' });
+    expect(of('#email')[0]).toEqual({ action: 'focus', form: '#checkout', field: '#email', name: 'email', kind: 'email', label: '"Email" email field' });
     expect(of('#qty')[0]).toMatchObject({ name: 'Quantity', kind: 'number' }); // no name attribute: its <label for>
     expect(of('#size')[0]).toMatchObject({ name: 'Size', kind: 'select' }); // label text without the options
     expect(of('#size').map((f) => f.action)).toContain('change');

@@ -1,23 +1,36 @@
 /**
- * Shared by the recorder's end-to-end tests: serves the script-tag bundle exactly as shipped (dist/recorder/
- * recorder.js, which the tests' global set-up builds once before any file runs, with scripts/build.mjs's changes to
- * rrweb) with the fixture pages from one origin that also fakes POST /api/ingest, and serves the same pages from a
- * second origin for cross-origin checks. Every request body is kept, gunzipped, for the tests to search.
+ * Shared by the recorder's end-to-end tests: builds the script-tag bundle in memory (same esbuild settings as
+ * scripts/build.mjs, so parallel test files never race on dist/), serves it with the fixture pages from one
+ * origin that also fakes POST /api/ingest, and serves the same pages from a second origin for cross-origin
+ * checks. Every request body is kept, gunzipped, for the tests to search.
  */
+import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { IngestBatch, RecordedEvent, SlPayloads, SlTagName } from '../../contract/protocol.ts';
+import { trimRrweb } from '../../scripts/trim-rrweb.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = fileURLToPath(new URL('../fixtures/pages/', import.meta.url));
 
-/** The recorder as scripts/build.mjs built it. */
-export function readRecorderScript(): Promise<string> {
-  return readFile(`${root}dist/recorder/recorder.js`, 'utf8');
+async function buildRecorderFile(entry: string, format: 'iife' | 'esm'): Promise<string> {
+  const result = await build({
+    entryPoints: [`${root}recorder/${entry}`],
+    bundle: true,
+    minify: true,
+    target: 'es2020',
+    format,
+    write: false,
+    logLevel: 'warning',
+    plugins: [trimRrweb],
+  });
+  return result.outputFiles[0].text;
 }
+
+export const buildRecorderScript = (): Promise<string> => buildRecorderFile('script-tag.ts', 'iife');
 
 export interface ReceivedBatch {
   batch: IngestBatch;
@@ -40,6 +53,8 @@ export interface Harness {
   received: ReceivedBatch[];
   /** CORS preflights seen; a simple text/plain POST needs none. */
   preflights: number;
+  /** Requests for the developer capture's module. */
+  captureLoads: number;
   /** Answer for the next ingest posts; 200 unless a test says otherwise. */
   ingestStatus: number;
   /** How long the endpoint waits before answering an ingest post, in ms (the body is kept at once); 0 unless a test says otherwise. */
@@ -67,7 +82,11 @@ function listen(server: Server, host: string): Promise<number> {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const script = await readRecorderScript();
+  const [script, esm, capture] = await Promise.all([
+    buildRecorderScript(),
+    buildRecorderFile('index.ts', 'esm'),
+    buildRecorderFile('capture.ts', 'esm'),
+  ]);
   const seen = new Set<string>();
 
   async function servePage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -93,6 +112,27 @@ export async function startHarness(): Promise<Harness> {
     }
     if (request.method === 'GET' && url.pathname === '/recorder.js') {
       response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(script);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/recorder.mjs') {
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(esm);
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/recorder.capture.mjs') {
+      harness.captureLoads++;
+      const headers = { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' };
+      response.writeHead(200, headers).end(capture);
+      return;
+    }
+    // The page's own API, for network capture: one answer that works, one that fails.
+    if (url.pathname === '/api-test/ok') {
+      await readBody(request);
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '26' }).end('{"ok":true,"reply":"fine"}');
+      return;
+    }
+    if (url.pathname === '/api-test/fail') {
+      await readBody(request);
+      response.writeHead(500, { 'Content-Type': 'text/plain' }).end('payment service down');
       return;
     }
     const cors = { 'Access-Control-Allow-Origin': '*' };
@@ -137,6 +177,7 @@ export async function startHarness(): Promise<Harness> {
     otherOrigin: `http://localhost:${otherPort}`,
     received: [],
     preflights: 0,
+    captureLoads: 0,
     ingestStatus: 200,
     ingestDelayMs: 0,
     pageUrl(page, attributes, options = {}) {

@@ -118,11 +118,13 @@ describe('recorder | privacy in the browser', () => {
     await record({ 'data-mask-all-inputs': 'false' });
     const fields = customEvents(harness, 'sl:field');
     expect(fields.find((f) => f.field === '#email' && f.action === 'focus')).toEqual({
-      action: 'focus', form: '#signup', field: '#email', name: 'email', kind: 'email',
+      action: 'focus', form: '#signup', field: '#email', name: 'email', kind: 'email', label: '"Email" email field',
     });
     expect(fields.filter((f) => f.field === '#password').map((f) => f.kind)).toContain('password');
     expect(fields.filter((f) => f.field === '#password').every((f) => f.kind === 'password')).toBe(true);
     expect(fields.some((f) => f.field === '#nickname')).toBe(true);
-    for (const field of fields) expect(Object.keys(field).sort()).toEqual(['action', 'field', 'form', 'kind', 'name']);
+    for (const field of fields) expect(Object.keys(field).sort()).toEqual(['action', 'field', 'form', 'kind', 'label', 'name']);
+    // Typed values reach no label, whatever the masking of inputs.
+    for (const value of Object.values(TYPED)) expect(fields.map((f) => f.label).join(' ')).not.toContain(value);
   });
 });

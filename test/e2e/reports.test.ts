@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FunnelQueryResponse } from '../../contract/insights.ts';
+import type { FormsResponse, FunnelQueryResponse } from '../../contract/insights.ts';
 import type { SessionDetail, SessionList } from '../../contract/api.ts';
 import { abandonAtCard, addToCartAndLeave, completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
@@ -17,6 +17,9 @@ import { launchChromium } from '../../support/browser.ts';
 import { distinctColours } from '../helpers/screenshots.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 
+
+/** Slack for a playing replay to move on between a seek and the test reading the clock, ms. */
+const PLAYBACK_SLACK_MS = 4000;
 
 describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
   let server: TestServer;
@@ -149,9 +152,30 @@ describe('e2e | funnels, forms and checkout pages over demo shoppers', () => {
     expect(await top.getAttribute('data-value')).toBe('1');
     const barBox = await top.locator('.fill').boundingBox();
     expect(barBox!.width).toBeGreaterThan(50);
+    // Fields read as the shopper saw them; the selector is the tooltip.
+    const cardRow = card.locator('[data-testid="form-field-row"][data-field="#card-number"]');
+    expect(await cardRow.getByTestId('form-field-name').innerText()).toBe('"Card number" text field');
+    expect(await cardRow.getByTestId('form-field-name').getAttribute('title')).toBe('#card-number');
     expect(await distinctColours(page, await page.screenshot({ path: 'test-results/forms.png', fullPage: true }))).toBeGreaterThan(20);
+
+    // The card number's drop-off opens the abandoning shopper's replay where they left the field.
+    const { forms } = (await (await adminFetch(`${server.url}/api/forms`)).json()) as FormsResponse;
+    const dropOff = forms.flatMap((form) => form.fields).find((field) => field.field === '#card-number')!.latestDropOff!;
+    expect(dropOff.sessionId).toBe(shoppers.abandoned.sessionId);
+    expect(dropOff.offsetMs).toBeGreaterThan(0);
+    const watch = cardRow.getByTestId('form-field-dropoff-replay');
+    expect(await watch.getAttribute('href')).toBe(
+      `#/sessions/${dropOff.sessionId}?t=${Math.round(dropOff.offsetMs)}&window=${dropOff.windowId}`,
+    );
+    await watch.click();
+    await page.locator('[data-testid="replay"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    const currentTime = () => page.getByTestId('current-time').getAttribute('data-ms').then(Number);
+    await expect.poll(currentTime, { timeout: 15_000 }).toBeGreaterThanOrEqual(dropOff.offsetMs);
+    expect(await currentTime()).toBeLessThan(dropOff.offsetMs + PLAYBACK_SLACK_MS);
+    // The replayed page is the checkout with its card number field.
+    await page.frameLocator('[data-testid="player"] iframe').locator('#card-number').waitFor({ state: 'attached', timeout: 15_000 });
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   test('Checkout shows the revenue of the one purchase and one conversion in three sessions', async () => {
     const page = await openViewer('#/metrics', 'metrics');

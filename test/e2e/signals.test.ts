@@ -102,12 +102,17 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     const signals = await signalsOf('rage');
     const rage = signals.filter((signal) => signal.kind === 'rage');
     expect(rage).toHaveLength(1);
-    expect(rage[0]).toMatchObject({ selector: '#apply-promo', count: rageOutcome.clicks, page: '/demo/checkout.html' });
+    expect(rage[0]).toMatchObject({
+      selector: '#apply-promo', label: '"Apply" button', count: rageOutcome.clicks, page: '/demo/checkout.html',
+    });
     expect(signals.filter((signal) => signal.kind === 'error')).toEqual([]);
-    // The Apply button is wired to nothing, so a press of it could also be a dead click (legitimate, and on it alone);
-    // at pace 0 the shopper heads for the cart within the detector's second, which makes every press look alive.
+    // The Apply button is wired to nothing, so its presses can be dead clicks too (at pace 0 the shopper heads for the
+    // cart within the detector's second, which makes most look alive): those inside the burst are part of it, one
+    // moment, never listed beside it.
     const dead = signals.filter((signal) => signal.kind === 'dead');
-    expect(dead.every((signal) => signal.selector === '#apply-promo')).toBe(true);
+    const burstEnd = rage[0].ts + 2_000;
+    expect(dead.filter((signal) => signal.selector === '#apply-promo' && signal.ts <= burstEnd)).toEqual([]);
+    expect(rage[0].outcome).toMatch(new RegExp(`^${rageOutcome.clicks} clicks`));
   });
 
   test('the dead-click shopper has one dead signal on #product-image and nothing else', async () => {
@@ -132,6 +137,24 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     expect(await shoppersMatching('abandonedForm=true')).toEqual(['abandon', 'rage']);
     expect(await shoppersMatching('event=purchase')).toEqual(['purchase']);
     expect(await shoppersMatching('event=add_to_cart')).toEqual(['abandon', 'purchase', 'rage']);
+  });
+
+  test('the friction order puts the rage and the abandoning shoppers above the clean purchase', async () => {
+    const list = await get<SessionList>('/api/sessions?limit=200&sort=friction');
+    const byId = new Map(Object.entries(ids).map(([name, id]) => [id, name]));
+    const order = list.sessions.map((session) => byId.get(session.id));
+    const at = (shopper: Shopper) => order.indexOf(shopper);
+    expect(at('rage')).toBeLessThan(at('purchase'));
+    expect(at('abandon')).toBeLessThan(at('purchase'));
+    const friction = Object.fromEntries(list.sessions.map((session) => [byId.get(session.id), session]));
+    expect(friction.purchase).toMatchObject({ friction: 0, cart: { outcome: 'purchased' } });
+    expect(friction.rage).toMatchObject({ rageClicks: 1, abandonedForm: true, cart: { outcome: 'abandoned' } });
+    expect(friction.abandon).toMatchObject({ abandonedForm: true, cart: { outcome: 'abandoned' } });
+    expect(friction.abandon.cart.value).toBeGreaterThan(0);
+    // Shoppers who gave their email are known by the demo's customer id, never the address.
+    expect(friction.abandon.userId).toMatch(/^customer-[0-9a-f]{8}$/);
+    expect(friction.purchase.userId).toMatch(/^customer-[0-9a-f]{8}$/);
+    expect(friction.dead.userId).toBeNull();
   });
 
   test('the forms report shows the checkout submitted once and abandoned at the card number once', async () => {
@@ -176,10 +199,11 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
     // The replay starts at the window's first event, which is the session's start for a one-tab session.
     expect(offset).toBe(rage.ts - session.startedAt);
     await marker.hover();
+    expect(await marker.locator('.tip').innerText()).toContain('"Apply" button');
     expect(await marker.locator('.tip').innerText()).toContain(`#apply-promo`);
     expect(await marker.locator('.tip').innerText()).toContain(`${rageOutcome.clicks} clicks`);
     const listItem = page.locator('[data-testid="mark-item"][data-kind="rage"]');
-    expect(await listItem.innerText()).toContain('#apply-promo');
+    expect(await listItem.innerText()).toContain('"Apply" button');
 
     await marker.click();
     const currentTime = () => page.getByTestId('current-time').getAttribute('data-ms').then(Number);
@@ -214,6 +238,18 @@ describe('e2e | signals from scripted shoppers on the demo store', () => {
 
     const png = await page.screenshot({ path: 'test-results/sessions-rage-filter.png' });
     expect(await distinctColours(page, png)).toBeGreaterThan(8);
+
+    // Most friction first: the rage shopper leads, with its badges; the buyer's row says it bought.
+    await page.getByTestId('filter-hasRage').uncheck();
+    await page.getByTestId('filter-sort').selectOption('friction');
+    await page.waitForFunction(() => location.hash === '#/?sort=friction');
+    await expect.poll(() => page.getByTestId('session-row').count()).toBe(4);
+    const rows = page.getByTestId('session-row');
+    expect(await rows.first().getAttribute('data-session-id')).toBe(ids.rage);
+    const kinds = (row: ReturnType<typeof rows.first>) => row.locator('.badge').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));
+    expect(await kinds(rows.first())).toEqual(expect.arrayContaining(['rage', 'abandoned']));
+    expect(await kinds(page.locator(`[data-testid="session-row"][data-session-id="${ids.purchase}"]`))).toEqual(['purchase']);
+    await page.screenshot({ path: 'test-results/sessions-friction.png' });
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -38,17 +38,44 @@ export const counterMarks: Array<{ offsetMs: number; kind: TimelineMark['kind'];
 
 /** Signals the fake detail route returns for window `w-main`, as offsets from the recording's start. */
 export const counterSignals: Array<{ offsetMs: number } & Omit<SessionSignal, 'ts' | 'windowId'>> = [
-  { offsetMs: 20_000, kind: 'rage', selector: '#apply-promo', count: 5, x: 610, y: 540, page: '/', message: '' },
-  { offsetMs: 40_000, kind: 'dead', selector: '#product-image', count: 1, x: 300, y: 260, page: '/cart', message: '' },
+  {
+    offsetMs: 20_000,
+    kind: 'rage',
+    selector: '#apply-promo',
+    label: '"Apply" button',
+    count: 5,
+    deadClicks: 5,
+    x: 610,
+    y: 540,
+    page: '/',
+    message: '',
+    outcome: '5 clicks, nothing happened',
+  },
+  {
+    offsetMs: 40_000,
+    kind: 'dead',
+    selector: '#product-image',
+    label: '',
+    count: 1,
+    deadClicks: 0,
+    x: 300,
+    y: 260,
+    page: '/cart',
+    message: '',
+    outcome: 'nothing happened',
+  },
   {
     offsetMs: 45_000,
     kind: 'error',
     selector: '#pay-button',
+    label: '"Pay" button',
     count: 1,
+    deadClicks: 0,
     x: 700,
     y: 620,
     page: '/cart',
     message: 'TypeError: cart.items is undefined',
+    outcome: '1 error: TypeError: cart.items is undefined',
   },
 ];
 
@@ -87,6 +114,8 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     pageCount: 2,
     clickCount,
     errorCount: 1,
+    consoleErrorCount: 0,
+    failedRequestCount: 0,
     eventCount: counterEvents.length,
     device: 'desktop',
     browser: 'Chrome 120',
@@ -95,6 +124,12 @@ function summary(id: string, overrides: Partial<SessionSummary> = {}): SessionSu
     viewportHeight: 900,
     userId: 'user-42',
     windows: ['w-main'],
+    rageClicks: 1,
+    deadClicks: 1,
+    errorClicks: 1,
+    abandonedForm: false,
+    cart: { outcome: 'abandoned', value: 42.5 },
+    friction: 17.3,
     ...overrides,
   };
 }
@@ -124,7 +159,20 @@ const sessions: Record<string, FakeSession> = {
     ],
     // Only the second tab saw a rage click: the first tab's timeline must not show it.
     signals: [
-      { ts: counterStart + 7_000, windowId: 'w-two', kind: 'rage', selector: '#compare', count: 4, x: 10, y: 10, page: '/', message: '' },
+      {
+        ts: counterStart + 7_000,
+        windowId: 'w-two',
+        kind: 'rage',
+        selector: '#compare',
+        label: '"Compare" button',
+        count: 4,
+        deadClicks: 0,
+        x: 10,
+        y: 10,
+        page: '/',
+        message: '',
+        outcome: '4 clicks',
+      },
     ],
   },
   's-short': {
@@ -145,6 +193,11 @@ const listRows: SessionSummary[] = Array.from({ length: LIST_TOTAL }, (_, index)
         durationMs: 20_000 + index * 1_000,
         device: (['desktop', 'mobile', 'tablet'] as const)[index % 3],
         userId: index % 2 ? null : `user-${index}`,
+        rageClicks: 0,
+        deadClicks: index % 4 === 0 ? 1 : 0,
+        errorClicks: 0,
+        cart: index % 3 === 0 ? { outcome: 'purchased', value: 30 } : { outcome: 'none', value: 0 },
+        friction: index % 4 === 0 ? 2 : 0,
       }),
 );
 

@@ -169,8 +169,9 @@ describe('viewer | replay', () => {
     await rage.hover();
     const tip = rage.locator('.tip');
     expect(await tip.isVisible()).toBe(true);
+    expect(await tip.innerText()).toContain('"Apply" button');
     expect(await tip.innerText()).toContain('#apply-promo');
-    expect(await tip.innerText()).toContain('5 clicks');
+    expect(await tip.innerText()).toContain('5 clicks, nothing happened');
     // The tooltip is drawn above the bar and upright, not inside the diamond.
     const tipBox = (await tip.boundingBox())!;
     const rageBox = (await rage.boundingBox())!;
@@ -190,8 +191,18 @@ describe('viewer | replay', () => {
     expect(await items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual(
       counterMoments.map((moment) => moment.kind),
     );
+    // An element reads as its label, the selector on demand; one recorded without a label reads as its selector.
+    const rageItem = page.locator('[data-testid="mark-item"][data-kind="rage"]');
+    expect(await rageItem.innerText()).toContain('"Apply" button');
+    expect(await rageItem.innerText()).toContain('5 clicks, nothing happened');
+    expect(await rageItem.innerText()).not.toContain('#apply-promo');
+    expect(await rageItem.locator('.label').getAttribute('title')).toContain('#apply-promo');
     const deadItem = page.locator('[data-testid="mark-item"][data-kind="dead"]');
     expect(await deadItem.innerText()).toContain('#product-image');
+    // A page reads as its path, never a URL cut after its host; the whole URL is the tooltip.
+    const cartPage = page.locator('[data-testid="mark-item"][data-kind="page"]').nth(1);
+    expect(await cartPage.locator('.label').innerText()).toBe('/cart');
+    expect(await cartPage.locator('.label').getAttribute('title')).toContain('http://localhost:8080/cart');
     const errorItem = page.locator('[data-testid="mark-item"][data-kind="error-click"]');
     expect(await errorItem.innerText()).toContain('TypeError: cart.items is undefined');
     await deadItem.click();

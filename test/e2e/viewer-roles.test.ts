@@ -75,7 +75,9 @@ describe('e2e | viewer roles', () => {
     // Everything is shown ...
     expect(await page.getByTestId('webhook').locator('code').innerText()).toBe('https://hooks.example/roles');
     expect(await page.getByTestId('project-origins-input').isEditable()).toBe(false);
-    expect(await page.getByTestId('asset-origins').isEditable()).toBe(false);
+    // A project made through the API shows the store's assets by default: the mode shows, and cannot be changed.
+    expect(await page.getByTestId('asset-mode-public').isChecked()).toBe(true);
+    expect(await page.getByTestId('asset-mode-public').isDisabled()).toBe(true);
     expect(await page.getByTestId('asset-mode-proxy').isDisabled()).toBe(true);
     expect(await count(page, 'webhook-log-toggle')).toBe(1);
     // ... and nothing that would change it.

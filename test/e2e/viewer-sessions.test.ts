@@ -54,19 +54,39 @@ describe('viewer | sessions list', () => {
     expect(await rows.count()).toBe(50);
     const first = rows.first();
     expect(await first.getAttribute('data-session-id')).toBe('s-counter');
-    // Start, duration (m:ss), pages, clicks, device, browser, entry path and user id from the summary.
-    const cells = (await first.locator('td').allInnerTexts()).map((cell) => cell.trim());
+    // Start, duration (m:ss), pages, clicks, what happened, cart, device, browser, entry path and user id.
+    const cells = (await first.locator('td').allInnerTexts()).map((cell) => cell.trim().replace(/\s+/g, ' '));
     expect(cells[0]).toMatch(/Jan 7, 2023/);
     expect(cells.slice(1, 3)).toEqual(['1:06', '2']);
-    expect(cells.slice(4)).toEqual(['Desktop', 'Chrome 120', '/', 'user-42']);
+    expect(cells.slice(4)).toEqual(['Rage Dead Error Abandoned', '42.50', 'Desktop', 'Chrome 120', '/', 'user-42']);
+    const badges = first.getByTestId('session-badges').locator('.badge');
+    expect(await badges.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('title')))).toEqual([
+      '1 rage click', '1 dead click', '1 error click, 1 JavaScript error', 'Left a cart of 42.50 unfinished',
+    ]);
     expect(await page.getByTestId('pager-range').innerText()).toBe(`1–50 of ${LIST_TOTAL}`);
 
     await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/viewer-sessions.png', fullPage: false });
 
-    await first.locator('td').nth(4).click();
+    await first.locator('td').nth(6).click();
     await page.waitForFunction(() => location.hash === '#/sessions/s-counter');
     await page.getByTestId('replay').waitFor();
+  });
+
+  test('orders by friction on request: the hash and the API query say so, and clearing filters keeps the order', async () => {
+    await open('#/?device=mobile');
+    await page.getByTestId('session-row').first().waitFor();
+    expect(await page.getByTestId('filter-sort').inputValue()).toBe('recent');
+    await page.getByTestId('filter-sort').selectOption('friction');
+    await expect.poll(() => lastListQuery()?.get('sort')).toBe('friction');
+    expect(await page.evaluate(() => location.hash)).toBe('#/?device=mobile&sort=friction');
+    await page.getByTestId('filter-clear').click();
+    await page.waitForFunction(() => location.hash === '#/?sort=friction');
+    await expect.poll(() => lastListQuery()?.has('device')).toBe(false);
+    expect(lastListQuery()?.get('sort')).toBe('friction');
+    await page.getByTestId('filter-sort').selectOption('recent');
+    await page.waitForFunction(() => location.hash === '#/');
+    expect(lastListQuery()?.has('sort')).toBe(false);
   });
 
   test('pages forward and back through offset', async () => {

@@ -26,6 +26,10 @@ describe('analytics | click targets', () => {
     { selector: '#decision', tag: 'button', kind: 'other' },
     // Tag unknown (rrweb fallback without a snapshot): read from the selector.
     { selector: 'select#size', tag: '', kind: 'field' },
+    // The attribute's case flag, with or without spaces around it.
+    { selector: 'input[type=number i]', tag: 'input', kind: 'stepper' },
+    { selector: 'input[ type = "number"  s ]', tag: 'input', kind: 'stepper' },
+    { selector: 'input[type=numberi]', tag: 'input', kind: 'field' },
   ])('$selector ($tag) → $kind', ({ selector, tag, kind }) => {
     expect(classifyClickTarget({ selector, tag })).toBe(kind);
   });
@@ -37,5 +41,15 @@ describe('analytics | click targets', () => {
       'li:nth-of-type(2)',
       'a[title="a > b c"]',
     ]);
+  });
+
+  // Selectors come from recordings: an unclosed attribute with a long run of spaces took the regex this replaced
+  // a minute on the first (two adjacent `\s*` split the run every way); one pass takes a millisecond, far inside the
+  // timeout.
+  test.each([
+    { name: 'never closed', selector: `input[type=number${' '.repeat(300_000)}x`, kind: 'field' },
+    { name: 'closed after the run', selector: `input[type=number${' '.repeat(300_000)}i]`, kind: 'stepper' },
+  ])('classifies a hostile selector in one pass: $name', { timeout: 10_000 }, ({ selector, kind }) => {
+    expect(classifyClickTarget({ selector, tag: 'input' })).toBe(kind);
   });
 });

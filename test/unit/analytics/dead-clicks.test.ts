@@ -67,7 +67,7 @@ describe('analytics | dead clicks', () => {
     { nonResponse: 'another click', events: [slClick(300, { selector: '#other', x: 600 })] },
   ])('$nonResponse after the click leaves it dead', ({ events }) => {
     const found = detectDeadClicks(clickThen(...events));
-    expect(found[0]).toEqual({ selector: '#buy', tag: 'button', ts: T0, x: 100, y: 200 });
+    expect(found[0]).toEqual({ selector: '#buy', tag: 'button', label: '', ts: T0, x: 100, y: 200 });
   });
 
   test.each([
@@ -132,7 +132,7 @@ describe('analytics | dead clicks', () => {
       rrwebClick(3000, 21, 300, 40),
       mouseMove(9000),
     ];
-    expect(detectDeadClicks(events)).toEqual([{ selector: 'div.promo.banner', tag: 'div', ts: T0 + 3000, x: 300, y: 40 }]);
+    expect(detectDeadClicks(events)).toEqual([{ selector: 'div.promo.banner', tag: 'div', label: '', ts: T0 + 3000, x: 300, y: 40 }]);
   });
 
   test.each([

@@ -15,11 +15,15 @@ describe('analytics | error clicks', () => {
   });
 
   test('the finding names the click and the error', () => {
-    const events = [slClick(0, { selector: '#pay', x: 40, y: 900 }), slError(250, 'ReferenceError: stripe is not defined')];
+    const events = [
+      slClick(0, { selector: '#pay', label: '"Pay" button', x: 40, y: 900 }),
+      slError(250, 'ReferenceError: stripe is not defined'),
+    ];
     expect(detectErrorClicks(events)).toEqual([
       {
         selector: '#pay',
         tag: 'button',
+        label: '"Pay" button',
         ts: T0,
         x: 40,
         y: 900,

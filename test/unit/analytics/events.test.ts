@@ -32,7 +32,7 @@ describe('analytics | event accessors', () => {
       { type: 3, data: { tag: 'sl:click', payload: { selector: '#c', tag: 'a', x: 1, y: 2 } }, timestamp: T0 },
     ] as RecordedEvent[];
     expect(slEvents(events, 'sl:click')).toEqual([
-      { ts: T0, payload: { selector: '#a', tag: 'button', ox: 0, oy: 0, x: 1, y: 2, vw: 0, vh: 0, dw: 0, dh: 0 } },
+      { ts: T0, payload: { selector: '#a', tag: 'button', label: '', ox: 0, oy: 0, x: 1, y: 2, vw: 0, vh: 0, dw: 0, dh: 0 } },
     ]);
     expect(slEvents(events, 'sl:field')).toEqual([]);
     expect(slEvents(events, 'sl:page')).toEqual([]);
@@ -43,7 +43,7 @@ describe('analytics | event accessors', () => {
     const noCoordinates = { type: 3, data: { source: 2, type: 2, id: 5 }, timestamp: T0 };
     const mouseDown = { type: 3, data: { source: 2, type: 1, id: 5, x: 1, y: 1 }, timestamp: T0 };
     expect(clicksOf([noCoordinates, mouseDown, rrwebClick(10, 5, 7, 8)])).toEqual([
-      { ts: T0 + 10, selector: '[rrweb-id="5"]', tag: '', x: 7, y: 8, origin: 'rrweb' },
+      { ts: T0 + 10, selector: '[rrweb-id="5"]', tag: '', label: '', x: 7, y: 8, origin: 'rrweb' },
     ]);
   });
 

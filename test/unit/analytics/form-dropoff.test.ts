@@ -64,6 +64,7 @@ describe('analytics | form drop-off (one session)', () => {
       field: '#email',
       name: 'email',
       kind: 'email',
+      label: '',
       interactions: 2,
       focuses: 1,
       changes: 1,
@@ -161,6 +162,7 @@ describe('analytics | form drop-off (one session)', () => {
         submitted: true,
         abandoned: false,
         lastField: null,
+        dropOff: null,
         fields: [],
       },
     ]);
@@ -181,7 +183,9 @@ describe('analytics | form drop-off (aggregate)', () => {
     const row = (field: string, name: string, kind: string, counts: number[], medians: Array<number | null>) => {
       const [sessions, corrected, leftBlank, dropOffs] = counts;
       const [medianTimeMs, medianHesitationMs] = medians;
-      return { field, name, kind, sessions, medianTimeMs, medianHesitationMs, corrected, leftBlank, dropOffs };
+      const label = '';
+      const latestDropOff = null; // analyzeForms alone knows no session: formUsesFromRows sets drop-off moments
+      return { field, name, kind, label, sessions, medianTimeMs, medianHesitationMs, corrected, leftBlank, dropOffs, latestDropOff };
     };
     // counts: sessions, corrected, left blank, drop-offs; medians: time, hesitation.
     expect(checkout.fields).toEqual([

@@ -28,6 +28,7 @@ function row(
     field: action === 'submit' ? '' : field,
     name: action === 'submit' ? '' : field.replace('#', ''),
     kind: action === 'submit' ? '' : 'text',
+    label: '',
   };
 }
 
@@ -52,7 +53,9 @@ describe('analytics | form use from stored rows', () => {
       row(3000, 'change', '#card', view),
       row(5000, 'change', '#card', view),
     ];
-    expect(formUsesFromRows(rows)).toEqual(analyzeForms(events));
+    // The rows know their session and window, so the abandoned use gets its drop-off moment: the last touch of #card.
+    const dropOff = { sessionId: 's1', windowId: 'w1', ts: T0 + 5000 };
+    expect(formUsesFromRows(rows)).toEqual(analyzeForms(events).map((use) => ({ ...use, dropOff })));
     expect(formUsesFromRows(rows)[0]).toMatchObject({ abandoned: true, lastField: '#card', page: '/checkout/:id' });
   });
 

@@ -7,7 +7,13 @@ import {
   type TimelineEntry,
 } from '../../../server/analytics/funnel.ts';
 import type { FunnelStep } from '../../../contract/insights.ts';
-import { computePackedFunnel, forEachProgress, stepMasks } from '../../../server/analytics/packed-funnel.ts';
+import {
+  computePackedFunnel,
+  forEachProgress,
+  labelsInUse,
+  StepMaskBuilder,
+  stepMasks,
+} from '../../../server/analytics/packed-funnel.ts';
 import type { FunnelLabel, PackedTimelines } from '../../../contract/rows.ts';
 import {
   EVENT_NAMES,
@@ -107,6 +113,39 @@ describe('analytics | packed funnel', () => {
       { type: 'page', pattern: '/product/:id' },
     ];
     expect(stepMasks(labels, steps)).toEqual(new Map([[1, 0b101], [2, 0b010]]));
+  });
+
+  test('builds the same masks a slice at a time, each slice spending at least its steps unless it finishes', () => {
+    const labels: FunnelLabel[] = Array.from({ length: 40 }, (_, index) => ({
+      id: index,
+      kind: index % 5 === 0 ? 'event' : 'page',
+      text: index % 5 === 0 ? 'purchase' : `https://shop.test/product/${index}/${'a'.repeat(index)}`,
+    }));
+    const steps: FunnelStep[] = [
+      { type: 'page', pattern: '/product/**' },
+      { type: 'event', name: 'purchase' },
+      { type: 'page', pattern: '/**/*a*/**' },
+    ];
+    const builder = new StepMaskBuilder(labels, steps);
+    const SLICE = 200;
+    let slices = 0;
+    for (let before = 0; ; before = builder.work.steps) {
+      slices += 1;
+      const done = builder.advance(SLICE);
+      if (done) break;
+      expect(builder.work.steps - before).toBeGreaterThanOrEqual(SLICE);
+    }
+    expect(slices).toBeGreaterThan(5);
+    expect(builder.masks).toEqual(stepMasks(labels, steps));
+    expect(builder.advance(SLICE)).toBe(true);
+  });
+
+  test('labelsInUse keeps only the labels the timelines name', () => {
+    const packed = pack([{ sessionId: 'a', entries: [{ ts: 1, kind: 'event', name: 'x' }, { ts: 2, kind: 'page', url: '/p' }] }]);
+    const others: FunnelLabel[] = [{ id: 1000, kind: 'page', text: '/elsewhere' }, { id: 1001, kind: 'event', text: 'x' }];
+    const used = labelsInUse({ ...packed, labels: [...packed.labels, ...others] });
+    expect(used).toEqual(packed.labels);
+    expect(used).toHaveLength(2);
   });
 
   test('refuses more steps than a mask has bits', () => {

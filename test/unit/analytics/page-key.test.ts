@@ -38,6 +38,9 @@ describe('analytics | page key', () => {
     { patterns: ['/**'], url: '/', key: '/**' },
     { patterns: ['/cart'], url: 'https://shop.test/cart/?coupon=x', key: '/cart' },
     { patterns: ['/a.b'], url: '/aXb', key: '/aXb' },
+    // Over MAX_PATH_SEGMENTS (64) segments no pattern holds the path; its id-like segments still collapse.
+    { patterns: ['/**'], url: '/x'.repeat(64), key: '/**' },
+    { patterns: ['/**'], url: '/1'.repeat(65), key: '/:id'.repeat(65) },
     { patterns: ['/product/*', '/product/**'], url: '/product/1/2', key: '/product/**' },
     { patterns: ['/product/**', '/product/*'], url: '/product/1', key: '/product/**' },
   ])('patterns $patterns: $url → $key', ({ patterns, url, key }) => {

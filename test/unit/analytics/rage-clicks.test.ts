@@ -41,7 +41,9 @@ describe('analytics | rage clicks', () => {
   test('reports the burst once, at its first click, with every click of the hammering counted', () => {
     // 12 clicks 400 ms apart: each follows the last within the window, so it stays one burst for 4.4 s.
     const events = clicksAt(Array.from({ length: 12 }, (_, i) => i * 400), { x: 640, y: 90, selector: '#pay' });
-    expect(detectRageClicks(events)).toEqual([{ selector: '#pay', count: 12, ts: T0, x: 640, y: 90 }]);
+    expect(detectRageClicks(events)).toEqual([
+      { selector: '#pay', label: '', count: 12, ts: T0, lastTs: T0 + 4400, deadClicks: 0, x: 640, y: 90 },
+    ]);
   });
 
   test('two bursts separated by a pause are two findings', () => {
@@ -150,7 +152,9 @@ describe('analytics | rage clicks', () => {
         rrwebClick(1200, 29, 760, 414),
         rrwebClick(1400, 29, 762, 415),
       ];
-      expect(detectRageClicks(events)).toEqual([{ selector: 'div#counter', count: 3, ts: T0 + 1000, x: 760, y: 414 }]);
+      expect(detectRageClicks(events)).toEqual([
+        { selector: 'div#counter', label: '', count: 3, ts: T0 + 1000, lastTs: T0 + 1400, deadClicks: 0, x: 760, y: 414 },
+      ]);
     });
 
     test('exclusions apply to the tag from the snapshot', () => {

@@ -3,7 +3,7 @@ import { detectDeadClicks } from '../../../server/analytics/dead-clicks.ts';
 import { clicksOf } from '../../../server/analytics/events.ts';
 import { detectRageClicks } from '../../../server/analytics/rage-clicks.ts';
 import { scrollDepthByPageView } from '../../../server/analytics/scroll-depth.ts';
-import { computeSessionSignals } from '../../../server/analytics/session-signals.ts';
+import { computeSessionSignals, foldBursts } from '../../../server/analytics/session-signals.ts';
 import type { RecordedEvent } from '../../../contract/protocol.ts';
 import { MALFORMED_STREAM, listCorpusStreams, loadCorpusStream } from '../../helpers/corpus.ts';
 import { T0, mouseMove, mutation, slClick, slError } from './factories.ts';
@@ -16,7 +16,7 @@ describe('analytics | session signals', () => {
     const secondBatch = [slClick(300), slClick(450), mouseMove(3000)];
     expect(computeSessionSignals(firstBatch).rageClicks).toEqual([]);
     expect(computeSessionSignals(secondBatch).rageClicks).toEqual([]);
-    const expected = [{ selector: '#buy', count: 4, ts: T0, x: 100, y: 200 }];
+    const expected = [{ selector: '#buy', label: '', count: 4, ts: T0, lastTs: T0 + 450, deadClicks: 4, x: 100, y: 200 }];
     expect(computeSessionSignals([...firstBatch, ...secondBatch]).rageClicks).toEqual(expected);
     // Batches may be stored out of order (a retried batch lands late): the result must not change.
     expect(computeSessionSignals([...secondBatch, ...firstBatch]).rageClicks).toEqual(expected);
@@ -40,6 +40,50 @@ describe('analytics | session signals', () => {
     expect(signals.errorClicks.map(({ selector, message }) => ({ selector, message }))).toEqual([
       { selector: '#pay', message: 'TypeError: Cannot read properties of undefined' },
     ]);
+  });
+});
+
+describe('analytics | one finding per burst', () => {
+  const apply = { selector: '#apply-promo', label: '"Apply" button' };
+
+  test('a rage burst on a button that does nothing is one rage click counting its dead clicks', () => {
+    const events = [...[0, 100, 200, 300, 400].map((at) => slClick(at, apply)), mouseMove(5000)];
+    const signals = computeSessionSignals(events);
+    expect(signals.rageClicks).toEqual([
+      { ...apply, count: 5, ts: T0, lastTs: T0 + 400, deadClicks: 5, x: 100, y: 200 },
+    ]);
+    expect(signals.deadClicks).toEqual([]);
+  });
+
+  test('a burst answered at its start counts only the presses the answer cannot have been for', () => {
+    // A response answers clicks up to 300 ms after it (the press leads the click): those at 0-300 ms, not 400-900.
+    const events = [...Array.from({ length: 10 }, (_, i) => slClick(i * 100, apply)), mutation(50), mouseMove(5000)];
+    const signals = computeSessionSignals(events);
+    expect(signals.rageClicks).toMatchObject([{ count: 10, deadClicks: 6 }]);
+    expect(signals.deadClicks).toEqual([]);
+  });
+
+  const rage = { ...apply, count: 4, ts: T0 + 1000, lastTs: T0 + 1300, deadClicks: 0, x: 100, y: 200 };
+  const dead = (at: number, selector = apply.selector) => ({ selector, tag: 'button', label: '', ts: T0 + at, x: 100, y: 200 });
+
+  test.each([
+    ['at the first click', dead(1000), true],
+    ['between the clicks', dead(1150), true],
+    ['at the last click', dead(1300), true],
+    ['before the burst', dead(999), false],
+    ['after the burst', dead(1301), false],
+    ['on another element during the burst', dead(1150, '#pay'), false],
+  ])('a dead click %s folds into the burst: %s', (_, click, folds) => {
+    const folded = foldBursts({ rageClicks: [rage], deadClicks: [click], errorClicks: [] });
+    expect(folded.rageClicks[0].deadClicks).toBe(folds ? 1 : 0);
+    expect(folded.deadClicks).toEqual(folds ? [] : [click]);
+  });
+
+  test('folding leaves its input alone and error clicks as they are', () => {
+    const input = { rageClicks: [rage], deadClicks: [dead(1100)], errorClicks: [] };
+    const before = structuredClone(input);
+    foldBursts(input);
+    expect(input).toEqual(before);
   });
 });
 
@@ -94,6 +138,8 @@ describe('analytics | corpus recordings', () => {
     const firstClick = events.find(isClick)!;
     const hammered = [1, 2, 3].map((i) => ({ ...firstClick, timestamp: firstClick.timestamp + i * 120 }));
     const found = detectRageClicks([...events, ...hammered]);
-    expect(found).toEqual([{ selector: 'div#counter', count: 4, ts: firstClick.timestamp, x: 783, y: 372 }]);
+    expect(found).toEqual([
+      { selector: 'div#counter', label: '', count: 4, ts: firstClick.timestamp, lastTs: firstClick.timestamp + 360, deadClicks: 0, x: 783, y: 372 },
+    ]);
   });
 });

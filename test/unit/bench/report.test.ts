@@ -51,6 +51,7 @@ describe('bench | table', () => {
     { quantity: { value: 1234.4, unit: 'per_s' as const }, text: '1,234/s' },
     { quantity: { value: 2.5 * 1024 * 1024, unit: 'bytes_per_s' as const }, text: '2.5 MB/s' },
     { quantity: { value: 55.5 * 1024, unit: 'bytes_per_min' as const }, text: '55.5 KB/min' },
+    { quantity: { value: 99.972, unit: 'percent' as const }, text: '99.97 %' },
     { quantity: { value: 1.234, unit: 'ratio' as const }, text: '1.23×' },
     { quantity: { value: 0, unit: 'count' as const }, text: '0' },
   ])('shows $quantity.value $quantity.unit as $text', ({ quantity, text }) => {

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest';
 import type { Recorder } from '../../../recorder/client.ts';
-import { createConsentClient, hasPrivacySignal, type ConsentConfig } from '../../../recorder/consent.ts';
+import { createConsentClient, privacySignal, type ConsentConfig } from '../../../recorder/consent.ts';
 
 function fakeRecorder(): Recorder {
   return {
@@ -24,6 +24,7 @@ function setup(config: Partial<ConsentConfig>, nav: Partial<Navigator> & { globa
     forget: vi.fn(),
     onStop: vi.fn(),
     report: vi.fn(),
+    status: vi.fn(),
   };
   const client = createConsentClient({ requireConsent: false, honorPrivacySignals: true, ...config }, nav as Navigator, deps);
   return { client, deps, recorders };
@@ -31,13 +32,34 @@ function setup(config: Partial<ConsentConfig>, nav: Partial<Navigator> & { globa
 
 describe('recorder | consent', () => {
   test.each([
-    [{ globalPrivacyControl: true }, true],
-    [{ doNotTrack: '1' }, true],
-    [{ doNotTrack: '0' }, false],
-    [{ doNotTrack: null }, false],
-    [{}, false],
+    [{ globalPrivacyControl: true }, 'global_privacy_control'],
+    [{ globalPrivacyControl: true, doNotTrack: '1' }, 'global_privacy_control'],
+    [{ doNotTrack: '1' }, 'do_not_track'],
+    [{ doNotTrack: '0' }, undefined],
+    [{ doNotTrack: null }, undefined],
+    [{}, undefined],
   ])('privacy signal in %j is %s', (nav, expected) => {
-    expect(hasPrivacySignal(nav as unknown as Navigator)).toBe(expected);
+    expect(privacySignal(nav as unknown as Navigator)).toBe(expected);
+  });
+
+  test.each([
+    ['consent pending', { requireConsent: true }, {}, 'consent_pending'],
+    ['Global Privacy Control', {}, { globalPrivacyControl: true }, 'global_privacy_control'],
+    ['Do Not Track', { requireConsent: true }, { doNotTrack: '1' }, 'do_not_track'],
+  ] as const)('reports why it does not record: %s', (_case, config, nav, reason) => {
+    const { deps } = setup(config, nav);
+    expect(deps.status.mock.calls).toEqual([[reason]]);
+  });
+
+  test('reports consent("denied") and stop(); a denial under a privacy signal keeps the signal as the reason', () => {
+    const { client, deps } = setup({});
+    expect(deps.status).not.toHaveBeenCalled(); // the recorder itself says whether its session is sampled
+    client.consent('denied');
+    client.stop();
+    expect(deps.status.mock.calls).toEqual([['consent_denied'], ['stopped']]);
+    const signalled = setup({}, { globalPrivacyControl: true });
+    signalled.client.consent('denied');
+    expect(signalled.deps.status.mock.calls).toEqual([['global_privacy_control']]);
   });
 
   test('without requireConsent the recorder starts at once', () => {

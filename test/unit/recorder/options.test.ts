@@ -53,8 +53,40 @@ describe('recorder | options', () => {
     ['blockAllMedia as a number', { ...required, blockAllMedia: 1 }, /"blockAllMedia" must be true or false/],
     ['onError that is not a function', { ...required, onError: 'log' }, /"onError" must be a function/],
     ['a misspelt option', { ...required, flushInterval: 1000 }, /unknown option "flushInterval"/],
+    ['console as a string', { ...required, console: 'errors' }, /"console" must be true, false or an object/],
+    ['an unknown console level', { ...required, console: { levels: ['error', 'eror'] } }, /"console.levels" must be a list of error, warn, info, log, debug/],
+    ['console levels that are no list', { ...required, console: { levels: 'error' } }, /"console.levels" must be a list/],
+    ['a zero console rate', { ...required, console: { perSecond: 0 } }, /"console.perSecond" must be a positive integer \(got 0\)/],
+    ['a misspelt console option', { ...required, console: { maxArg: 3 } }, /unknown option "console.maxArg"/],
+    ['captureNetwork as a string', { ...required, captureNetwork: 'yes' }, /"captureNetwork" must be true, false or an object/],
+    ['an allow-list that is no list', { ...required, captureNetwork: { allowQuery: '/search' } }, /"captureNetwork.allowQuery" must be a list of URL patterns/],
+    ['an empty URL pattern', { ...required, captureNetwork: { allowBodies: [''] } }, /"captureNetwork.allowBodies" must be a list of URL patterns/],
+    ['a misspelt network option', { ...required, captureNetwork: { allowQueries: [] } }, /unknown option "captureNetwork.allowQueries"/],
+    ['beforeSend that is not a function', { ...required, beforeSend: true }, /"beforeSend" must be a function/],
+    ['onStatus that is not a function', { ...required, onStatus: 'log' }, /"onStatus" must be a function/],
+    ['debug as a string', { ...required, debug: 'yes' }, /"debug" must be true or false/],
   ])('throws a clear error on %s', (_case, input, message) => {
     expect(() => resolveOptions(input)).toThrow(message);
+  });
+
+  test('console: errors and warnings by default; true means the defaults, an object overrides some, false turns it off', () => {
+    expect(resolveOptions(required).console).toEqual({
+      levels: ['error', 'warn'], maxArgs: 10, maxDepth: 3, maxKeys: 20, maxChars: 2_000, perSecond: 10, maxPerSession: 1_000,
+    });
+    expect(resolveOptions({ ...required, console: true }).console).toEqual(resolveOptions(required).console);
+    expect(resolveOptions({ ...required, console: { levels: ['error', 'log'], perSecond: 3 } }).console).toMatchObject({
+      levels: ['error', 'log'], perSecond: 3, maxArgs: 10,
+    });
+    expect(resolveOptions({ ...required, console: false }).console).toBe(false);
+  });
+
+  test('captureNetwork: off by default; true records no query, header or body; an object allow-lists them', () => {
+    expect(resolveOptions(required).captureNetwork).toBe(false);
+    expect(resolveOptions({ ...required, captureNetwork: true }).captureNetwork).toEqual({ allowQuery: [], allowHeaders: [], allowBodies: [] });
+    const pattern = /\/search$/;
+    expect(resolveOptions({ ...required, captureNetwork: { allowQuery: [pattern, '/api/*'] } }).captureNetwork).toEqual({
+      allowQuery: [pattern, '/api/*'], allowHeaders: [], allowBodies: [],
+    });
   });
 
   test.each([0, 0.25, 1])('accepts sampleRate %s, the ends included', (sampleRate) => {

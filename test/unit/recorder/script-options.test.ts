@@ -21,6 +21,9 @@ describe('recorder | script-tag options', () => {
         'data-block-all-media': 'true',
         'data-require-consent': '',
         'data-honor-privacy-signals': 'false',
+        'data-capture-network': '',
+        'data-debug': 'true',
+        'data-console': 'error, warn,log',
       }),
     );
     expect(options).toEqual({
@@ -35,7 +38,14 @@ describe('recorder | script-tag options', () => {
       blockAllMedia: true,
       requireConsent: true,
       honorPrivacySignals: false,
+      captureNetwork: true,
+      debug: true,
+      console: { levels: ['error', 'warn', 'log'] },
     });
+  });
+
+  test('data-console="false" turns console capture off', () => {
+    expect(optionsFromScript(scriptTag({ 'data-project': 'demo', 'data-console': 'false' })).console).toBe(false);
   });
 
   test('without attributes: the endpoint on the script host, and no other option set', () => {

@@ -19,6 +19,8 @@ describe('config', () => {
       maxSessionEvents: 2_000_000,
       maxPastSkewMs: 7 * 24 * 60 * 60 * 1000,
       maxFutureSkewMs: 5 * 60 * 1000,
+      funnelMatchSteps: 250_000_000,
+      maxPageKeySteps: 2_000_000,
       eventsPageSize: 2000,
       activityGapMs: 5000,
       distDir: join(repoRoot, 'dist'),
@@ -74,6 +76,12 @@ describe('config', () => {
     const config = loadConfig({ SIGHTLINE_MAX_PAST_SKEW_MS: '86400000', SIGHTLINE_MAX_FUTURE_SKEW_MS: '1000' });
     expect(config).toMatchObject({ maxPastSkewMs: 86_400_000, maxFutureSkewMs: 1000 });
     expect(() => loadConfig({ SIGHTLINE_MAX_PAST_SKEW_MS: '7d' })).toThrow(/SIGHTLINE_MAX_PAST_SKEW_MS/);
+  });
+
+  test('reads the matching budgets from the environment, and names a bad value', () => {
+    const config = loadConfig({ SIGHTLINE_FUNNEL_MATCH_STEPS: '1000', SIGHTLINE_PAGE_KEY_STEPS: '500' });
+    expect(config).toMatchObject({ funnelMatchSteps: 1000, maxPageKeySteps: 500 });
+    expect(() => loadConfig({ SIGHTLINE_FUNNEL_MATCH_STEPS: 'lots' })).toThrow(/SIGHTLINE_FUNNEL_MATCH_STEPS/);
   });
 
   test('reads the admin token; only SIGHTLINE_REQUIRE_LOGIN=false turns login off', () => {

@@ -4,12 +4,15 @@
  * (signals, abandoned form, custom event, funnel step) keep the API's own names in the hash.
  */
 import type { DeviceClass } from '../../../contract/vocabulary.ts';
+import type { SessionSort } from '../../../contract/api.ts';
 import type { SessionQuery } from './api.ts';
 
 export const SESSIONS_PAGE_SIZE = 50;
 
 /** Yes/no questions about a session the list can filter on; each key is both the hash key and the API flag. */
-export const SIGNAL_FLAGS = ['hasRage', 'hasDead', 'hasErrorClicks', 'hasErrors', 'abandonedForm'] as const;
+export const SIGNAL_FLAGS = [
+  'hasRage', 'hasDead', 'hasErrorClicks', 'hasErrors', 'hasConsoleErrors', 'hasFailedRequests', 'abandonedForm',
+] as const;
 export type SignalFlag = (typeof SIGNAL_FLAGS)[number];
 
 export const SIGNAL_FLAG_LABELS: Record<SignalFlag, string> = {
@@ -17,6 +20,8 @@ export const SIGNAL_FLAG_LABELS: Record<SignalFlag, string> = {
   hasDead: 'Dead clicks',
   hasErrorClicks: 'Error clicks',
   hasErrors: 'JS errors',
+  hasConsoleErrors: 'Console errors',
+  hasFailedRequests: 'Failed requests',
   abandonedForm: 'Abandoned a form',
 };
 
@@ -29,11 +34,14 @@ export interface SessionListQuery extends SessionQuery {
   hasDead?: true;
   hasErrorClicks?: true;
   hasErrors?: true;
+  hasConsoleErrors?: true;
+  hasFailedRequests?: true;
   abandonedForm?: true;
   event?: string;
   funnel?: number;
   reachedStep?: number;
   droppedAtStep?: number;
+  sort?: 'friction';
 }
 export const DEVICE_CLASSES: readonly DeviceClass[] = ['desktop', 'tablet', 'mobile'];
 
@@ -56,6 +64,8 @@ export interface SessionFilters {
   funnelId: number | null;
   /** Step of that funnel reached or dropped at; null means entered (reached step 0). */
   funnelStep: FunnelStepPick | null;
+  /** Newest first, or the sessions where most went wrong first. */
+  sort: SessionSort;
   /** 1-based page of results. */
   page: number;
 }
@@ -65,6 +75,8 @@ const noFlags: Record<SignalFlag, boolean> = {
   hasDead: false,
   hasErrorClicks: false,
   hasErrors: false,
+  hasConsoleErrors: false,
+  hasFailedRequests: false,
   abandonedForm: false,
 };
 
@@ -79,6 +91,7 @@ export const emptyFilters: SessionFilters = {
   event: '',
   funnelId: null,
   funnelStep: null,
+  sort: 'recent',
   page: 1,
 };
 
@@ -120,6 +133,7 @@ export function filtersFromQuery(query: URLSearchParams): SessionFilters {
     event: (query.get('event') ?? '').trim(),
     funnelId,
     funnelStep: funnelId === null ? null : funnelStepFromQuery(query),
+    sort: query.get('sort') === 'friction' ? 'friction' : 'recent',
     page: Math.max(1, Math.floor(positiveNumber(query.get('page')) ?? 1)),
   };
 }
@@ -141,12 +155,14 @@ export function filtersToQuery(filters: SessionFilters): URLSearchParams {
     if (step && 'reached' in step) query.set('reachedStep', String(step.reached));
     if (step && 'droppedAt' in step) query.set('droppedAtStep', String(step.droppedAt));
   }
+  if (filters.sort === 'friction') query.set('sort', 'friction');
   if (filters.page > 1) query.set('page', String(filters.page));
   return query;
 }
 
+/** Whether anything narrows the list (the order and the page do not). */
 export function hasActiveFilters(filters: SessionFilters): boolean {
-  return filtersToQuery({ ...filters, page: 1 }).size > 0;
+  return filtersToQuery({ ...filters, page: 1, sort: 'recent' }).size > 0;
 }
 
 /** Local midnight at the start of a `YYYY-MM-DD` day, ms since epoch. */
@@ -176,5 +192,6 @@ export function filtersToApiQuery(filters: SessionFilters, pageSize = SESSIONS_P
     if (step && 'reached' in step) query.reachedStep = step.reached;
     if (step && 'droppedAt' in step) query.droppedAtStep = step.droppedAt;
   }
+  if (filters.sort === 'friction') query.sort = 'friction';
   return query;
 }

@@ -8,6 +8,11 @@ export function formatDuration(ms: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
+/** A session's length for the list: `m:ss`, and "<0:01" for one that lasted under a second but did last. */
+export function formatSessionLength(ms: number): string {
+  return ms > 0 && ms < 1000 ? '<0:01' : formatDuration(ms);
+}
+
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const fullDateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -27,14 +32,24 @@ export function formatRange(offset: number, shown: number, total: number): strin
   return `${offset + 1}–${offset + shown} of ${total}`;
 }
 
-/** A URL without its origin ("/cart?step=2"), since one store's sessions all share the host. */
-export function urlPath(url: string): string {
+/** Characters of a path and query shown before the query is cut. */
+export const URL_PATH_CHARS = 60;
+
+/**
+ * A URL as a path ("/cart?step=2"), since one store's sessions all share the host. A long query or fragment is cut
+ * with an ellipsis so the pages of a list stay apart by their paths; the path itself is never cut here.
+ */
+export function urlPath(url: string, maxChars = URL_PATH_CHARS): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}${parsed.hash}` || '/';
+    parsed = new URL(url);
   } catch {
     return url;
   }
+  const path = parsed.pathname || '/';
+  const rest = `${parsed.search}${parsed.hash}`;
+  if (path.length + rest.length <= maxChars) return `${path}${rest}`;
+  return `${path}${rest.slice(0, Math.max(1, maxChars - path.length - 1))}…`;
 }
 
 export function capitalize(text: string): string {

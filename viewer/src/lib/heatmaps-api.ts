@@ -4,6 +4,7 @@ import type {
   HeatmapPagesResponse,
   HeatmapResponse,
   HeatmapSnapshotResponse,
+  PageErrorsResponse,
   ScrollmapResponse,
 } from '../../../contract/insights.ts';
 import { api, apiRequest, toQueryString } from './api.ts';
@@ -26,6 +27,11 @@ export function fetchHeatmap(
   signal?: AbortSignal,
 ): Promise<HeatmapResponse> {
   return apiRequest(`/api/heatmaps${toQueryString({ page, kind, ...scope })}`, { signal });
+}
+
+/** The page's most frequent uncaught and console errors in the scope. */
+export function fetchPageErrors(page: string, scope: HeatmapScope, signal?: AbortSignal): Promise<PageErrorsResponse> {
+  return apiRequest(`/api/heatmaps/errors${toQueryString({ page, ...scope })}`, { signal });
 }
 
 export function fetchScrollmap(page: string, scope: HeatmapScope, signal?: AbortSignal): Promise<ScrollmapResponse> {

@@ -3,6 +3,7 @@
  * dead and error clicks) of one window, placed on its replay clock, and what they say about the moment watched.
  */
 import type { SessionSignal, TimelineMark } from '../../../contract/api.ts';
+import { urlPath } from './format.ts';
 
 /** A timeline mark's kind, or a signal's: `error-click` keeps an error click apart from an uncaught error mark. */
 export type MomentKind = TimelineMark['kind'] | 'rage' | 'dead' | 'error-click';
@@ -12,9 +13,13 @@ export interface PlacedMark {
   /** ms since epoch. */
   ts: number;
   windowId: string;
-  /** One line: the URL, event name, error message, or the clicked element's selector. */
+  /** One line as a person reads it: the page's path, event name, error message, or the clicked element's label. */
   label: string;
-  /** A second line for signals ("5 clicks", the error it caused); '' for plain marks. */
+  /** What the label stands for in full, shown on demand (tooltip): a page's whole URL, a clicked element's selector. */
+  full: string;
+  /** The label is machine text (the selector of an element recorded without a label), set in code type. */
+  code: boolean;
+  /** A second line for signals ("5 clicks, nothing happened", the error it caused); '' for plain marks. */
   detail: string;
   /** Sent by the store's backend (POST /api/events) rather than tracked in the page. */
   server: boolean;
@@ -31,6 +36,8 @@ export const MARK_KIND_LABELS: Record<MomentKind, string> = {
   track: 'Event',
   identify: 'Identify',
   error: 'Error',
+  console: 'Console error',
+  request: 'Failed request',
   rage: 'Rage click',
   dead: 'Dead click',
   'error-click': 'Error click',
@@ -42,6 +49,8 @@ export const MARK_KIND_COLORS: Record<MomentKind, string> = {
   track: 'var(--mark-track)',
   identify: 'var(--mark-identify)',
   error: 'var(--mark-error)',
+  console: 'var(--mark-console)',
+  request: 'var(--mark-request)',
   rage: '#e8590c',
   dead: '#5c6b7a',
   'error-click': '#a61e4d',
@@ -57,13 +66,17 @@ export const SIGNAL_LEAD_IN_MS = 1_000;
 
 const signalKinds: Record<SessionSignal['kind'], MomentKind> = { rage: 'rage', dead: 'dead', error: 'error-click' };
 
-function signalDetail(signal: SessionSignal): string {
-  if (signal.kind === 'rage') return `${signal.count} clicks`;
-  if (signal.kind === 'error') {
-    const errors = signal.count === 1 ? '1 error' : `${signal.count} errors`;
-    return signal.message ? `${errors}: ${signal.message}` : errors;
-  }
-  return 'nothing happened';
+/** A timeline mark as a line: pages by their path (the whole URL on demand), the rest as recorded. */
+function markText(mark: TimelineMark): Pick<PlacedMark, 'label' | 'full' | 'code'> {
+  return mark.kind === 'page'
+    ? { label: urlPath(mark.label), full: mark.label, code: false }
+    : { label: mark.label, full: '', code: false };
+}
+
+/** A signal's element: its label, with the selector on demand; the selector itself for recordings without labels. */
+function signalText(signal: SessionSignal): Pick<PlacedMark, 'label' | 'full' | 'code'> {
+  if (signal.label) return { label: signal.label, full: signal.selector, code: false };
+  return { label: signal.selector || '(unknown element)', full: '', code: true };
 }
 
 /**
@@ -81,14 +94,14 @@ export function placeMarks(
   const unplaced = [
     ...marks
       .filter((mark) => mark.server || inWindow(mark))
-      .map((mark) => ({ ...mark, server: mark.server === true, detail: '', rank: 0 })),
+      .map((mark) => ({ ...mark, ...markText(mark), server: mark.server === true, detail: '', rank: 0 })),
     ...signals.filter(inWindow).map((signal) => ({
+      ...signalText(signal),
       server: false,
       kind: signalKinds[signal.kind],
       ts: signal.ts,
       windowId: signal.windowId,
-      label: signal.selector || '(unknown element)',
-      detail: signalDetail(signal),
+      detail: signal.outcome,
       rank: 1,
     })),
   ];
@@ -106,7 +119,7 @@ export function urlAt(marks: readonly PlacedMark[], offsetMs: number, fallback: 
   let url = fallback;
   for (const mark of marks) {
     if (mark.offsetMs > offsetMs) break;
-    if (mark.kind === 'page') url = mark.label;
+    if (mark.kind === 'page') url = mark.full;
   }
   return url;
 }

@@ -16,6 +16,13 @@ export function isReplayEvent(value: unknown): value is ReplayEvent {
   return typeof event.type === 'number' && typeof event.timestamp === 'number' && Number.isFinite(event.timestamp);
 }
 
+/** A console line or a request the recorder's developer capture added (sl:console, sl:network). */
+export function isDevEvent(event: ReplayEvent): boolean {
+  if (event.type !== RrwebEventType.Custom) return false;
+  const tag = (event.data as { tag?: unknown }).tag;
+  return tag === 'sl:console' || tag === 'sl:network';
+}
+
 /** rrweb needs two events to compute a duration and a full snapshot to draw anything. */
 export function canStartReplay(events: readonly ReplayEvent[]): boolean {
   return events.length >= 2 && events.some((event) => event.type === RrwebEventType.FullSnapshot);

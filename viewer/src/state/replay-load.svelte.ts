@@ -4,7 +4,7 @@
  */
 import type { SessionDetail } from '../../../contract/api.ts';
 import { api as defaultApi, type ApiClient } from '../lib/api.ts';
-import { canStartReplay, isReplayEvent, type ReplayEvent } from '../lib/recording.ts';
+import { canStartReplay, isDevEvent, isReplayEvent, type ReplayEvent } from '../lib/recording.ts';
 
 export interface ReplayLoadOptions {
   /** Client for the read API. Defaults to the same-origin client. */
@@ -34,6 +34,8 @@ export class ReplayLoad {
   loadedUntil = $state(0);
   /** True once the last page has been fetched. */
   done = $state(false);
+  /** The console and network events fetched so far (sl:console, sl:network), for the developer panel. */
+  devEvents = $state.raw<ReplayEvent[]>([]);
 
   readonly sessionId: string;
   readonly #requestedWindow: string | null;
@@ -138,6 +140,8 @@ export class ReplayLoad {
     if (this.#cursor === null) this.done = true;
     this.loadedCount += events.length;
     for (const event of events) this.loadedUntil = Math.max(this.loadedUntil, event.timestamp);
+    const developer = events.filter(isDevEvent);
+    if (developer.length > 0) this.devEvents = [...this.devEvents, ...developer];
     return events;
   }
 }

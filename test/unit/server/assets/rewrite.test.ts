@@ -8,8 +8,10 @@ import { el, text, type SnapshotNode as Node } from '../../../helpers/snapshot-n
 const CDN = 'https://cdn.shop.example';
 const OTHER = 'https://tracker.example';
 const SIGHTLINE = 'https://sightline.example';
-const map = createAssetUrlMapper({ projectKey: 'shop', allowedOrigins: new Set([CDN]), ownOrigin: SIGHTLINE });
-const p = (path: string) => proxyPath('shop', `${CDN}${path}`);
+const KEY = 'unit-test-key';
+const onCdn = (url: URL) => url.origin === CDN;
+const map = createAssetUrlMapper({ projectKey: 'shop', accepts: onCdn, urlKey: KEY, ownOrigins: new Set([SIGHTLINE]) });
+const p = (path: string) => proxyPath('shop', `${CDN}${path}`, KEY);
 
 const snapshot = (head: Node[], body: Node[]): RecordedEvent => ({
   type: 2,
@@ -162,6 +164,42 @@ describe('assets | rewriting incremental events', () => {
     ]);
   });
 
+  test('a lazy-loaded image: src and srcset set by attribute mutation, on img, picture source and unseen nodes', () => {
+    const page = snapshot(
+      [],
+      [
+        el(40, 'img', { class: 'lazy', 'data-src': `${CDN}/lazy.png`, src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' }),
+        el(41, 'picture', {}, [el(42, 'source', { 'data-srcset': `${CDN}/lazy.webp 1x`, type: 'image/webp' }), el(43, 'img', {})]),
+      ],
+    );
+    const loaded = mutation({
+      attributes: [
+        { id: 40, attributes: { src: `${CDN}/lazy.png`, srcset: `${CDN}/lazy.png 1x, ${CDN}/lazy@2x.png 2x`, class: 'lazy loaded' } },
+        { id: 42, attributes: { srcset: `${CDN}/lazy.webp 1x, ${CDN}/lazy@2x.webp 2x` } },
+        { id: 43, attributes: { src: `${CDN}/lazy.jpg` } },
+        // A node added and filled in after these events began (another page of events): judged by the attribute.
+        { id: 77, attributes: { srcset: `${CDN}/later.png 1x` } },
+      ],
+    });
+    const [first, out] = rewrite([page, loaded]);
+    // The data-* attributes a lazy loader reads are not URLs the page loads: left as recorded.
+    expect(partsOf(first!).body[0]!.attributes).toEqual({ class: 'lazy', 'data-src': `${CDN}/lazy.png`, src: 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' });
+    expect((out!.data as { attributes: Node[] }).attributes).toEqual([
+      { id: 40, attributes: { src: p('/lazy.png'), srcset: `${p('/lazy.png')} 1x, ${p('/lazy@2x.png')} 2x`, class: 'lazy loaded' } },
+      { id: 42, attributes: { srcset: `${p('/lazy.webp')} 1x, ${p('/lazy@2x.webp')} 2x` } },
+      { id: 43, attributes: { src: p('/lazy.jpg') } },
+      { id: 77, attributes: { srcset: `${p('/later.png')} 1x` } },
+    ]);
+  });
+
+  test('image-set() in a style attribute, in a snapshot and by mutation', () => {
+    const page = snapshot([], [el(50, 'div', { style: `background-image: image-set("${CDN}/hero.png" 1x, "${CDN}/hero@2x.png" 2x)` })]);
+    const change = mutation({ attributes: [{ id: 50, attributes: { style: { 'background-image': `-webkit-image-set("${CDN}/sale.png" 1x)` } } }] });
+    const [first, out] = rewrite([page, change]);
+    expect(partsOf(first!).body[0]!.attributes).toEqual({ style: `background-image: image-set("${p('/hero.png')}" 1x, "${p('/hero@2x.png')}" 2x)` });
+    expect((out!.data as { attributes: Node[] }).attributes).toEqual([{ id: 50, attributes: { style: { 'background-image': `-webkit-image-set("${p('/sale.png')}" 1x)` } } }]);
+  });
+
   test('forgets the tags it learnt at each full snapshot (rrweb reuses ids)', () => {
     const second = snapshot([], [el(10, 'a', { href: '/' })]);
     const change = mutation({ attributes: [{ id: 10, attributes: { href: `${CDN}/site.css` } }] });
@@ -197,7 +235,7 @@ describe('assets | real rrweb recordings', () => {
   test('every corpus stream rewrites without error, keeping its events, and a script src is never proxied', () => {
     // The corpus pages load scripts from these hosts; with them allowed, only asset attributes may change.
     const hosts = new Set(['https://cdn.jsdelivr.net', 'http://localhost:3030']);
-    const corpusMap = createAssetUrlMapper({ projectKey: 'shop', allowedOrigins: hosts });
+    const corpusMap = createAssetUrlMapper({ projectKey: 'shop', accepts: (url) => hosts.has(url.origin), urlKey: KEY });
     for (const { name, events } of loadValidCorpus()) {
       const out = rewriteAssetUrls(deepFreeze(events), corpusMap);
       expect(out.map((event) => [event.type, event.timestamp]), name).toEqual(events.map((event) => [event.type, event.timestamp]));

@@ -69,6 +69,7 @@ describe('ingest | derive rows from a chunk', () => {
         ts: T0 + 600,
         selector: '#buy',
         tag: 'button',
+        label: '',
         ox: 0.25,
         oy: 0.75,
         x: 300,
@@ -192,5 +193,30 @@ describe('ingest | derive rows from a chunk', () => {
       [HOME, 2000 / 2400],
       [PRODUCT, 2800 / 5200],
     ]);
+  });
+});
+
+describe('ingest | page errors of a chunk', () => {
+  const custom = (at: number, tag: string, payload: unknown): RecordedEvent => ({ type: 5, data: { tag, payload }, timestamp: T0 + at });
+
+  test('uncaught errors and console errors land on the view they happened in; warnings and requests do not', () => {
+    const [first, second] = deriveAll([
+      [
+        ...pageLoad(0, PRODUCT),
+        custom(100, 'sl:console', { level: 'warn', message: 'slow', frames: [] }),
+        custom(200, 'sl:console', { level: 'error', message: 'Payment failed', frames: [] }),
+        custom(250, 'sl:network', { kind: 'fetch', method: 'GET', url: 'https://shop.test/x', status: 500, durationMs: 1, requestBytes: 0, responseBytes: 0 }),
+        ...pageLoad(300, HOME),
+        custom(400, 'sl:error', { message: 'TypeError: x', source: '', line: 0, column: 0 }),
+      ],
+      [custom(500, 'sl:console', { level: 'error', message: 'x'.repeat(1_500), frames: [] })],
+    ]);
+    expect(first!.errors).toEqual([
+      { view: 0, ts: T0 + 200, kind: 'console', message: 'Payment failed' },
+      { view: 1, ts: T0 + 400, kind: 'uncaught', message: 'TypeError: x' },
+    ]);
+    // A later chunk continues the carried view; messages are cut to 1,000 characters.
+    expect(second!.errors).toEqual([{ view: 0, ts: T0 + 500, kind: 'console', message: 'x'.repeat(1_000) }]);
+    expect(second!.views[0]).toMatchObject({ continues: true, url: HOME });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_SELECTOR_CHARS } from '../../../../server/ingest/derive-rows.ts';
+import { MAX_ELEMENT_LABEL_CHARS, MAX_SELECTOR_CHARS } from '../../../../server/ingest/derive-rows.ts';
 import { findSignals } from '../../../../server/ingest/derive-signals.ts';
 import { meta, mutation, slClick, slError, T0 } from '../../analytics/factories.ts';
 
@@ -19,7 +19,7 @@ describe('ingest | signal findings', () => {
       mutation(9000),
     ];
     expect(findSignals(events).map(({ kind, ts, selector, count, details }) => ({ kind, at: ts - T0, selector, count, details }))).toEqual([
-      { kind: 'rage', at: 100, selector: '#promo', count: 3, details: {} },
+      { kind: 'rage', at: 100, selector: '#promo', count: 3, details: { lastTs: T0 + 500, deadClicks: 0 } },
       { kind: 'dead', at: 3000, selector: '#banner', count: 1, details: { tag: 'div' } },
       {
         kind: 'error',
@@ -36,5 +36,21 @@ describe('ingest | signal findings', () => {
     const events = [meta(0, 'https://shop.test/'), slClick(1000, { selector: long, tag: 'div' }), mutation(5000)];
     const [dead] = findSignals(events);
     expect(dead.selector).toBe(long.slice(0, MAX_SELECTOR_CHARS));
+  });
+
+  test('keeps the label of the clicked element, clipped as stored clicks clip it', () => {
+    const long = `"${'y'.repeat(500)}" button`;
+    const events = [
+      meta(0, 'https://shop.test/'),
+      slClick(1000, { selector: '#a', label: '"Apply" button' }),
+      slClick(3000, { selector: '#b', label: long }),
+      slClick(5000, { selector: '#c' }), // a recorder without labels
+      mutation(9000),
+    ];
+    expect(findSignals(events).map(({ selector, label }) => [selector, label])).toEqual([
+      ['#a', '"Apply" button'],
+      ['#b', long.slice(0, MAX_ELEMENT_LABEL_CHARS)],
+      ['#c', ''],
+    ]);
   });
 });

@@ -146,3 +146,26 @@ describe('ingest | session summary', () => {
     expect(delta.eventCount).toBe(4);
   });
 });
+
+describe('ingest | session summary of developer events', () => {
+  const request = (timestamp: number, status: number, failure?: string) =>
+    custom(timestamp, 'sl:network', { kind: 'xhr', method: 'PUT', url: 'https://a/cart', status, durationMs: 5, requestBytes: 2, responseBytes: null, ...(failure ? { failure } : {}) });
+
+  test('counts console errors and failed requests, and keeps them (only them) as custom events', () => {
+    const delta = summarizeEvents([
+      custom(1, 'sl:console', { level: 'error', message: 'boom', frames: [] }),
+      custom(2, 'sl:console', { level: 'warn', message: 'slow', frames: [] }),
+      custom(3, 'sl:console', { level: 'nonsense', message: 'x', frames: [] }),
+      request(4, 500),
+      request(5, 499),
+      request(6, 0, 'timeout'),
+      request(7, 0), // an opaque no-cors answer: it arrived
+    ], fresh, options);
+    expect({ consoleErrorCount: delta.consoleErrorCount, failedRequestCount: delta.failedRequestCount }).toEqual({ consoleErrorCount: 1, failedRequestCount: 2 });
+    expect(delta.customEvents.map(({ ts, tag, name }) => [ts, tag, name])).toEqual([
+      [1, 'sl:console', 'boom'],
+      [4, 'sl:network', 'PUT https://a/cart 500'],
+      [6, 'sl:network', 'PUT https://a/cart timed out'],
+    ]);
+  });
+});

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOutboundPolicy, OutboundRefused, systemResolver, type Resolver } from '../../../../server/outbound/policy.ts';
 import { INTERNAL_NAMES, INTERNAL_TARGETS } from '../../../helpers/internal-targets.ts';
-import { changingResolver, PUBLIC_TEST_ADDRESS, testResolver } from '../../../../support/outbound.ts';
+import { changingResolver, PUBLIC_TEST_ADDRESS, sendOnlyToThisMachine, testResolver } from '../../../../support/outbound.ts';
 
 async function refusal(promise: Promise<unknown>): Promise<OutboundRefused> {
   const error = await promise.then(
@@ -153,5 +153,21 @@ describe('outbound | pinned requests', () => {
       hold.close(() => resolve());
       hold.closeAllConnections();
     });
+  });
+
+  test("the tests' sender passes on loopback requests only: a public address the policy accepted is never sent to", async () => {
+    const sent: string[] = [];
+    const send = sendOnlyToThisMachine(async (target) => {
+      sent.push(target.url.href);
+      throw Object.assign(new Error('watched, not sent'), { code: 'EWATCHED' });
+    });
+    const policy = createOutboundPolicy({ resolve: testResolver(), allow: ['127.0.0.1'], send });
+    const init = () => ({ method: 'GET' as const, headers: {}, signal: AbortSignal.timeout(2000) });
+    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'sent', (reason: { code?: string }) => reason.code);
+    expect(await codeOf(policy.request(new URL('https://cdn.shop.example/a.png'), init()))).toBe('ETESTNETWORK');
+    expect(await codeOf(policy.request(new URL(`https://${PUBLIC_TEST_ADDRESS}/a.png`), init()))).toBe('ETESTNETWORK');
+    expect(sent).toEqual([]);
+    expect(await codeOf(policy.request(new URL('http://127.0.0.1:9/a.png'), init()))).toBe('EWATCHED');
+    expect(sent).toEqual(['http://127.0.0.1:9/a.png']);
   });
 });

@@ -20,7 +20,8 @@ describe('storage | asset policy and cache', () => {
   });
   afterEach(() => db.close());
 
-  test('a project blocks assets until its policy says proxy, and keeps its origins', async () => {
+  test('a project keeps the mode and origins its policy says', async () => {
+    expect(await store.setAssetPolicy(1, { mode: 'block', origins: [] })).toBe(true);
     expect(await store.getAssetPolicy(1)).toEqual({ projectKey: 'demo', mode: 'block', origins: [], projectOrigins: [] });
     expect(await store.setAssetPolicy(1, { mode: 'proxy', origins: ['https://cdn.shop.example'] })).toBe(true);
     db.prepare(`UPDATE projects SET allowed_origins = '["https://shop.example"]' WHERE id = 1`).run();
@@ -34,8 +35,26 @@ describe('storage | asset policy and cache', () => {
     expect(await store.getAssetPolicy(99)).toBeUndefined();
   });
 
-  test('the database refuses a mode other than block or proxy', () => {
+  test('the database refuses a mode other than public, proxy or block', () => {
     expect(() => db.prepare(`UPDATE projects SET asset_mode = 'open' WHERE id = 1`).run()).toThrow(/CHECK/);
+  });
+
+  test('a project inserted now starts in public mode, as does the demo project of a new database', async () => {
+    const { lastInsertRowid } = db.prepare("INSERT INTO projects (key, name, created_at) VALUES ('shop', 'Shop', 1)").run();
+    expect((await store.getAssetPolicy(Number(lastInsertRowid)))?.mode).toBe('public');
+    expect(await store.getAssetPolicy(1)).toEqual({ projectKey: 'demo', mode: 'public', origins: [], projectOrigins: [] });
+  });
+
+  test('the URL-signing key is made once per database and stays', async () => {
+    const key = await store.assetUrlKey();
+    expect(key).toMatch(/^[\w-]{43}$/);
+    expect(await createSqliteAssetStore(db).assetUrlKey()).toBe(key);
+    const other = openDatabase(':memory:');
+    try {
+      expect(await createSqliteAssetStore(other).assetUrlKey()).not.toBe(key);
+    } finally {
+      other.close();
+    }
   });
 
   test('serves a cached asset while fresh, and not after its TTL', async () => {

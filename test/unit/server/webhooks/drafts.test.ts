@@ -11,6 +11,7 @@ function signal(fields: Partial<SignalFacts>): SignalFacts {
     windowId: 'w1',
     ts: T0 + 1000,
     selector: '#pay',
+    label: '"Pay" button',
     count: 4,
     pageKey: '/checkout',
     url: 'https://shop.test/checkout',
@@ -33,16 +34,26 @@ function formRow(at: number, action: FormRow['action'], field: string, form = '#
     field: action === 'submit' ? '' : field,
     name: action === 'submit' ? '' : field.slice(1),
     kind: action === 'submit' ? '' : 'text',
+    label: action === 'submit' ? '' : `"${field.slice(1)}" text field`,
   };
 }
 
 describe('webhooks | event drafts', () => {
-  test('a rage click becomes rage_click at its moment', () => {
-    expect(signalDraft(signal({}))).toEqual({
+  test('a rage click becomes rage_click at its moment, named by its label', () => {
+    expect(signalDraft(signal({ details: { deadClicks: 4 } }))).toEqual({
       type: 'rage_click',
       sessionId: 's1',
       moment: { windowId: 'w1', ts: T0 + 1000 },
-      data: { selector: '#pay', page: '/checkout', url: 'https://shop.test/checkout', at: T0 + 1000, clicks: 4 },
+      data: {
+        summary: 'Rage click: 4 clicks on "Pay" button, nothing happened',
+        label: '"Pay" button',
+        selector: '#pay',
+        page: '/checkout',
+        url: 'https://shop.test/checkout',
+        at: T0 + 1000,
+        clicks: 4,
+        deadClicks: 4,
+      },
     });
   });
 
@@ -77,7 +88,7 @@ describe('webhooks | event drafts', () => {
         data: {
           form: '#checkout',
           page: '/checkout',
-          lastField: { selector: '#card', name: 'card', kind: 'text', at: T0 + 3000 },
+          lastField: { label: '"card" text field', selector: '#card', name: 'card', kind: 'text', at: T0 + 3000 },
           fieldsTouched: 2,
         },
       },

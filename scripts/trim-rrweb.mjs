@@ -1,0 +1,76 @@
+// An esbuild plugin for the recorder builds (scripts/build.mjs, the recorder's end-to-end harness).
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it].
+ * Each stub throws if ever reached. @rrweb/record is pinned, so the markers are exact; a new version without them
+ * fails the build rather than shipping rrweb untrimmed.
+ */
+const RRWEB_CUTS = [
+  // A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
+  // every page load. The recorder never sets `sampling.canvas`, so `recordCanvas` takes rrweb's mutation path and
+  // the worker is dead weight (about 1 KB gzipped).
+  ['const jsContent = ', 'class CanvasManager {',
+    'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n'],
+  // The frame-rate sampler that would post canvas pixels to that worker: reached only with `sampling.canvas` too.
+  ['  initCanvasFPSObserver(fps, win, blockClass, blockSelector, options) {', '  initCanvasMutationObserver(win, blockClass, blockSelector) {',
+    '  initCanvasFPSObserver() {\n    throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n  }\n'],
+  // Recording cross-origin iframes (`recordCrossOriginIframes`: a child frame's recorder posts its events to the top
+  // frame, which renumbers their node and style ids; about 0.9 KB gzipped). The recorder never sets that option, so
+  // rrweb never binds the message handler: everything from it to the end of IframeManager is dead, and so is the
+  // id mirror only those methods use.
+  ['  handleMessage(message) {', '\n}\nclass ShadowDomManager {',
+    '  handleMessage() {\n    throw new Error("Sightline builds rrweb without cross-origin iframe recording");\n  }'],
+  ['class CrossOriginIframeMirror {', 'class IframeManager {', 'class CrossOriginIframeMirror {\n}\n'],
+  // A warning proxy for code that imports rrweb's old global `mirror`, which nothing imports here.
+  ['const DEPARTED_MIRROR_ACCESS_WARNING = ', 'function throttle(', ''],
+  // `inlineImages` (images drawn into a canvas and recorded as data URLs) and `collectFonts`: options the recorder
+  // never sets.
+  ['  if (tagName === "img" && inlineImages) {', '  if (["audio", "video"].includes(tagName)) {', ''],
+  ['function initFontObserver({ fontCb, doc }) {', 'function initSelectionObserver(param) {',
+    'function initFontObserver() {\n  throw new Error("Sightline builds rrweb without font collection");\n}\n'],
+  // `hooks` (a callback beside each observer) and `slimDOMOptions` (dropping comments, scripts and head metadata):
+  // options the recorder never sets. Without hooks rrweb still wraps every observer's callback in a forwarder that
+  // spreads its arguments, on every event; without slimDOM options its filter answers false for every node.
+  ['function mergeHooks(o, hooks) {', 'function initObservers(o, hooks = {}) {',
+    'function mergeHooks(o, hooks) {\n  if (Object.keys(hooks).length > 0) throw new Error("Sightline builds rrweb without record hooks");\n}\n'],
+  ['function slimDOMExcluded(sn, slimDOMOptions) {', 'function serializeNodeWithId(n, options) {', 'function slimDOMExcluded() {\n  return false;\n}\n'],
+];
+
+/**
+ * Two changes to what rrweb does, each as [the exact text, what replaces it]; each must be found exactly once.
+ * - rrweb checks that the DOM prototypes it reads are the browser's own (not patched by a framework) and otherwise
+ *   takes them from a fresh about:blank iframe. It tests Element's querySelector and querySelectorAll as getters,
+ *   which they are not, so the check always fails and every page load builds an iframe (a new document and window)
+ *   for nothing. They are tested as the methods they are; a page whose prototypes are patched still gets the iframe.
+ * - `record.unfreezePage` beside rrweb's own `record.freezePage`, for the recorder's mutation coalescing
+ *   (recorder/recording.ts): rrweb otherwise thaws only when it emits some other event.
+ */
+const RRWEB_FIXES = [
+  ['  Element: ["shadowRoot", "querySelector", "querySelectorAll"],\n', '  Element: ["shadowRoot"],\n'],
+  ['  Element: [],\n  MutationObserver: ["constructor"]', '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]'],
+  ['record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\n',
+    'record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\n' +
+      'record.unfreezePage = () => {\n  mutationBuffers.forEach((buf) => buf.unfreeze());\n};\n'],
+];
+
+export const trimRrweb = {
+  name: 'trim-rrweb',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async ({ path }) => {
+      let source = await readFile(path, 'utf8');
+      for (const [from, to, stub] of RRWEB_CUTS) {
+        const start = source.indexOf(from);
+        const end = source.indexOf(to, start);
+        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/build.mjs`);
+        source = source.slice(0, start) + stub + source.slice(end);
+      }
+      for (const [from, to] of RRWEB_FIXES) {
+        const at = source.indexOf(from);
+        if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`${path}: "${from.trim()}" not found once; check RRWEB_FIXES in scripts/trim-rrweb.mjs`);
+        source = source.slice(0, at) + to + source.slice(at + from.length);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};

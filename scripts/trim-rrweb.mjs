@@ -54,6 +54,14 @@ const RRWEB_FIXES = [
       'record.unfreezePage = () => {\n  mutationBuffers.forEach((buf) => buf.unfreeze());\n};\n'],
 ];
 
+/**
+ * rrweb's TypeScript enums (EventType, IncrementalSource, MouseInteractions, …) compiled with reverse mappings
+ * (`E[E["Meta"] = 4] = "Meta"`): rrweb only ever looks names up, never numbers (its one Object.keys over
+ * MouseInteractions skips the numeric keys), so each member is written once (about 0.3 KB gzipped).
+ */
+const ENUM_MEMBER = /(\w+)\[\1\[("\w+")\] = (\d+)\] = \2;/g;
+const ENUM_MEMBERS_AT_LEAST = 50;
+
 export const trimRrweb = {
   name: 'trim-rrweb',
   setup(build) {
@@ -65,6 +73,9 @@ export const trimRrweb = {
         if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/build.mjs`);
         source = source.slice(0, start) + stub + source.slice(end);
       }
+      const members = source.match(ENUM_MEMBER)?.length ?? 0;
+      if (members < ENUM_MEMBERS_AT_LEAST) throw new Error(`${path}: ${members} enum members with reverse mappings; check ENUM_MEMBER in scripts/trim-rrweb.mjs`);
+      source = source.replace(ENUM_MEMBER, '$1[$2] = $3;');
       for (const [from, to] of RRWEB_FIXES) {
         const at = source.indexOf(from);
         if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`${path}: "${from.trim()}" not found once; check RRWEB_FIXES in scripts/trim-rrweb.mjs`);

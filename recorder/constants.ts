@@ -51,11 +51,16 @@ export const MAX_LABEL_CHARS = 100;
 export const ELEMENT_LABEL_TEXT_CHARS = 60;
 export const MAX_ERROR_MESSAGE_CHARS = 1_000;
 /**
- * After a DOM change is recorded, further changes within this long are recorded as one (recording.ts): a page that
+ * After a DOM change is recorded, further changes within a window are recorded as one (recording.ts): a page that
  * churns its DOM costs a serialization per window instead of one per change. Any input or custom event ends the
- * window early, so changes and actions keep their order.
+ * window early, so changes and actions keep their order. The window is at most MUTATION_COALESCE_MS; it shrinks
+ * (to MIN_MUTATION_COALESCE_MS at least) when serializing what it held took longer than COALESCED_THAW_BUDGET_MS,
+ * so a storm's held changes never make a long task of their own, and grows back when they are cheap.
  */
 export const MUTATION_COALESCE_MS = 100;
+export const MIN_MUTATION_COALESCE_MS = 10;
+/** The main-thread time one thaw of held changes may take: under a frame at 60 Hz. */
+export const COALESCED_THAW_BUDGET_MS = 12;
 /** Enrichment events raised before rrweb's first snapshot wait in a queue of at most this many. */
 export const MAX_EARLY_CUSTOM_EVENTS = 50;
 /** Frames kept of a stack trace, innermost first: enough to reach the page's own code through a framework's. */

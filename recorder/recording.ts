@@ -1,6 +1,11 @@
 import { record } from '@rrweb/record';
 import type { RecordedEvent, SlPayloads, SlTagName } from '../contract/protocol.ts';
-import { MAX_EARLY_CUSTOM_EVENTS, MUTATION_COALESCE_MS } from './constants.ts';
+import {
+  COALESCED_THAW_BUDGET_MS,
+  MAX_EARLY_CUSTOM_EVENTS,
+  MIN_MUTATION_COALESCE_MS,
+  MUTATION_COALESCE_MS,
+} from './constants.ts';
 import { guard, type Reporter } from './errors.ts';
 import type { Privacy } from './privacy.ts';
 import type { Timers } from './timers.ts';
@@ -61,6 +66,8 @@ export function createRecording(config: RecordingConfig): Recording {
   /** rrweb's mutation buffers are frozen: DOM changes are noted, serialized once they thaw. */
   let frozen = false;
   let thawTimer: unknown;
+  /** The current window: as long as thaws stay within their budget, MUTATION_COALESCE_MS. */
+  let windowMs = MUTATION_COALESCE_MS;
 
   /**
    * Mutation coalescing: after rrweb emits a mutation, its buffers freeze for MUTATION_COALESCE_MS; rrweb keeps
@@ -79,7 +86,16 @@ export function createRecording(config: RecordingConfig): Recording {
     frozen = true;
     record.freezePage();
     config.timers.clearTimeout(thawTimer);
-    thawTimer = config.timers.setTimeout(guard(report, flushMutations), MUTATION_COALESCE_MS);
+    thawTimer = config.timers.setTimeout(guard(report, thawOnTime), windowMs);
+  }
+
+  /** The window's end: thaws, and sizes the next window by what this thaw cost. */
+  function thawOnTime(): void {
+    const started = config.timers.now();
+    flushMutations();
+    const took = config.timers.now() - started;
+    const scaled = took > COALESCED_THAW_BUDGET_MS ? (windowMs * COALESCED_THAW_BUDGET_MS) / took : windowMs * 2;
+    windowMs = Math.max(MIN_MUTATION_COALESCE_MS, Math.min(MUTATION_COALESCE_MS, scaled));
   }
 
   function flushMutations(): void {

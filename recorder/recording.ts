@@ -56,6 +56,15 @@ export interface Recording {
   flushMutations(): void;
 }
 
+/**
+ * The next coalescing window, from the last one and what thawing it took (both in ms): shrunk in proportion when the
+ * thaw went over its budget, doubled when it did not, always within MIN_MUTATION_COALESCE_MS..MUTATION_COALESCE_MS.
+ */
+export function nextCoalesceWindow(windowMs: number, thawMs: number): number {
+  const scaled = thawMs > COALESCED_THAW_BUDGET_MS ? (windowMs * COALESCED_THAW_BUDGET_MS) / thawMs : windowMs * 2;
+  return Math.max(MIN_MUTATION_COALESCE_MS, Math.min(MUTATION_COALESCE_MS, scaled));
+}
+
 export function createRecording(config: RecordingConfig): Recording {
   const { privacy, recordCanvas, report } = config;
   let stopRecord: (() => void) | undefined;
@@ -93,9 +102,7 @@ export function createRecording(config: RecordingConfig): Recording {
   function thawOnTime(): void {
     const started = config.timers.now();
     flushMutations();
-    const took = config.timers.now() - started;
-    const scaled = took > COALESCED_THAW_BUDGET_MS ? (windowMs * COALESCED_THAW_BUDGET_MS) / took : windowMs * 2;
-    windowMs = Math.max(MIN_MUTATION_COALESCE_MS, Math.min(MUTATION_COALESCE_MS, scaled));
+    windowMs = nextCoalesceWindow(windowMs, config.timers.now() - started);
   }
 
   function flushMutations(): void {

@@ -85,7 +85,7 @@ export async function startFidelityOrigins(sightlineUrl: string): Promise<Fideli
     serve(pagesDir, (html, url) => {
       const tokens: Record<string, string> = { STATIC_HOST: originOf('static'), FONT_CDN: originOf('fonts'), IMAGE_CDN: originOf('images') };
       const project = url.searchParams.get('project') ?? '';
-      // In the head, before the page's own scripts, as the README tells a store to put it.
+      // In the head, before the page's own scripts, as docs/recorder.md tells a store to put it.
       const tag = `<script src="${sightlineUrl}/recorder.js" data-project="${project}"></script>`;
       return html.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => tokens[name] ?? whole).replace(/<\/head>/i, `${tag}</head>`);
     }),

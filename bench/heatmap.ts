@@ -2,7 +2,8 @@
  * Heatmap and funnel queries at scale: builds a temporary SQLite database with 1,000,000 clicks on one page and
  * 100,000 sessions through the storage modules ingest uses (same buckets, same tables, in transactions), then times
  * the API routes over HTTP, median of 5 runs after one warm-up, against named baselines: the same heatmap grouped
- * from the raw clicks table through its index, and one full scan of the page views the funnel reads.
+ * from the raw clicks table through its index, one full scan of the page views the funnel reads, and the join of
+ * every session with its checkout events that the metrics read before storage kept per-day totals.
  * `npm run bench` calls `runHeatmapBench` (figure 5); alone:
  *
  *   npx tsx bench/heatmap.ts [--clicks 1000000] [--sessions 100000] [--runs 5]
@@ -102,7 +103,9 @@ function buildSessions(db: Database): SessionPlan[] {
           id,
           projectId: PROJECT,
           browser: 'Chrome',
+          browserVersion: '131.0.0.0',
           os: 'Linux',
+          osVersion: '',
           now: lastTs,
           delta: {
             firstTs: start,
@@ -226,6 +229,9 @@ export interface HeatmapBenchResult {
   heatmapBaselineMs: number;
   /** One full scan of the page views table, SQL alone: the data the funnel reads. */
   funnelBaselineMs: number;
+  metricsMs: number;
+  /** Every session joined with its cart, purchase and refund events, SQL alone: what the metrics read before totals. */
+  metricsBaselineMs: number;
   /** What was built: counts, and how long building took in ms. */
   built: { sessions: number; clicks: number; cells: number; databaseBytes: number; sessionsMs: number; clicksMs: number };
 }
@@ -255,6 +261,11 @@ export async function runHeatmapBench(overrides: Partial<BenchOptions> = {}): Pr
     const baselineMs = await time(() => baseline.all(PAGE));
     const scan = db.prepare('SELECT count(*), sum(length(url)), max(last_ts) FROM page_views');
     const funnelBaselineMs = await time(() => scan.get());
+    const checkoutJoin = db.prepare(`
+      SELECT count(*), sum(s.started_at / ${DAY_MS}), total(json_extract(e.props, '$.props.value'))
+      FROM sessions s JOIN custom_events e ON e.session_id = s.id
+      WHERE s.project_id = ${PROJECT} AND e.tag = 'sl:track' AND e.name IN ('add_to_cart', 'purchase', 'refund')`);
+    const metricsBaselineMs = await time(() => checkoutJoin.get());
 
     const app = createApp({ store: createSqliteStore(db), config: { ...defaultConfig, dbPath, adminToken: BENCH_TOKEN } });
     const server = app.listen(0, '127.0.0.1');
@@ -293,10 +304,20 @@ export async function runHeatmapBench(overrides: Partial<BenchOptions> = {}): Pr
       ['GET /api/metrics (all days)', await time(() => get('/api/metrics'))],
       ['baseline: element buckets grouped from the clicks table (SQL only)', baselineMs],
       ['baseline: one full scan of page_views (SQL only)', funnelBaselineMs],
+      ['baseline: sessions joined with their checkout events (SQL only)', metricsBaselineMs],
     ];
     await new Promise((resolve) => server.close(resolve));
-    const funnelMs = figures.find(([name]) => name.startsWith('POST /api/funnels/query'))![1];
-    return { figures, heatmapMs: figures[0][1], funnelMs, heatmapBaselineMs: baselineMs, funnelBaselineMs, built };
+    const figure = (prefix: string) => figures.find(([name]) => name.startsWith(prefix))![1];
+    return {
+      figures,
+      heatmapMs: figures[0][1],
+      funnelMs: figure('POST /api/funnels/query'),
+      metricsMs: figure('GET /api/metrics'),
+      heatmapBaselineMs: baselineMs,
+      funnelBaselineMs,
+      metricsBaselineMs,
+      built,
+    };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -95,7 +95,7 @@ export function formatTarget(target: Target, unit: Unit): string {
 
 const metText = (met: boolean | null) => (met === null ? '–' : met ? 'yes' : '**no**');
 
-/** The table as Markdown: readable in a terminal and pasted as it is into the README. */
+/** The table as Markdown: readable in a terminal and pasted as it is into docs/benchmark.md. */
 export function formatTable(rows: readonly EvaluatedRow[]): string {
   const header = ['figure', 'measured', 'value', 'baseline', 'ratio', 'target', 'met?'];
   const lines = rows.map((row) => [

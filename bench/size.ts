@@ -64,7 +64,7 @@ async function ownModules(): Promise<Array<[string, number]>> {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: 'es2019',
+    target: 'es2020', // as scripts/build.mjs
     write: false,
     metafile: true,
     logLevel: 'error',

@@ -24,8 +24,12 @@ export interface SessionSummary {
   failedRequestCount: number;
   eventCount: number;
   device: DeviceClass;
+  /** 'Chrome', 'Safari', 'Samsung Internet', …, or 'Other'; its version as the header gave it, '' when unknown. */
   browser: string;
+  browserVersion: string;
+  /** 'Windows', 'macOS', 'iOS', 'Android', …, or 'Other'; its version, '' when unknown. */
   os: string;
+  osVersion: string;
   viewportWidth: number;
   viewportHeight: number;
   userId: string | null;

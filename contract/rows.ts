@@ -32,6 +32,38 @@ export interface CheckoutEvent {
   orderId: unknown;
 }
 
+/**
+ * One UTC start day's sessions as storage keeps them summed (per day and device, kept by triggers on the rows): how
+ * many started, how many put something in the cart (an `add_to_cart`), and the cart value those added.
+ */
+export interface DayCheckoutTotals {
+  day: string;
+  sessions: number;
+  cartSessions: number;
+  cartValue: number;
+}
+
+/** One purchase or refund event as stored. */
+export interface OrderEvent {
+  kind: 'purchase' | 'refund';
+  source: EventSource;
+  /** The session it belongs to, null when it has none. */
+  sessionId: string | null;
+  /** `YYYY-MM-DD` (UTC) the session started, or of the event itself when it has no session. */
+  day: string;
+  /** Event time, ms since epoch. */
+  ts: number;
+  /** `props.orderId` as sent, or the order key it names. */
+  orderId: unknown;
+  /** `props.value` as sent, or what it is worth. */
+  value: unknown;
+}
+
+/** A purchase or refund event with its session's cart: the value it added, null when it added nothing. */
+export interface CheckoutOrderEvent extends OrderEvent {
+  sessionCartValue: number | null;
+}
+
 /** Who reported a tracked event: the store's page (through the recorder) or its backend (POST /api/events). */
 export type EventSource = 'browser' | 'server';
 

@@ -38,7 +38,7 @@ export function createStatusReporter(
     if (reason === last) return;
     last = reason;
     const recording = reason === 'recording';
-    // The reason's name is its explanation (README: "Why nothing is recorded").
+    // The reason's name is its explanation (docs/recorder.md: "Why nothing is recorded").
     if (config.debug) print(`[sightline] ${recording ? reason : `not recording: ${reason}`}`);
     config.onStatus?.({ recording, reason });
   });

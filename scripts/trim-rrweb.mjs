@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 
 /**
- * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it].
- * Each stub throws if ever reached. @rrweb/record is pinned, so the markers are exact; a new version without them
- * fails the build rather than shipping rrweb untrimmed.
+ * Dead code cut out of rrweb's record.js, each as [first marker, the marker where the cut ends, what replaces it],
+ * applied in order. A stub that only an option the recorder never sets would reach throws; one that rrweb always
+ * calls does what rrweb does with that option unset. @rrweb/record is pinned, so the markers are exact; a new
+ * version without them fails the build rather than shipping rrweb untrimmed. test/e2e/rrweb-trim.test.ts checks
+ * that rrweb records the same events with the cuts as without.
  */
 const RRWEB_CUTS = [
   // A web worker that only frame-rate canvas sampling (`sampling.canvas` set to a number) uses, made into a Blob on
@@ -12,9 +14,6 @@ const RRWEB_CUTS = [
   // the worker is dead weight (about 1 KB gzipped).
   ['const jsContent = ', 'class CanvasManager {',
     'function WorkerWrapper() {\n  throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n}\n'],
-  // The frame-rate sampler that would post canvas pixels to that worker: reached only with `sampling.canvas` too.
-  ['  initCanvasFPSObserver(fps, win, blockClass, blockSelector, options) {', '  initCanvasMutationObserver(win, blockClass, blockSelector) {',
-    '  initCanvasFPSObserver() {\n    throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n  }\n'],
   // Recording cross-origin iframes (`recordCrossOriginIframes`: a child frame's recorder posts its events to the top
   // frame, which renumbers their node and style ids; about 0.9 KB gzipped). The recorder never sets that option, so
   // rrweb never binds the message handler: everything from it to the end of IframeManager is dead, and so is the
@@ -29,12 +28,37 @@ const RRWEB_CUTS = [
   ['  if (tagName === "img" && inlineImages) {', '  if (["audio", "video"].includes(tagName)) {', ''],
   ['function initFontObserver({ fontCb, doc }) {', 'function initSelectionObserver(param) {',
     'function initFontObserver() {\n  throw new Error("Sightline builds rrweb without font collection");\n}\n'],
-  // `hooks` (a callback beside each observer) and `slimDOMOptions` (dropping comments, scripts and head metadata):
-  // options the recorder never sets. Without hooks rrweb still wraps every observer's callback in a forwarder that
-  // spreads its arguments, on every event; without slimDOM options its filter answers false for every node.
-  ['function mergeHooks(o, hooks) {', 'function initObservers(o, hooks = {}) {',
-    'function mergeHooks(o, hooks) {\n  if (Object.keys(hooks).length > 0) throw new Error("Sightline builds rrweb without record hooks");\n}\n'],
-  ['function slimDOMExcluded(sn, slimDOMOptions) {', 'function serializeNodeWithId(n, options) {', 'function slimDOMExcluded() {\n  return false;\n}\n'],
+  // rrweb's `hooks` option (a callback run before each observer's own): the recorder passes none.
+  ['function mergeHooks(o, hooks) {', 'function initObservers(o, hooks = {}) {', 'function mergeHooks() {\n}\n'],
+  // `slimDOMOptions` (leaving scripts, comments and head meta tags out of snapshots): the recorder sets none, so
+  // rrweb's defaults are `{}` and nothing is ever excluded.
+  ['function slimDOMDefaults(_slimDOMOptions) {', 'function serializeNodeWithId(n, options) {',
+    'function slimDOMDefaults() {\n  return {};\n}\nfunction slimDOMExcluded() {\n  return false;\n}\n'],
+  // rrdom's node class, which rrweb only tests nodes against (`instanceof`); recording never makes one.
+  ['class BaseRRNode {', 'function on(type, fn, target = document) {', 'class BaseRRNode {\n}\n'],
+  // Frame-rate canvas sampling, which needs the worker cut above.
+  ['  initCanvasFPSObserver(fps, win, blockClass, blockSelector, options) {', '  initCanvasMutationObserver(win, blockClass, blockSelector) {',
+    '  initCanvasFPSObserver() {\n    throw new Error("Sightline builds rrweb without frame-rate canvas sampling");\n  }\n'],
+  // In record(): the child-frame path of cross-origin iframe recording (events posted to the parent frame),
+  // `plugins` and `packFn`, none of which the recorder sets; every event goes to `emit` as rrweb made it.
+  ['  const inEmittingFrame = recordCrossOriginIframes ? window.parent === window : true;', '  if (mousemoveWait !== void 0',
+    '  if (!emit) {\n    throw new Error("emit function is required");\n  }\n'],
+  ['  const eventProcessor = (e) => {', '  wrappedEmit = (r, isCheckout) => {', ''],
+  ['    if (inEmittingFrame) {\n      emit == null ? void 0 : emit(eventProcessor(e), isCheckout);', '    if (e.type === EventType.FullSnapshot) {\n      lastFullSnapshotEvent',
+    '    emit(e, isCheckout);\n'],
+  ['  for (const plugin of plugins || []) {\n    if (plugin.getMirror)', '  const processedNodeManager = new ProcessedNodeManager();', ''],
+  ['          plugins: ((_a2 = plugins == null ?', '        },\n        hooks\n      );', '          plugins: []\n'],
+  // Full-snapshot checkouts every N events or ms (`checkoutEveryNth`, `checkoutEveryNms`): not set; the recorder
+  // takes its own snapshots at session rollover. Also the NodeList and DOMTokenList forEach polyfill, which every
+  // ES2020 browser has no need of.
+  ['  polyfill();\n  let lastFullSnapshotEvent;', '  wrappedEmit = (r, isCheckout) => {', ''],
+  ['    if (e.type === EventType.FullSnapshot) {\n      lastFullSnapshotEvent', '  const wrappedMutationEmit = (m) => {', '  };\n'],
+  // `maskAllInputs`: the recorder passes its own `maskInputOptions`, so rrweb's all-types tables are never used
+  // (snapshot() first; its marker also starts the one in record()).
+  ['  const maskInputOptions = maskAllInputs === true ? {', '  const slimDOMOptions = slimDOMDefaults(slimDOM);',
+    '  const maskInputOptions = maskAllInputs;\n'],
+  ['  const maskInputOptions = maskAllInputs === true ? {', '  const slimDOMOptions = slimDOMDefaults(_slimDOMOptions);',
+    '  const maskInputOptions = _maskInputOptions !== void 0 ? _maskInputOptions : { password: true };\n'],
 ];
 
 /**
@@ -70,7 +94,7 @@ export const trimRrweb = {
       for (const [from, to, stub] of RRWEB_CUTS) {
         const start = source.indexOf(from);
         const end = source.indexOf(to, start);
-        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/build.mjs`);
+        if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/trim-rrweb.mjs`);
         source = source.slice(0, start) + stub + source.slice(end);
       }
       const members = source.match(ENUM_MEMBER)?.length ?? 0;

@@ -5,6 +5,7 @@ import { dataRouter } from './api/data.ts';
 import { serverEventsRouter } from './api/events.ts';
 import { ingestRouter } from './api/ingest.ts';
 import { insightsRouter } from './api/insights.ts';
+import { openApiRouter } from './api/openapi.ts';
 import { projectsRouter } from './api/projects.ts';
 import { sessionsRouter } from './api/sessions.ts';
 import { settingsRouter } from './api/settings.ts';
@@ -50,6 +51,7 @@ export function createApp({
   app.use(projectsRouter({ store }));
   app.use(assetsRouter({ store, config, outbound }));
   app.use(webhooksRouter({ store, outbound }));
+  app.use(openApiRouter());
   app.use('/api', notFound);
   app.use(staticRouter(config));
   app.use(notFound);

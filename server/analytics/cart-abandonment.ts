@@ -8,7 +8,8 @@
  *   `currency` and `value` that the event carried as a string or a finite number (strings clipped).
  * - the moment: the last add_to_cart, where a replay of the abandonment is best started.
  */
-import { defaultCheckoutOptions, moneyValue } from './checkout-metrics.ts';
+import { moneyValue } from '../../contract/money.ts';
+import { defaultCheckoutOptions } from './checkout-metrics.ts';
 import type { CheckoutOptions, TrackedEvent } from '../../contract/rows.ts';
 
 export type CartItem = Partial<Record<(typeof ITEM_FIELDS)[number], string | number>>;

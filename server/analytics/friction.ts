@@ -8,8 +8,9 @@
  * The cart follows the checkout metrics' rules: cart events put something in it (their values summed as money),
  * a purchase event settles it.
  */
+import { moneyValue } from '../../contract/money.ts';
 import type { CartOutcome, CheckoutOptions, SessionFactRows, SessionFacts } from '../../contract/rows.ts';
-import { defaultCheckoutOptions, moneyValue } from './checkout-metrics.ts';
+import { defaultCheckoutOptions } from './checkout-metrics.ts';
 import {
   FRICTION_CART_MAX_POINTS,
   FRICTION_CART_VALUE_PER_POINT,

@@ -13,7 +13,7 @@ export { classifyClickTarget, type ClickTargetKind } from './click-targets.ts';
 export { defaultThresholds, resolveThresholds, type Thresholds } from './thresholds.ts';
 export { computeFunnel, funnelProgress, StepMatcher, type FunnelResult, type TimelineEntry } from './funnel.ts';
 export { computeCheckoutMetrics, type CheckoutMetrics } from './checkout-metrics.ts';
-export { orderKey, reconcileOrders, type Order, type OrderEvent } from './orders.ts';
+export { reconcileOrders, type Order } from './orders.ts';
 export { aggregateHeatmap } from './heatmap-grid.ts';
 export { scrollBands } from './scroll-map.ts';
 export { mergeSessionFormUses } from './form-merge.ts';

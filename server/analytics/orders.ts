@@ -15,22 +15,8 @@
  *   off its own day; no order is known to be refunded, so it does not enter the refund rate.
  * Refunds are not merged across sources: the backend alone should report them.
  */
-import type { EventSource } from '../../contract/rows.ts';
-/** One purchase or refund event as stored. */
-export interface OrderEvent {
-  kind: 'purchase' | 'refund';
-  source: EventSource;
-  /** The session it belongs to, null when it has none. */
-  sessionId: string | null;
-  /** `YYYY-MM-DD` (UTC) the session started, or of the event itself when it has no session. */
-  day: string;
-  /** Event time, ms since epoch. */
-  ts: number;
-  /** `props.orderId` as sent. */
-  orderId: unknown;
-  /** `props.value` as sent. */
-  value: unknown;
-}
+import { moneyValue, orderKey } from '../../contract/money.ts';
+import type { OrderEvent } from '../../contract/rows.ts';
 
 export interface Order {
   /** null for a purchase sent without one. */
@@ -54,19 +40,6 @@ export interface UnmatchedRefund {
 export interface ReconciledOrders {
   orders: Order[];
   unmatchedRefunds: UnmatchedRefund[];
-}
-
-/** A finite number or a numeric string is an amount; anything else counts as 0. */
-export function moneyValue(value: unknown): number {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? number : 0;
-}
-
-/** A string or a finite number names an order (`1001` and `"1001"` are the same one); anything else does not. */
-export function orderKey(orderId: unknown): string | null {
-  if (typeof orderId === 'string' && orderId !== '') return orderId;
-  if (typeof orderId === 'number' && Number.isFinite(orderId)) return String(orderId);
-  return null;
 }
 
 /** Reports of one order, earliest first. */

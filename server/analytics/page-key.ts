@@ -3,8 +3,9 @@
  *
  * pageKey(url, patterns):
  * 1. Take the URL's path; scheme, host, query and fragment are dropped. Trailing slashes go (`/cart/` → `/cart`;
- *    the root stays `/`). A URL that is not http(s) or relative keeps its scheme (`about:blank`). '' stays ''
- *    (page unknown).
+ *    the root stays `/`), and so does a directory's index file, which a server answers for the directory itself
+ *    (`/shop/index.html`, `index.htm` or `index.php`, in any case → `/shop`). A URL that is not http(s) or relative
+ *    keeps its scheme (`about:blank`). '' stays '' (page unknown).
  * 2. The first user pattern that matches the path is the key, e.g. `/product/*`. In patterns `*` matches one whole
  *    segment, `*` inside a segment matches part of it (`/p-*`), `:name` matches one segment, a `**` segment matches
  *    any number of segments (`/blog/**` holds `/blog` and `/blog/2024/05/hello`); url-pattern.ts matches them in
@@ -14,7 +15,7 @@
  *    (so slugs like `summer-sale-2024-collection` stay).
  */
 
-import { compilePattern, matchSegments, splitPath, type MatchWork } from './url-pattern.ts';
+import { compilePattern, matchSegments, splitPath, type CompiledPattern, type MatchWork } from './url-pattern.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^[0-9a-f]{8,}$/i;
@@ -30,12 +31,28 @@ export function isIdLikeSegment(segment: string): boolean {
   return LONG_ALPHANUMERIC.test(segment) && hasDigit && /[a-z]/i.test(segment);
 }
 
+/**
+ * A directory's index file: `/x/index.html` is the page `/x/` a server answers with it. The index-file migration
+ * (storage/migrations.ts) applies the same rule, in SQL, to the keys stored before it.
+ */
+const INDEX_FILE = /\/index\.(?:html?|php)$/i;
+
+// A loop, not /\/+$/: that regex retries from every slash of a long run, quadratic in the run's length.
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === SLASH) end -= 1;
+  return text.slice(0, end);
+}
+
+/** A pattern naming an index file names its directory, as a path does: `/demo/index.html` is `/demo`. */
+function compiledPattern(pattern: string): CompiledPattern {
+  return compilePattern(withoutTrailingSlashes(pattern).replace(INDEX_FILE, ''));
+}
+
 function normalizePath(path: string): string {
   const withLeadingSlash = path.startsWith('/') ? path : `/${path}`;
-  // A loop, not /\/+$/: that regex retries from every slash of a long run, quadratic in the run's length.
-  let end = withLeadingSlash.length;
-  while (end > 0 && withLeadingSlash.charCodeAt(end - 1) === SLASH) end -= 1;
-  return end === 0 ? '/' : withLeadingSlash.slice(0, end);
+  const trimmed = withoutTrailingSlashes(withoutTrailingSlashes(withLeadingSlash).replace(INDEX_FILE, ''));
+  return trimmed === '' ? '/' : trimmed;
 }
 
 /** The URL's path (query and fragment dropped), or the whole URL without them when it has no usable path. */
@@ -60,7 +77,7 @@ export function pageKey(url: string, patterns: readonly string[] = [], work?: Ma
   const normalized = normalizePath(path);
   const split = splitPath(normalized);
   for (const pattern of patterns) {
-    if (matchSegments(compilePattern(pattern), split, work)) return normalizePath(pattern);
+    if (matchSegments(compiledPattern(pattern), split, work)) return normalizePath(pattern);
   }
   return normalized
     .split('/')
@@ -91,5 +108,5 @@ export function pagePatternTester(url: string, work?: MatchWork): (pattern: stri
     };
   }
   const split = splitPath(normalizePath(path));
-  return (pattern) => pattern.trim() !== '' && matchSegments(compilePattern(pattern), split, work);
+  return (pattern) => pattern.trim() !== '' && matchSegments(compiledPattern(pattern), split, work);
 }

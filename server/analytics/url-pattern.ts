@@ -28,7 +28,7 @@ export const MAX_PATTERN_SEGMENTS = 16;
 /**
  * Most segments a path may have and still match a pattern: a longer path matches none (pageKey then keys it by its
  * id-like segments alone). Store pages have a handful; a path of hundreds is made to cost, since each of its segments
- * moves every live state. Documented in the README.
+ * moves every live state. Documented in docs/api.md.
  */
 export const MAX_PATH_SEGMENTS = 64;
 

@@ -14,6 +14,7 @@ import type { ProjectAssetPolicy, Store } from '../storage/store.ts';
 import { requireReachable } from './outbound-check.ts';
 import { MAX_ALLOWED_ORIGINS, origin } from './projects.ts';
 import type { AssetSettingsResponse } from '../../contract/api.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 /** Longest asset URL accepted; recorded URLs past this are tracking noise, not assets. */
 const MAX_ASSET_URL = 4096;
@@ -54,6 +55,52 @@ async function settingsOf(store: Store, project: Project): Promise<AssetSettings
   const { projectKey, mode, origins, projectOrigins } = await policyOf(store, project);
   return { project: projectKey, mode, origins, projectOrigins };
 }
+
+export const assetRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/assets',
+    tag: 'Replay assets',
+    summary: 'An image, font or stylesheet a replay needs, fetched by the server',
+    description:
+      'Only URLs the events routes handed out, signed (`sig`), for a replay of the project; only from public addresses ' +
+      "(and, in `proxy` mode, the project's asset origins); only image, font and CSS types, within a deadline and a " +
+      'byte cap; cached.',
+    access: 'read',
+    scoped: true,
+    query: assetQuery,
+    responses: { 200: 'The asset, with its content type' },
+    produces: '*/*',
+    errors: {
+      403: 'asset_not_signed, assets_blocked, asset_host_not_allowed or asset_forbidden_address',
+      502: 'asset_unresolvable, asset_unreachable, asset_upstream_status, asset_redirect_not_allowed, ' +
+        'asset_too_many_redirects, asset_type_refused or asset_too_large',
+      504: 'asset_timeout',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/settings/assets',
+    tag: 'Replay assets',
+    summary: 'How replays get the images, fonts and styles a page loaded from its hosts',
+    access: 'read',
+    scoped: true,
+    query: settingsQuery,
+    responses: { 200: '{ project, mode, origins, projectOrigins }' },
+  },
+  {
+    method: 'put',
+    path: '/api/settings/assets',
+    tag: 'Replay assets',
+    summary: 'Sets how replays get them: `public` (any public host), `proxy` (only the origins) or `block`',
+    access: 'manage',
+    scoped: true,
+    query: settingsQuery,
+    body: settingsBody,
+    responses: { 200: '{ project, mode, origins, projectOrigins }' },
+    errors: { 400: 'forbidden_address or unresolvable_host: an origin is internal or does not resolve' },
+  },
+];
 
 export function assetsRouter({ store, config, outbound }: { store: Store; config: Config; outbound: OutboundPolicy }): Router {
   const router = Router();

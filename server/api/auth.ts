@@ -16,6 +16,7 @@ import { visibleProjects } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
 import type { MeResponse } from '../../contract/access.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 const loginBody = z.strictObject({ token: z.string().min(1).max(512) });
 
@@ -29,6 +30,40 @@ async function meResponse(req: Request, store: AccessStore): Promise<MeResponse>
     projects: projects.map(({ key, name }) => ({ key, name })),
   };
 }
+
+const tag = 'Sign-in';
+export const authRoutes: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/login',
+    tag,
+    summary: 'Signs in with the admin token or a viewer token: sets the sl_session cookie and answers as GET /api/me',
+    description:
+      'The cookie is HttpOnly, SameSite=Strict, Secure over https and lasts 30 days; it keeps the scope and role of ' +
+      'its token. Refused from another origin.',
+    access: 'public',
+    body: loginBody,
+    responses: { 200: '{ signedIn, scope, role, projects }' },
+    errors: { 401: 'invalid_token', 403: 'cross_origin_request' },
+  },
+  {
+    method: 'post',
+    path: '/api/logout',
+    tag,
+    summary: "Ends the cookie's sign-in and clears the cookie",
+    access: 'public',
+    responses: { 204: 'Signed out' },
+    errors: { 403: 'cross_origin_request' },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    tag,
+    summary: 'Who the credential is: its scope, role and the projects it sees',
+    access: 'read',
+    responses: { 200: "{ signedIn: true, scope: 'admin' | 'project', role: 'manage' | 'read', projects: [{ key, name }] }" },
+  },
+];
 
 /** POST /api/login, POST /api/logout and GET /api/me: the viewer's sign-in with the admin or a viewer token. */
 export function authRouter(context: AuthContext & { store: AccessStore }) {

@@ -17,6 +17,7 @@ import type {
 } from '../../contract/access.ts';
 import type { Store } from '../storage/store.ts';
 import { integer, projectParam, text } from './query-params.ts';
+import type { RouteDoc } from './route-doc.ts';
 import { findSession } from './sessions.ts';
 import type { SessionSummary } from '../../contract/api.ts';
 
@@ -64,6 +65,77 @@ async function streamExport(store: Store, session: SessionSummary, pageSize: num
   }
   res.end('}}');
 }
+
+const retentionPath = '/api/settings/retention';
+export const dataRoutes: RouteDoc[] = [
+  {
+    method: 'delete',
+    path: '/api/sessions/:id',
+    tag: 'Sessions',
+    summary: 'Deletes a session and everything derived from it',
+    description:
+      'Its chunks, every row derived from it and its share of the heatmap buckets and page counts, in one ' +
+      'transaction; logged.',
+    access: 'manage',
+    scoped: true,
+    params: { id: 'The session id' },
+    responses: { 204: 'Deleted' },
+    errors: { 404: 'session_not_found' },
+  },
+  {
+    method: 'delete',
+    path: '/api/users/:userId',
+    tag: 'Sessions',
+    summary: "Deletes every session of the project identified with the user id",
+    description: 'One call per project erases a user everywhere; logged.',
+    access: 'manage',
+    scoped: true,
+    params: { userId: 'The id given to identify()' },
+    responses: { 200: '{ deletedSessions }' },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions/:id/export',
+    tag: 'Sessions',
+    summary: 'The session as a download: { session, windows: { [windowId]: events } }',
+    description: "Each window's rrweb events in recorded order; each array replays on its own in rrweb-player.",
+    access: 'read',
+    scoped: true,
+    params: { id: 'The session id' },
+    responses: { 200: 'The session and its events, with Content-Disposition: attachment' },
+    errors: { 404: 'session_not_found' },
+  },
+  {
+    method: 'get',
+    path: '/api/deletions',
+    tag: 'Sessions',
+    summary: "The project's deletion log, newest first",
+    description: 'Subjects are kept as a keyed hash: `subject` asks whether that session or user id was erased.',
+    access: 'read',
+    scoped: true,
+    query: logQuery,
+    responses: { 200: '{ deletions: [{ id, at, kind, subject, sessions, detail }] }' },
+  },
+  {
+    method: 'get',
+    path: retentionPath,
+    tag: 'Settings',
+    summary: 'How many days sessions are kept after they end',
+    access: 'read',
+    scoped: true,
+    responses: { 200: '{ days } (null keeps them forever)' },
+  },
+  {
+    method: 'put',
+    path: retentionPath,
+    tag: 'Settings',
+    summary: 'Sets how many days sessions are kept after they end',
+    access: 'manage',
+    scoped: true,
+    body: retentionBody,
+    responses: { 200: '{ days }' },
+  },
+];
 
 export function dataRouter({ store, config }: { store: Store; config: Config }): Router {
   const router = Router();

@@ -11,9 +11,42 @@ import type { Project } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { asHttpError } from './ingest-errors.ts';
 import type { ServerEventsAck, ServerKeyResponse } from '../../contract/access.ts';
+import type { RouteDoc } from './route-doc.ts';
+import { serverEventsBody } from '../ingest/server-events.ts';
 
 const invalidServerKey = () =>
   new HttpError(401, 'invalid_server_key', "Send the project's server key as Authorization: Bearer <key>");
+
+export const serverEventRoutes: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/projects/:key/server-key',
+    tag: 'Server events',
+    summary: "Makes or replaces the project's server key, shown this once",
+    description: 'The old key stops working at once; only its SHA-256 is stored.',
+    access: 'admin',
+    params: { key: "The project's key" },
+    responses: { 201: '{ serverKey }' },
+    errors: { 404: 'unknown_project' },
+  },
+  {
+    method: 'post',
+    path: '/api/events',
+    tag: 'Server events',
+    summary: "A store backend's events (orders, refunds): one event, or { events: [...] }",
+    description:
+      'Idempotent per event `id`. An event for a session not recorded yet counts once its session arrives, and ' +
+      'meanwhile in checkout metrics. Any content type is read as JSON.',
+    access: 'server_key',
+    body: serverEventsBody,
+    responses: { 200: '{ ok, created, duplicates, withoutSession }' },
+    errors: {
+      400: 'invalid_event, too_deep, too_many_events or timestamp_out_of_range',
+      401: 'invalid_server_key',
+      409: 'session_conflict: the session belongs to another project',
+    },
+  },
+];
 
 /**
  * The project's server key, and the route a store's backend sends events to. The key route needs the admin (the

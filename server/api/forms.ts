@@ -6,9 +6,27 @@ import { requestProject } from '../http/project-scope.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import type { FormsResponse, ReplayLink, ReplayMoment } from '../../contract/insights.ts';
+import type { RouteDoc } from './route-doc.ts';
 import { checkRange, device, projectParam, timeRange } from './query-params.ts';
 
 const formsQuery = z.strictObject({ device: device.optional(), ...timeRange, ...projectParam }).superRefine(checkRange);
+
+export const formRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/forms',
+    tag: 'Forms',
+    summary: 'Every form: started, submitted, abandoned, and field by field',
+    description:
+      'Per form (page key and form selector): started, submitted, abandoned; per field: sessions, median time, ' +
+      'median hesitation, corrections, left blank and drop-offs. Over the sessions started in range, of every device ' +
+      'unless `device` names one.',
+    access: 'read',
+    scoped: true,
+    query: formsQuery,
+    responses: { 200: '{ from, to, device, forms }' },
+  },
+];
 
 /** A session moment placed on its window's replay clock; null when there is none or the window is gone. */
 async function onReplayClock(store: Store, moment: ReplayLink | null): Promise<ReplayMoment | null> {

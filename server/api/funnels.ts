@@ -7,6 +7,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { runFunnel } from './funnel-run.ts';
 import type { FunnelList, FunnelQueryResponse, SavedFunnel } from '../../contract/insights.ts';
+import type { RouteDoc } from './route-doc.ts';
 import { pagePatternText } from './page-pattern.ts';
 import { checkRange, device } from './query-params.ts';
 
@@ -40,6 +41,59 @@ function funnelId(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw new HttpError(404, 'funnel_not_found', `No saved funnel with id "${raw}"`);
   return Number(raw);
 }
+
+const tag = 'Funnels';
+export const funnelRoutes: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/funnels/query',
+    tag,
+    summary: 'Runs a funnel of page patterns and tracked events',
+    description:
+      'Per step: sessions, conversion from the previous step and from the start, median time from the previous step, ' +
+      'and the sessions that dropped there. A page step is a pattern (`/product/*`, `/blog/**`, `:name`); every step ' +
+      'must follow the one before within `windowMs` of the first.',
+    access: 'read',
+    scoped: true,
+    body: queryBody,
+    responses: {
+      200:
+        '{ windowMs, sessionsConsidered, steps: [{ step, sessions, conversionFromPrevious, conversionFromStart, ' +
+        'medianTimeFromPreviousMs, droppedCount, dropped }] }',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/funnels',
+    tag,
+    summary: "The project's saved funnels",
+    access: 'read',
+    scoped: true,
+    responses: { 200: '{ funnels: [{ id, name, steps, windowMs, createdAt }] }' },
+  },
+  {
+    method: 'post',
+    path: '/api/funnels',
+    tag,
+    summary: 'Saves a named funnel',
+    description: 'Saved funnels are views of the data: a read-only token may save and delete them.',
+    access: 'read',
+    scoped: true,
+    body: saveBody,
+    responses: { 201: '{ id, name, steps, windowMs, createdAt }' },
+  },
+  {
+    method: 'delete',
+    path: '/api/funnels/:id',
+    tag,
+    summary: 'Deletes a saved funnel',
+    access: 'read',
+    scoped: true,
+    params: { id: 'The saved funnel\'s id' },
+    responses: { 204: 'Deleted' },
+    errors: { 404: 'funnel_not_found' },
+  },
+];
 
 /** POST /api/funnels/query, and saved funnels: GET /api/funnels, POST /api/funnels, DELETE /api/funnels/:id. */
 export function funnelsRouter({ store, config }: { store: Store; config: Config }): Router {

@@ -10,6 +10,7 @@ import { viewerOrigins, type SameOriginConfig } from '../http/same-origin.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { RrwebEventType } from '../../contract/protocol.ts';
 import type { Store } from '../storage/store.ts';
+import type { RouteDoc } from './route-doc.ts';
 import type {
   HeatmapPagesResponse,
   HeatmapResponse,
@@ -109,6 +110,70 @@ function fromSnapshot(events: HeatmapSnapshotResponse['events'], snapshotTs: num
   const rest = events.slice(start);
   return { events: rest.slice(0, MAX_SNAPSHOT_EVENTS), truncated: rest.length > MAX_SNAPSHOT_EVENTS };
 }
+
+const tag = 'Heatmaps';
+const scope = 'Every device unless `device` names one; `from`/`to` select whole UTC days.';
+export const heatmapRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/heatmaps',
+    tag,
+    summary: "A page's click, rage, dead, error or mouse-move map",
+    description:
+      `Per element: its selector, count, share, click offsets inside the element (${ELEMENT_GRID}×${ELEMENT_GRID} ` +
+      `buckets), page-coordinate buckets (${PAGE_CELL_PX} px) for elements a rebuilt page no longer has, and the latest ` +
+      `moment to replay. ${scope}`,
+    access: 'read',
+    scoped: true,
+    query: heatmapQuery,
+    responses: { 200: '{ page, kind, device, from, to, elementGrid, pageCellPx, total, elements, otherElements, otherCount }' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/pages',
+    tag,
+    summary: 'Page keys with their views, clicks and mouse moves, most clicked first',
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: pagesQuery,
+    responses: { 200: '{ pages: [{ page, views, clicks, moves }] }' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/snapshot',
+    tag,
+    summary: "The page's latest recorded full snapshot, to draw a heatmap over",
+    description: `Of any device unless \`device\` names one: its Meta event first, then what follows, at most ${MAX_SNAPSHOT_EVENTS} events.`,
+    access: 'read',
+    scoped: true,
+    query: pageQuery,
+    responses: { 200: '{ page, device, sessionId, windowId, url, ts, viewportWidth, viewportHeight, events, truncated }' },
+    errors: { 404: 'snapshot_not_found' },
+  },
+  {
+    method: 'get',
+    path: '/api/heatmaps/errors',
+    tag,
+    summary: "The page's most frequent errors, uncaught and console, each with its latest replay moment",
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: errorsQuery,
+    responses: { 200: '{ page, device, from, to, errors: [{ message, kind, count, sessions, lastSeenAt, replay }] }' },
+  },
+  {
+    method: 'get',
+    path: '/api/scrollmap',
+    tag,
+    summary: "Share of the page's views reaching each 5% depth band, and the average fold",
+    description: scope,
+    access: 'read',
+    scoped: true,
+    query: pageQuery,
+    responses: { 200: '{ page, device, from, to, views, viewsWithDepth, bands: [{ from, to, views, share }], averageFold }' },
+  },
+];
 
 /** GET /api/heatmaps, /api/heatmaps/pages, /api/heatmaps/snapshot, /api/heatmaps/errors and /api/scrollmap. */
 export function heatmapsRouter({ store, config }: { store: Store; config: SameOriginConfig }): Router {

@@ -9,6 +9,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { AccessStore } from '../storage/access-store.ts';
 import type { Project } from '../storage/model.ts';
 import type { AllowedOriginsResponse, ProjectCredentials, ProjectInfo, ProjectList } from '../../contract/access.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 /** Origins per project at most; a store has a handful of domains. */
 export const MAX_ALLOWED_ORIGINS = 50;
@@ -52,6 +53,53 @@ function generateProjectKey(): string {
 function projectInfo({ key, name, createdAt, allowedOrigins, retentionDays, serverKeyHash, tokenRoles }: Project): ProjectInfo {
   return { key, name, createdAt, allowedOrigins, retentionDays, hasServerKey: serverKeyHash !== null, tokenRoles };
 }
+
+const tag = 'Projects';
+const keyParam = { key: "The project's key (its ingest key)" };
+export const projectRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/projects',
+    tag,
+    summary: 'The projects the credential sees: every one for the admin, its own for a project token',
+    access: 'read',
+    responses: { 200: '{ projects: [{ key, name, createdAt, allowedOrigins, retentionDays, hasServerKey, tokenRoles }] }' },
+  },
+  {
+    method: 'post',
+    path: '/api/projects',
+    tag,
+    summary: 'Creates a project and its first viewer token, shown this once',
+    access: 'admin',
+    body: createBody,
+    responses: { 201: '{ project, role, viewerToken }' },
+    errors: { 409: 'project_exists' },
+  },
+  {
+    method: 'post',
+    path: '/api/projects/:key/viewer-token',
+    tag,
+    summary: "Makes or replaces the project's viewer token of a role, ending the old one's sign-ins",
+    access: 'admin',
+    params: keyParam,
+    body: rotateBody,
+    bodyRequired: false,
+    responses: { 200: '{ project, role, viewerToken }' },
+    errors: { 404: 'unknown_project' },
+  },
+  {
+    method: 'put',
+    path: '/api/projects/:key/origins',
+    tag,
+    summary: 'The origins the project accepts ingest from (an empty list accepts any)',
+    description: "The admin's, or a manage token's for its own project.",
+    access: 'manage',
+    params: keyParam,
+    body: originsBody,
+    responses: { 200: '{ origins }' },
+    errors: { 403: 'admin_only: another project than the token\'s', 404: 'unknown_project' },
+  },
+];
 
 /**
  * GET /api/projects (the projects the caller sees), and for the admin: POST /api/projects, POST

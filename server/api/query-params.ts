@@ -32,4 +32,9 @@ export function checkRange(value: { from?: number; to?: number }, context: z.Ref
  * `project`: the key of the project a read acts on. requestProject checks it and the caller's right to it; it is
  * listed here so that strict query schemas accept it.
  */
-export const projectParam = { project: z.string().optional() };
+export const projectParam = {
+  project: z
+    .string()
+    .optional()
+    .describe("Key of the project to act on: the admin's choice (the oldest project when left out); a project token's own."),
+};

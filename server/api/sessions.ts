@@ -11,6 +11,7 @@ import type { SessionFilter, Store } from '../storage/store.ts';
 import { funnelSessionIds, type FunnelPick } from './funnel-run.ts';
 import { checkRange, device, flag, integer, projectParam, text } from './query-params.ts';
 import type { EventPage, SessionDetail, SessionList, SessionSummary } from '../../contract/api.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 /** Largest `limit` of the session list and of an events page. */
 const MAX_SESSIONS_PER_PAGE = 200;
@@ -87,6 +88,54 @@ export async function findSession(req: Request, store: Store, id: string): Promi
   if (!session) throw new HttpError(404, 'session_not_found', `No session with id "${id}"`);
   return session;
 }
+
+const tag = 'Sessions';
+const sessionId = { id: 'The session id the recorder gave it' };
+export const sessionRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/sessions',
+    tag,
+    summary: 'Recorded sessions, newest first, filtered',
+    description:
+      '`device`: `mobile` under 768 px, `tablet` under 1024 px, else `desktop`. `funnel` (a saved funnel) keeps the ' +
+      'sessions that entered it, with `reachedStep=k` those that got to step k, with `droppedAtStep=k` those that ' +
+      'reached k - 1 and not k (steps count from 0).',
+    access: 'read',
+    scoped: true,
+    query: listQuery,
+    responses: { 200: '{ sessions, total, limit, offset }' },
+    errors: { 404: 'funnel_not_found' },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions/:id',
+    tag,
+    summary: 'One session with its marks and signals',
+    description:
+      'Start, end, duration, active time, entry URL, pages, clicks, errors, device, browser and OS with versions, ' +
+      "viewport, user id and windows; marks for page views, track, identify and errors (a backend's events are track " +
+      'marks with `server: true`); rage, dead and error clicks.',
+    access: 'read',
+    scoped: true,
+    params: sessionId,
+    responses: { 200: '{ session, marks, signals }' },
+    errors: { 404: 'session_not_found' },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions/:id/events',
+    tag,
+    summary: "One window's rrweb events in recorded order, a page of whole chunks at a time",
+    description: 'Pass `cursor=nextCursor` for the next page; `nextCursor` is null after the last.',
+    access: 'read',
+    scoped: true,
+    params: sessionId,
+    query: eventsQuery,
+    responses: { 200: '{ events, nextCursor }' },
+    errors: { 404: 'session_not_found or window_not_found' },
+  },
+];
 
 /** GET /api/sessions, /api/sessions/:id and /api/sessions/:id/events. */
 export function sessionsRouter({ store, config }: { store: Store; config: Config }): Router {

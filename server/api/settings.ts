@@ -6,6 +6,7 @@ import { parseOrThrow } from '../http/validation.ts';
 import type { Store } from '../storage/store.ts';
 import { pagePatternText } from './page-pattern.ts';
 import type { PagePatternsResponse } from '../../contract/api.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 /** Patterns per project at most: each is tried against every page view at ingest. */
 export const MAX_PAGE_PATTERNS = 50;
@@ -25,6 +26,32 @@ export const pagePattern = pagePatternText(MAX_PATTERN_CHARS).regex(
   'only URL path characters and * are allowed',
 );
 const patternsBody = z.strictObject({ patterns: z.array(pagePattern).max(MAX_PAGE_PATTERNS) });
+
+const patternsPath = '/api/settings/page-patterns';
+export const settingsRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: patternsPath,
+    tag: 'Settings',
+    summary: "The project's page patterns",
+    access: 'read',
+    scoped: true,
+    responses: { 200: '{ patterns }' },
+  },
+  {
+    method: 'put',
+    path: patternsPath,
+    tag: 'Settings',
+    summary: "Replaces the project's page patterns",
+    description:
+      'Patterns (`/product/*`, `/blog/**`, `/order/:id`; the first match wins) name page keys before id-like ' +
+      'segments collapse; they apply to batches ingested afterwards.',
+    access: 'manage',
+    scoped: true,
+    body: patternsBody,
+    responses: { 200: '{ patterns }' },
+  },
+];
 
 /** GET and PUT /api/settings/page-patterns: the user patterns that name page keys (`/product/*`). */
 export function settingsRouter({ store }: { store: Store }): Router {

@@ -17,6 +17,7 @@ import type {
   WebhookList,
   WebhookTestQueued,
 } from '../../contract/webhooks.ts';
+import type { RouteDoc } from './route-doc.ts';
 
 /** Webhooks per project at most: each event is one delivery per subscribed webhook. */
 export const MAX_WEBHOOKS = 20;
@@ -58,6 +59,70 @@ function info({ id, url, events, createdAt }: Webhook): WebhookInfo {
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
+
+const tag = 'Webhooks';
+const webhookId = { id: "The webhook's id" };
+const notFound = { 404: 'webhook_not_found' };
+export const webhookRoutes: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/webhooks',
+    tag,
+    summary: "The project's webhooks",
+    access: 'read',
+    scoped: true,
+    responses: { 200: '{ webhooks: [{ id, url, events, createdAt }] }' },
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks',
+    tag,
+    summary: 'Subscribes a URL to events; answers its signing secret, shown this once',
+    access: 'manage',
+    scoped: true,
+    body: createBody,
+    responses: { 201: '{ webhook, secret }' },
+    errors: {
+      400: 'forbidden_address or unresolvable_host: the host is internal or does not resolve',
+      409: `too_many_webhooks: past ${MAX_WEBHOOKS}`,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/webhooks/:id',
+    tag,
+    summary: 'Deletes the webhook and its deliveries, sent or not',
+    access: 'manage',
+    scoped: true,
+    params: webhookId,
+    responses: { 204: 'Deleted' },
+    errors: notFound,
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks/:id/test',
+    tag,
+    summary: 'Puts a test event in the outbox for this webhook alone',
+    access: 'manage',
+    scoped: true,
+    params: webhookId,
+    responses: { 202: '{ eventId }' },
+    errors: notFound,
+  },
+  {
+    method: 'get',
+    path: '/api/webhooks/:id/deliveries',
+    tag,
+    summary: 'The delivery log, newest first',
+    description: '`status`: `pending` (queued, or retrying at `nextAttemptAt`), `delivered` or `failed`.',
+    access: 'read',
+    scoped: true,
+    params: webhookId,
+    query: logQuery,
+    responses: { 200: '{ deliveries, limit, offset }' },
+    errors: notFound,
+  },
+];
 
 /**
  * Webhook subscriptions of the request's project: GET/POST /api/webhooks, DELETE /api/webhooks/:id,

@@ -17,12 +17,13 @@ export interface AuthContext {
 
 /**
  * API calls anyone may make: the recorder's ingest (its project key is public), a store backend's events (the route
- * checks its server key itself) and signing in and out.
+ * checks its server key itself), signing in and out, and the API's description (it holds no data).
  */
 function isPublicApiCall(req: Request): boolean {
   // Preflights carry no credentials by design; routes without CORS headers still refuse the real request.
   if (req.method === 'OPTIONS') return true;
   if (req.path === '/api/ingest' || req.path === '/api/events') return req.method === 'POST';
+  if (req.path === '/api/openapi.json') return req.method === 'GET' || req.method === 'HEAD';
   return req.path === '/api/login' || req.path === '/api/logout';
 }
 

@@ -33,14 +33,17 @@ const eventId = z
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** ms since epoch, or an ISO date-time with a zone turned into them; whether it is in range is checked after. */
-const timestamp = z.unknown().transform((value, context) => {
-  const ts = typeof value === 'number' ? value : typeof value === 'string' && isoDateTime.safeParse(value).success ? Date.parse(value) : NaN;
-  if (Number.isNaN(ts)) {
-    context.addIssue({ code: 'custom', message: 'expected ms since epoch (a whole number) or an ISO 8601 date-time with a zone, such as 2024-08-01T10:00:00Z' });
-    return z.NEVER;
-  }
-  return ts;
-});
+const timestamp = z
+  .unknown()
+  .describe('ms since epoch, or an ISO 8601 date-time with a zone (2024-08-01T10:00:00Z)')
+  .transform((value, context) => {
+    const ts = typeof value === 'number' ? value : typeof value === 'string' && isoDateTime.safeParse(value).success ? Date.parse(value) : NaN;
+    if (Number.isNaN(ts)) {
+      context.addIssue({ code: 'custom', message: 'expected ms since epoch (a whole number) or an ISO 8601 date-time with a zone, such as 2024-08-01T10:00:00Z' });
+      return z.NEVER;
+    }
+    return ts;
+  });
 
 const eventSchema = z
   .strictObject({
@@ -68,6 +71,12 @@ const eventSchema = z
     }),
   );
 
+/** Several events in one request. */
+const eventBatch = z.strictObject({ events: z.array(eventSchema).min(1) });
+
+/** The body of POST /api/events: one event, or `{ events }`. readServerEvents tells them apart before parsing. */
+export const serverEventsBody = z.union([eventSchema, eventBatch]);
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -84,7 +93,7 @@ export function readServerEvents(body: unknown, { maxEvents, maxNestingDepth, no
     if (Array.isArray(body.events) && body.events.length > maxEvents) {
       throw new IngestError('too_many_events', `A request may hold ${maxEvents} events, got ${body.events.length}`);
     }
-    events = parseOrRaise(z.strictObject({ events: z.array(eventSchema).min(1) }), body, 'invalid_event').events;
+    events = parseOrRaise(eventBatch, body, 'invalid_event').events;
     pathOf = (index) => `events[${index}].timestamp`;
   } else {
     events = [parseOrRaise(eventSchema, body, 'invalid_event')];

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { registerCheckoutFunctions } from './checkout-days.ts';
 import { registerSubjectFunctions } from './deletion-subject.ts';
 import { migrations, newDatabaseDefaults } from './migrations.ts';
 import { DatabaseOpenError, fileFailure, folderFailure } from './open-failure.ts';
@@ -45,6 +46,7 @@ function prepare(db: Database, onDisk: boolean): Database {
   db.pragma('secure_delete = ON');
   db.pragma('foreign_keys = ON');
   registerSubjectFunctions(db);
+  registerCheckoutFunctions(db);
   migrate(db, version);
   return db;
 }

@@ -708,6 +708,213 @@ export const migrations: readonly string[] = [
   CREATE INDEX page_errors_page ON page_errors (project_id, page_key, ts);
   CREATE INDEX page_errors_session ON page_errors (session_id);
   `,
+
+  // 18: a directory's index file is the directory (analytics/page-key.ts): keys stored as `/x/index.html`, `.htm` or
+  // `.php` (any case) become `/x`, as ingest now names them, so a page visited both ways is one page. Rows that are
+  // their own record take the new key; buckets and counters keyed by the page are merged into the new key's row.
+  `
+  CREATE TEMP TABLE index_file_keys AS
+    SELECT old_key, coalesce(nullif(rtrim(substr(old_key, 1, length(old_key) - cut), '/'), ''), '/') AS new_key
+    FROM (
+      SELECT DISTINCT page_key AS old_key,
+        CASE WHEN lower(page_key) GLOB '*/index.html' THEN 11
+          WHEN lower(page_key) GLOB '*/index.htm' OR lower(page_key) GLOB '*/index.php' THEN 10 END AS cut
+      FROM (SELECT page_key FROM page_views UNION SELECT page_key FROM page_days UNION SELECT page_key FROM clicks
+        UNION SELECT page_key FROM signals UNION SELECT page_key FROM form_events
+        UNION SELECT page_key FROM session_move_cells UNION SELECT page_key FROM page_errors)
+      WHERE page_key GLOB '/*'
+    )
+    WHERE cut IS NOT NULL;
+
+  UPDATE page_views SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE clicks SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE signals SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE form_events SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+  UPDATE page_errors SET page_key = (SELECT new_key FROM index_file_keys WHERE old_key = page_key)
+    WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO heatmap_cells (project_id, page_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y,
+      count)
+    SELECT project_id, new_key, kind, span, device, day, selector, anchor, doc_width, cell_x, cell_y, count
+    FROM heatmap_cells JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  DELETE FROM heatmap_cells WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO page_days (project_id, page_key, device, day, views, clicks, moves)
+    SELECT project_id, new_key, device, day, views, clicks, moves
+    FROM page_days JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET views = views + excluded.views, clicks = clicks + excluded.clicks,
+      moves = moves + excluded.moves;
+  DELETE FROM page_days WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  INSERT INTO session_move_cells (session_id, project_id, page_key, device, day, doc_width, cell_x, cell_y, count)
+    SELECT session_id, project_id, new_key, device, day, doc_width, cell_x, cell_y, count
+    FROM session_move_cells JOIN index_file_keys ON old_key = page_key WHERE true
+    ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  DELETE FROM session_move_cells WHERE page_key IN (SELECT old_key FROM index_file_keys);
+
+  DROP TABLE index_file_keys;
+  `,
+
+  // 19: checkout totals per day, so GET /api/metrics reads a row per day and device instead of every session and its
+  // tracked events. checkout_days counts, per project, UTC start day and device, the sessions, those with an
+  // add_to_cart and the cart value they added; session_carts holds each such session's carts. Triggers keep both in
+  // step with whatever writes sessions and custom_events (ingest, a backend's events, deletion, the benchmark's
+  // seeding), as the funnel timelines are kept: a session's start can move earlier and its device change, which moves
+  // its counts to another row. Purchases and refunds stay one row each, since orders merge by orderId across
+  // sessions and days and are reconciled when read, but narrow ones in order_events: the event's time, source, value
+  // and order key, and its session's start, device and cart value, in a covering index. A value is worth what sightline_money
+  // says and an orderId names what sightline_order_key says (contract/money.ts, registered by
+  // storage/checkout-days.ts): the rules the metrics apply to each event. The event names are the metrics' defaults.
+  `
+  CREATE TABLE checkout_days (
+    project_id INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    cart_sessions INTEGER NOT NULL,
+    cart_value REAL NOT NULL,
+    PRIMARY KEY (project_id, day, device)
+  ) WITHOUT ROWID;
+
+  -- No foreign key: the triggers below remove a row with its session's last add_to_cart, or with the session.
+  CREATE TABLE session_carts (
+    session_id TEXT PRIMARY KEY,
+    carts INTEGER NOT NULL,
+    value REAL NOT NULL
+  ) WITHOUT ROWID;
+
+  -- event_id is the custom_events row's: equal times are settled in the order events were stored.
+  CREATE TABLE order_events (
+    event_id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    refund INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    value REAL NOT NULL,
+    order_key TEXT,
+    -- The session's session_carts value; NULL while it has put nothing in the cart.
+    cart_value REAL
+  );
+  CREATE INDEX order_events_range ON order_events
+    (project_id, started_at, device, event_id, ts, refund, source, value, order_key, session_id, cart_value);
+  CREATE INDEX order_events_session ON order_events (session_id);
+
+  CREATE TRIGGER checkout_order_added AFTER INSERT ON custom_events
+    WHEN NEW.tag = 'sl:track' AND NEW.name IN ('purchase', 'refund') BEGIN
+    INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key,
+        cart_value)
+      SELECT NEW.id, project_id, id, started_at, device, NEW.ts, NEW.name = 'refund', NEW.source,
+        sightline_money(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.value') END),
+        sightline_order_key(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.orderId') END),
+        (SELECT value FROM session_carts WHERE session_id = NEW.session_id)
+      FROM sessions WHERE id = NEW.session_id;
+  END;
+  CREATE TRIGGER checkout_order_deleted AFTER DELETE ON custom_events
+    WHEN OLD.tag = 'sl:track' AND OLD.name IN ('purchase', 'refund') BEGIN
+    DELETE FROM order_events WHERE event_id = OLD.id;
+  END;
+  CREATE TRIGGER checkout_orders_moved AFTER UPDATE OF project_id, started_at, device ON sessions
+    WHEN OLD.project_id <> NEW.project_id OR OLD.started_at <> NEW.started_at OR OLD.device <> NEW.device BEGIN
+    UPDATE order_events SET project_id = NEW.project_id, started_at = NEW.started_at, device = NEW.device
+      WHERE session_id = NEW.id;
+  END;
+
+  -- What an add_to_cart adds: its session's place, whether it is the session's first, and its value.
+  CREATE VIEW checkout_cart_change AS SELECT NULL AS session_id, NULL AS value, NULL AS sign WHERE 0;
+  CREATE TRIGGER checkout_cart_change INSTEAD OF INSERT ON checkout_cart_change
+    WHEN EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session_id) BEGIN
+    INSERT INTO session_carts (session_id, carts, value) SELECT NEW.session_id, 0, 0 WHERE NEW.sign > 0
+      ON CONFLICT DO NOTHING;
+    UPDATE session_carts SET carts = carts + NEW.sign, value = value + NEW.sign * NEW.value
+      WHERE session_id = NEW.session_id;
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      SELECT s.project_id, s.started_at / 86400000, s.device, 0,
+        CASE WHEN NEW.sign > 0 THEN c.carts = 1 ELSE -(c.carts = 0) END, NEW.sign * NEW.value
+      FROM sessions s JOIN session_carts c ON c.session_id = s.id WHERE s.id = NEW.session_id
+      ON CONFLICT DO UPDATE SET cart_sessions = cart_sessions + excluded.cart_sessions,
+        cart_value = cart_value + excluded.cart_value;
+    DELETE FROM session_carts WHERE session_id = NEW.session_id AND carts <= 0;
+    UPDATE order_events SET cart_value = (SELECT value FROM session_carts WHERE session_id = NEW.session_id)
+      WHERE session_id = NEW.session_id;
+  END;
+
+  CREATE TRIGGER checkout_cart_added AFTER INSERT ON custom_events
+    WHEN NEW.tag = 'sl:track' AND NEW.name = 'add_to_cart' BEGIN
+    INSERT INTO checkout_cart_change VALUES (NEW.session_id,
+      sightline_money(CASE WHEN json_valid(NEW.props) THEN json_extract(NEW.props, '$.props.value') END), 1);
+  END;
+  CREATE TRIGGER checkout_cart_deleted AFTER DELETE ON custom_events
+    WHEN OLD.tag = 'sl:track' AND OLD.name = 'add_to_cart' BEGIN
+    INSERT INTO checkout_cart_change VALUES (OLD.session_id,
+      sightline_money(CASE WHEN json_valid(OLD.props) THEN json_extract(OLD.props, '$.props.value') END), -1);
+  END;
+
+  CREATE TRIGGER checkout_session_inserted AFTER INSERT ON sessions BEGIN
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      VALUES (NEW.project_id, NEW.started_at / 86400000, NEW.device, 1, 0, 0)
+      ON CONFLICT DO UPDATE SET sessions = sessions + 1;
+  END;
+  CREATE TRIGGER checkout_session_moved AFTER UPDATE OF project_id, started_at, device ON sessions
+    WHEN OLD.project_id <> NEW.project_id OR OLD.started_at / 86400000 <> NEW.started_at / 86400000
+      OR OLD.device <> NEW.device BEGIN
+    UPDATE checkout_days SET sessions = sessions - 1,
+        cart_sessions = cart_sessions - EXISTS (SELECT 1 FROM session_carts WHERE session_id = OLD.id),
+        cart_value = cart_value - coalesce((SELECT value FROM session_carts WHERE session_id = OLD.id), 0)
+      WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000 AND device = OLD.device;
+    INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+      SELECT NEW.project_id, NEW.started_at / 86400000, NEW.device, 1, count(*), total(value)
+      FROM session_carts WHERE session_id = NEW.id
+      ON CONFLICT DO UPDATE SET sessions = sessions + 1, cart_sessions = cart_sessions + excluded.cart_sessions,
+        cart_value = cart_value + excluded.cart_value;
+    DELETE FROM checkout_days WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000
+      AND device = OLD.device AND sessions <= 0;
+  END;
+  -- Deletion removes a session's events first (their triggers take its carts back); whatever is left goes here.
+  CREATE TRIGGER checkout_session_deleted AFTER DELETE ON sessions BEGIN
+    UPDATE checkout_days SET sessions = sessions - 1,
+        cart_sessions = cart_sessions - EXISTS (SELECT 1 FROM session_carts WHERE session_id = OLD.id),
+        cart_value = cart_value - coalesce((SELECT value FROM session_carts WHERE session_id = OLD.id), 0)
+      WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000 AND device = OLD.device;
+    DELETE FROM session_carts WHERE session_id = OLD.id;
+    DELETE FROM order_events WHERE session_id = OLD.id;
+    DELETE FROM checkout_days WHERE project_id = OLD.project_id AND day = OLD.started_at / 86400000
+      AND device = OLD.device AND sessions <= 0;
+  END;
+
+  -- Backfill from the rows already stored.
+  INSERT INTO session_carts (session_id, carts, value)
+    SELECT e.session_id, count(*),
+      total(sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END))
+    FROM custom_events e JOIN sessions s ON s.id = e.session_id
+    WHERE e.tag = 'sl:track' AND e.name = 'add_to_cart' GROUP BY e.session_id;
+  INSERT INTO checkout_days (project_id, day, device, sessions, cart_sessions, cart_value)
+    SELECT s.project_id, s.started_at / 86400000, s.device, count(*), count(c.session_id), total(c.value)
+    FROM sessions s LEFT JOIN session_carts c ON c.session_id = s.id
+    GROUP BY s.project_id, s.started_at / 86400000, s.device;
+  INSERT INTO order_events (event_id, project_id, session_id, started_at, device, ts, refund, source, value, order_key,
+      cart_value)
+    SELECT e.id, s.project_id, s.id, s.started_at, s.device, e.ts, e.name = 'refund', e.source,
+      sightline_money(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.value') END),
+      sightline_order_key(CASE WHEN json_valid(e.props) THEN json_extract(e.props, '$.props.orderId') END),
+      c.value
+    FROM custom_events e JOIN sessions s ON s.id = e.session_id LEFT JOIN session_carts c ON c.session_id = s.id
+    WHERE e.tag = 'sl:track' AND e.name IN ('purchase', 'refund');
+  `,
+
+  // 20: browser and system versions, from the same User-Agent header as their names (ingest/user-agent.ts, now
+  // ua-parser-js). '' for sessions stored before: their header was not kept, so it cannot be read again.
+  `
+  ALTER TABLE sessions ADD COLUMN browser_version TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN os_version TEXT NOT NULL DEFAULT '';
+  `,
 ];
 
 /**

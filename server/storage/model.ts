@@ -69,9 +69,11 @@ export interface ChunkWrite {
   seq: number;
   /** Events exactly as received; stored as one compressed JSON array. */
   events: RecordedEvent[];
-  /** Parsed from the request's User-Agent header. */
+  /** Parsed from the request's User-Agent header; versions '' when unknown. */
   browser: string;
+  browserVersion: string;
   os: string;
+  osVersion: string;
   /** Server clock at receipt, ms since epoch. */
   receivedAt: number;
 }

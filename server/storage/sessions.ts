@@ -20,7 +20,9 @@ interface SessionRow {
   event_count: number;
   device: DeviceClass;
   browser: string;
+  browser_version: string;
   os: string;
+  os_version: string;
   viewport_width: number;
   viewport_height: number;
   user_id: string | null;
@@ -34,8 +36,8 @@ interface SessionRow {
 }
 
 const summaryColumns = `id, project_id, started_at, ended_at, active_ms, entry_url, page_count, click_count,
-  error_count, console_error_count, failed_request_count, event_count, device, browser, os, viewport_width,
-  viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
+  error_count, console_error_count, failed_request_count, event_count, device, browser, browser_version, os, os_version,
+  viewport_width, viewport_height, user_id, rage_clicks, dead_clicks, error_clicks, form_abandoned, cart_outcome, cart_value, friction`;
 
 const ORDERS: Record<SessionSort, string> = {
   recent: 'started_at DESC, id DESC',
@@ -60,7 +62,9 @@ function toSummary(row: SessionRow, pages: string[], windows: string[]): Session
     eventCount: row.event_count,
     device: row.device,
     browser: row.browser,
+    browserVersion: row.browser_version,
     os: row.os,
+    osVersion: row.os_version,
     viewportWidth: row.viewport_width,
     viewportHeight: row.viewport_height,
     userId: row.user_id,
@@ -145,7 +149,9 @@ export interface SessionWrite {
   id: string;
   projectId: number;
   browser: string;
+  browserVersion: string;
   os: string;
+  osVersion: string;
   now: number;
   delta: SessionDelta;
 }
@@ -156,11 +162,11 @@ export function createSessionQueries(db: Database) {
   );
   const upsert = db.prepare(`
     INSERT INTO sessions (id, project_id, started_at, ended_at, active_ms, last_input_ts, entry_url, entry_ts,
-      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser, os,
-      viewport_width, viewport_height, user_id, created_at, updated_at)
+      click_count, error_count, console_error_count, failed_request_count, event_count, device, browser,
+      browser_version, os, os_version, viewport_width, viewport_height, user_id, created_at, updated_at)
     VALUES (@id, @projectId, @firstTs, @lastTs, @activeMs, @lastInputTs, coalesce(@entryUrl, ''), @entryTs,
       @clickCount, @errorCount, @consoleErrorCount, @failedRequestCount, @eventCount, coalesce(@device, 'desktop'),
-      @browser, @os, coalesce(@width, 0),
+      @browser, @browserVersion, @os, @osVersion, coalesce(@width, 0),
       coalesce(@height, 0), @userId, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       started_at = min(started_at, excluded.started_at),
@@ -179,8 +185,11 @@ export function createSessionQueries(db: Database) {
       device = coalesce(@device, device),
       viewport_width = coalesce(@width, viewport_width),
       viewport_height = coalesce(@height, viewport_height),
+      -- The first batch whose header names a browser (or a system) names it, with its version.
       browser = CASE WHEN browser = 'Other' THEN excluded.browser ELSE browser END,
+      browser_version = CASE WHEN browser = 'Other' THEN excluded.browser_version ELSE browser_version END,
       os = CASE WHEN os = 'Other' THEN excluded.os ELSE os END,
+      os_version = CASE WHEN os = 'Other' THEN excluded.os_version ELSE os_version END,
       user_id = coalesce(excluded.user_id, user_id),
       updated_at = excluded.updated_at
   `);
@@ -237,7 +246,7 @@ export function createSessionQueries(db: Database) {
     },
 
     /** Creates or extends a session with one chunk's delta, in the caller's transaction. */
-    apply({ id, projectId, browser, os, now, delta }: SessionWrite, windowId: string): void {
+    apply({ id, projectId, browser, browserVersion, os, osVersion, now, delta }: SessionWrite, windowId: string): void {
       upsert.run({
         id,
         projectId,
@@ -256,7 +265,9 @@ export function createSessionQueries(db: Database) {
         width: delta.viewport?.width ?? null,
         height: delta.viewport?.height ?? null,
         browser,
+        browserVersion,
         os,
+        osVersion,
         userId: delta.userId,
         now,
       });

@@ -1,11 +1,12 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { CheckoutEvent, CheckoutOptions, DaySessions, PackedTimelines } from '../../contract/rows.ts';
+import type { CheckoutOrderEvent, DayCheckoutTotals, PackedTimelines } from '../../contract/rows.ts';
 import type { CellRow } from '../../contract/buckets.ts';
 import type { DeviceClass, HeatmapKind } from '../../contract/vocabulary.ts';
 import type { PageErrorRow, ReplayLink, SavedFunnel } from '../../contract/insights.ts';
 import type { SessionSummary, TimelineMark } from '../../contract/api.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
+import { createCheckoutDayQueries } from './checkout-days.ts';
 import { createChunkQueries, decodeChunk } from './chunks.ts';
 import { createClickQueries } from './clicks.ts';
 import { createCustomEventQueries } from './custom-events.ts';
@@ -25,7 +26,6 @@ import type { ChunkOutcome, ChunkWrite, Project, SessionCarry, SessionDelta } fr
 import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
-import { createReportQueries } from './reports.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
 import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
@@ -127,8 +127,11 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
   formEvents(range: SessionRange): Promise<FormEventRow[]>;
   /** The packed funnel timelines of the sessions in range, with every label the query's steps can match. */
   funnelTimelines(range: SessionRange, labels: FunnelLabelQuery): Promise<PackedTimelines>;
-  /** Sessions per day and their checkout events, plus (without a device filter) backend events without a session. */
-  checkoutRows(range: SessionRange, names: CheckoutOptions): Promise<{ days: DaySessions[]; events: CheckoutEvent[] }>;
+  /**
+   * Per start day the sessions, cart sessions and cart value of the sessions in range, and their purchase and refund
+   * events with their session's cart, plus (without a device filter) such backend events without a session.
+   */
+  checkoutTotals(range: SessionRange): Promise<{ days: DayCheckoutTotals[]; events: CheckoutOrderEvent[] }>;
   listFunnels(projectId: number): Promise<SavedFunnel[]>;
   getFunnel(projectId: number, id: number): Promise<SavedFunnel | undefined>;
   saveFunnel(funnel: FunnelWrite): Promise<SavedFunnel>;
@@ -147,8 +150,8 @@ export function createSqliteStore(db: Database): Store {
   const heatmaps = createHeatmapQueries(db);
   const pageViews = createPageViewQueries(db);
   const formEvents = createFormEventQueries(db);
+  const checkoutDays = createCheckoutDayQueries(db);
   const pageErrors = createPageErrorQueries(db);
-  const reports = createReportQueries(db);
   const funnels = createFunnelQueries(db);
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
@@ -189,7 +192,9 @@ export function createSqliteStore(db: Database): Store {
           id: chunk.sessionId,
           projectId: chunk.projectId,
           browser: chunk.browser,
+          browserVersion: chunk.browserVersion,
           os: chunk.os,
+          osVersion: chunk.osVersion,
           now: chunk.receivedAt,
           delta,
         },
@@ -307,8 +312,8 @@ export function createSqliteStore(db: Database): Store {
       return funnelTimelines.read(range, labels);
     },
 
-    async checkoutRows(range, names) {
-      return reports.checkout(range, names);
+    async checkoutTotals(range) {
+      return checkoutDays.checkoutTotals(range);
     },
 
     async listFunnels(projectId) {

@@ -8,7 +8,7 @@ export interface WebhookEventDraft {
   sessionId: string | null;
   /** Where the replay link opens: the window (tab) and the event time, ms since epoch; null for none. */
   moment: { windowId: string; ts: number } | null;
-  /** Type-specific facts; see the README's payload table. */
+  /** Type-specific facts; see the payload table in docs/api.md. */
   data: Record<string, unknown>;
 }
 

@@ -32,7 +32,7 @@ export function parseSignatureHeader(header: string): { timestampS: number; sign
 
 /**
  * True when `header` (Sightline-Signature) signs `body` (the raw request body) with `secret`, and its timestamp lies
- * within `toleranceS` seconds of `now` (ms since epoch). Compares in constant time. For receivers: see the README.
+ * within `toleranceS` seconds of `now` (ms since epoch). Compares in constant time. For receivers: see docs/api.md, Webhooks.
  */
 export function verifySignature(
   secret: string,

@@ -34,7 +34,7 @@ export interface ProtectedCall {
 }
 
 /** Routes a request may call without a credential; POST /api/events checks a server key itself. */
-export const PUBLIC_ROUTES = ['POST /api/ingest', 'POST /api/events', 'POST /api/login', 'POST /api/logout'];
+export const PUBLIC_ROUTES = ['POST /api/ingest', 'POST /api/events', 'POST /api/login', 'POST /api/logout', 'GET /api/openapi.json'];
 
 export const protectedCalls: ProtectedCall[] = [
   { method: 'GET', route: '/api/me', path: () => '/api/me', passedStatus: 200, access: 'read' },

@@ -158,12 +158,34 @@ describe('e2e | heatmaps page on the demo store', () => {
     await server?.close().catch(() => undefined);
   });
 
+  test('counts every device by default and names the device of the background', async () => {
+    const device = viewer.locator('[data-testid="heatmap-device"]');
+    expect(await device.inputValue()).toBe('');
+    expect(await device.locator('option:checked').textContent()).toBe('All devices');
+    const total = 1 + DESKTOP_CLICKS.length + MOBILE_CLICKS.length;
+    expect(await viewer.locator('[data-testid="heatmap-summary"]').textContent()).toBe(`${total} clicks on 2 elements · all devices`);
+    expect(await viewer.locator('[data-testid="heatmap-page"] option:checked').textContent()).toContain(`${total} clicks`);
+    expect(
+      await viewer.locator(`[data-testid="heatmap-element-row"][data-selector="${BUTTON}"] [data-testid="heatmap-element-count"]`).textContent(),
+    ).toBe(String(DESKTOP_CLICKS.length + MOBILE_CLICKS.length));
+    // The latest recorded view is the phone's, and the line says so.
+    expect(await viewer.locator('[data-testid="heatmap-background-device"]').textContent()).toBe('mobile');
+
+    await device.selectOption('desktop');
+    await viewer.waitForFunction(() => location.hash.includes('device=desktop'));
+    await waitForHeat(viewer);
+    expect(await viewer.locator('[data-testid="heatmap-page"] option:checked').textContent()).toContain(
+      `${DESKTOP_CLICKS.length + 1} clicks`,
+    );
+  });
+
   test('rebuilds the recorded page in a sandbox without scripts, scaled down to the column', async () => {
     const frame = viewer.locator('[data-testid="snapshot-frame"] iframe');
     expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
     expect(await viewer.locator('[data-testid="heatmap-background"]').textContent()).toContain('1440×900');
+    expect(await viewer.locator('[data-testid="heatmap-background-device"]').textContent()).toBe('desktop');
     expect(await viewer.locator('[data-testid="heatmap-background"]').innerText()).toMatch(/\d [AP]M · replay that visit$/);
-    expect(await viewer.locator('[data-testid="heatmap-summary"]').textContent()).toBe('5 clicks on 2 elements');
+    expect(await viewer.locator('[data-testid="heatmap-summary"]').textContent()).toBe('5 clicks on 2 elements · desktop');
     const scale = Number(await viewer.locator('[data-testid="snapshot-frame"]').getAttribute('data-scale'));
     expect(scale).toBeGreaterThan(0.2);
     expect(scale).toBeLessThan(1);
@@ -242,7 +264,7 @@ describe('e2e | heatmaps page on the demo store', () => {
   });
 
   test('the scroll map shades depth bands by the share of views and draws the average fold', async () => {
-    await viewer.locator('[data-testid="heatmap-device"]').selectOption('desktop');
+    await viewer.locator('[data-testid="heatmap-device"]').selectOption('');
     await viewer.locator('[data-testid="heatmap-kind-scroll"]').click();
     await viewer.waitForFunction(() => location.hash.includes('kind=scroll') && !location.hash.includes('device='));
     await viewer.locator('[data-testid="heatmaps"][data-state="ready"]').waitFor({ timeout: 30_000 });

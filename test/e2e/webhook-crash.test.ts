@@ -2,7 +2,7 @@
  * Webhooks survive a crash without repeating a finished delivery: the real server, in its own process, is SIGKILLed
  * while a receiver holds deliveries open; restarted on the same database it delivers every event, resends only the
  * ones whose answer it never recorded (with the same event id and body), and never again one recorded as delivered.
- * The receiver de-duplicates on Sightline-Event-Id, as the README tells receivers to, and so processes each event once.
+ * The receiver de-duplicates on Sightline-Event-Id, as docs/api.md tells receivers to, and so processes each event once.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';

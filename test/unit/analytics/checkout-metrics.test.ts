@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { computeCheckoutMetrics, moneyValue } from '../../../server/analytics/checkout-metrics.ts';
+import { moneyValue } from '../../../contract/money.ts';
+import { computeCheckoutMetrics } from '../../../server/analytics/checkout-metrics.ts';
 import type { CheckoutEvent } from '../../../contract/rows.ts';
 
 /** A tracked event; `ts` only orders events here, so it defaults to a running counter. */

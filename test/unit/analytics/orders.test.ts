@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { orderKey, reconcileOrders, type OrderEvent } from '../../../server/analytics/orders.ts';
+import { orderKey } from '../../../contract/money.ts';
+import type { OrderEvent } from '../../../contract/rows.ts';
+import { reconcileOrders } from '../../../server/analytics/orders.ts';
 
 const DAY = '2024-05-01';
 

@@ -17,10 +17,25 @@ describe('analytics | page key', () => {
     { url: 'https://shop.test/blog/2024/05/summer-sale-2024-collection', key: '/blog/:id/:id/summer-sale-2024-collection' },
     { url: 'https://shop.test/tag/deadbeef', key: '/tag/deadbeef' },
     { url: 'https://shop.test/p/shoes4kids', key: '/p/shoes4kids' },
+    { url: 'https://shop.test/demo/index.html', key: '/demo' },
+    { url: 'https://shop.test/demo/index.htm?ref=mail', key: '/demo' },
+    { url: 'https://shop.test/demo/INDEX.HTML', key: '/demo' },
+    { url: 'https://shop.test/blog/index.php#top', key: '/blog' },
+    { url: 'https://shop.test/index.html', key: '/' },
+    { url: 'https://shop.test/demo//index.html', key: '/demo' },
+    { url: 'https://shop.test/demo/index.html/', key: '/demo' },
+    { url: 'https://shop.test/demo/index.json', key: '/demo/index.json' },
+    { url: 'https://shop.test/demo/myindex.html', key: '/demo/myindex.html' },
+    { url: 'https://shop.test/index.html/more', key: '/index.html/more' },
     { url: 'about:blank', key: 'about:blank' },
     { url: '', key: '' },
   ])('$url → $key', ({ url, key }) => {
     expect(pageKey(url)).toBe(key);
+  });
+
+  test('/demo, /demo/ and /demo/index.html share a key', () => {
+    const keys = ['/demo', '/demo/', '/demo/index.html', 'https://shop.test/demo/index.html?x=1'].map((url) => pageKey(url));
+    expect(new Set(keys)).toEqual(new Set(['/demo']));
   });
 
   test('/product/123 and /product/456 share a key', () => {
@@ -43,6 +58,8 @@ describe('analytics | page key', () => {
     { patterns: ['/**'], url: '/1'.repeat(65), key: '/:id'.repeat(65) },
     { patterns: ['/product/*', '/product/**'], url: '/product/1/2', key: '/product/**' },
     { patterns: ['/product/**', '/product/*'], url: '/product/1', key: '/product/**' },
+    { patterns: ['/demo'], url: '/demo/index.html', key: '/demo' },
+    { patterns: ['/shop/*'], url: '/shop/index.php', key: '/shop' },
   ])('patterns $patterns: $url → $key', ({ patterns, url, key }) => {
     expect(pageKey(url, patterns)).toBe(key);
   });

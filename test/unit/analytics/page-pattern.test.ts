@@ -15,6 +15,9 @@ describe('analytics | matchesPagePattern', () => {
     { url: 'https://shop.test/demo/product.html?id=4', pattern: '/demo/product.html', expected: true },
     { url: 'https://shop.test/demo/product.html', pattern: '/demo/p*.html', expected: true },
     { url: '/checkout', pattern: '/checkout', expected: true },
+    { url: 'https://shop.test/demo/index.html', pattern: '/demo/', expected: true },
+    { url: 'https://shop.test/demo/', pattern: '/demo/index.html', expected: true },
+    { url: 'https://shop.test/index.php', pattern: '/', expected: true },
     { url: '', pattern: '/', expected: false },
     { url: 'https://shop.test/cart', pattern: '', expected: false },
   ])('$url against $pattern → $expected', ({ url, pattern, expected }) => {

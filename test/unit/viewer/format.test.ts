@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { urlPath } from '../../../viewer/src/lib/format.ts';
+import { softwareLabel, urlPath } from '../../../viewer/src/lib/format.ts';
 
 describe('viewer | URLs as paths', () => {
   test.each([
@@ -13,5 +13,18 @@ describe('viewer | URLs as paths', () => {
     ['what is no URL as it is', '/already/a/path', '/already/a/path'],
   ])('%s', (_, url, path) => {
     expect(urlPath(url)).toBe(path);
+  });
+});
+
+describe('viewer | browsers and systems', () => {
+  test.each([
+    ['Chrome', '131.0.0.0', 'Chrome 131'],
+    ['Chrome', '131.0.6778.73', 'Chrome 131.0.6778.73'],
+    ['iOS', '17.5', 'iOS 17.5'],
+    ['Windows', '10', 'Windows 10'],
+    ['Linux', '', 'Linux'],
+    ['Other', '', 'Unknown'],
+  ])('%s %s reads "%s"', (name, version, expected) => {
+    expect(softwareLabel(name, version)).toBe(expected);
   });
 });

@@ -1,16 +1,29 @@
 import { describe, expect, test } from 'vitest';
 import {
+  deviceScopeLabel,
   heatmapFiltersFromQuery,
   heatmapFiltersToQuery,
+  heatmapScopeOf,
   heatmapsHref,
   timeRangeOf,
 } from '../../../viewer/src/lib/heatmap-query.ts';
 import { pauseOffset, canRebuild } from '../../../viewer/src/lib/heatmap-snapshot.ts';
 
 describe('viewer | heatmap filters in the hash query', () => {
-  test('defaults to desktop clicks of the most clicked page', () => {
-    expect(heatmapFiltersFromQuery(new URLSearchParams())).toEqual({ page: '', view: 'click', device: 'desktop', from: '', to: '' });
-    expect(heatmapsHref(heatmapFiltersFromQuery(new URLSearchParams()))).toBe('#/heatmaps');
+  test('defaults to the clicks of every device on the most clicked page', () => {
+    const filters = heatmapFiltersFromQuery(new URLSearchParams());
+    expect(filters).toEqual({ page: '', view: 'click', device: '', from: '', to: '' });
+    expect(heatmapsHref(filters)).toBe('#/heatmaps');
+    // Every device: the API is asked without a device, and the page says so.
+    expect(heatmapScopeOf(filters)).toEqual({});
+    expect(deviceScopeLabel(filters.device)).toBe('all devices');
+  });
+
+  test('asks the API for the device chosen and names it', () => {
+    const filters = heatmapFiltersFromQuery(new URLSearchParams('device=mobile&from=2024-06-01'));
+    expect(heatmapScopeOf(filters)).toEqual({ device: 'mobile', from: new Date(2024, 5, 1).getTime() });
+    expect(deviceScopeLabel(filters.device)).toBe('mobile');
+    expect(heatmapsHref({ ...filters, device: 'desktop', from: '' })).toBe('#/heatmaps?device=desktop');
   });
 
   test('round-trips every filter', () => {
@@ -22,7 +35,7 @@ describe('viewer | heatmap filters in the hash query', () => {
 
   test.each([
     { query: 'kind=error', key: 'view', expected: 'click' },
-    { query: 'device=watch', key: 'device', expected: 'desktop' },
+    { query: 'device=watch', key: 'device', expected: '' },
     { query: 'from=yesterday', key: 'from', expected: '' },
   ])('ignores an unknown value: $query', ({ query, key, expected }) => {
     expect(heatmapFiltersFromQuery(new URLSearchParams(query))[key as 'view']).toBe(expected);

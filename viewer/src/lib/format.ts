@@ -32,6 +32,16 @@ export function formatRange(offset: number, shown: number, total: number): strin
   return `${offset + 1}–${offset + shown} of ${total}`;
 }
 
+/**
+ * A browser or system with its version as a person reads it: "Chrome 131" (Chrome's header says 131.0.0.0), "iOS
+ * 17.5", "macOS 10.15.7"; the name alone when the version is unknown, and "Unknown" for what was not recognized.
+ */
+export function softwareLabel(name: string, version: string): string {
+  if (name === '' || name === 'Other') return 'Unknown';
+  const shown = version.replace(/(?:\.0)+$/, '');
+  return shown === '' ? name : `${name} ${shown}`;
+}
+
 /** Characters of a path and query shown before the query is cut. */
 export const URL_PATH_CHARS = 60;
 

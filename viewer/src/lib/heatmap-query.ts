@@ -9,6 +9,8 @@ export const HEATMAP_VIEWS = ['click', 'rage', 'dead', 'move', 'scroll'] as cons
 export type HeatmapView = (typeof HEATMAP_VIEWS)[number];
 
 export const DEVICES = ['desktop', 'tablet', 'mobile'] as const satisfies readonly DeviceClass[];
+/** The device choice: one class, or '' for every device. */
+export type DeviceChoice = DeviceClass | '';
 
 /** Width to rebuild a snapshot at when the recording does not say (ARCHITECTURE.md's device classes). */
 export const DEVICE_WIDTHS: Record<DeviceClass, number> = { mobile: 390, tablet: 820, desktop: 1440 };
@@ -18,8 +20,8 @@ export interface HeatmapFilters {
   page: string;
   /** Map kind. Defaults to 'click'. */
   view: HeatmapView;
-  /** Device class of the recordings. Defaults to 'desktop'. */
-  device: DeviceClass;
+  /** Device class of the recordings; '' counts every device. Defaults to ''. */
+  device: DeviceChoice;
   /** First day, `YYYY-MM-DD` local, or '' for no bound. */
   from: string;
   /** Last day (whole day), `YYYY-MM-DD` local, or ''. */
@@ -40,7 +42,7 @@ export function heatmapFiltersFromQuery(query: URLSearchParams): HeatmapFilters 
   return {
     page: query.get('page') ?? '',
     view: oneOf(HEATMAP_VIEWS, query.get('kind'), 'click'),
-    device: oneOf(DEVICES, query.get('device'), 'desktop'),
+    device: oneOf<DeviceChoice>(DEVICES, query.get('device'), ''),
     from: day('from'),
     to: day('to'),
   };
@@ -51,7 +53,7 @@ export function heatmapFiltersToQuery(filters: HeatmapFilters): URLSearchParams 
   const query = new URLSearchParams();
   if (filters.page) query.set('page', filters.page);
   if (filters.view !== 'click') query.set('kind', filters.view);
-  if (filters.device !== 'desktop') query.set('device', filters.device);
+  if (filters.device) query.set('device', filters.device);
   if (filters.from) query.set('from', filters.from);
   if (filters.to) query.set('to', filters.to);
   return query;
@@ -60,6 +62,16 @@ export function heatmapFiltersToQuery(filters: HeatmapFilters): URLSearchParams 
 export function heatmapsHref(filters: HeatmapFilters): string {
   const text = heatmapFiltersToQuery(filters).toString();
   return text ? `#/heatmaps?${text}` : '#/heatmaps';
+}
+
+/** Which recordings a map counts, as a person reads it: 'all devices', 'desktop', 'mobile'. */
+export function deviceScopeLabel(device: DeviceChoice): string {
+  return device === '' ? 'all devices' : device;
+}
+
+/** The API's scope of the filters: its time range, and a device unless every device is counted. */
+export function heatmapScopeOf(filters: Pick<HeatmapFilters, 'device' | 'from' | 'to'>): { device?: DeviceClass; from?: number; to?: number } {
+  return { ...(filters.device && { device: filters.device }), ...timeRangeOf(filters) };
 }
 
 /** Local midnight at the start of a `YYYY-MM-DD` day, ms since epoch. */

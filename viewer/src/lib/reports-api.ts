@@ -103,8 +103,8 @@ export function droppedSessionsHref(funnelId: number, step: number, scope: Repor
 export const DEFAULT_FUNNEL_WINDOW_MS = 30 * 60 * 1000;
 
 /**
- * The demo store's checkout funnel. The list is `/demo/` (the store's root, where every visit lands; a page step
- * holds one pattern, and `/demo/` cannot also match `/demo/index.html`); checkout is the `checkout_start` event the
+ * The demo store's checkout funnel. The list is `/demo/` (the store's root, where every visit lands; it matches
+ * `/demo/index.html` too, the same page); checkout is the `checkout_start` event the
  * checkout page tracks once the cart is rendered, so a visit to an empty checkout page does not count.
  */
 export const checkoutPreset: readonly FunnelStep[] = Object.freeze([

@@ -18,7 +18,9 @@ const chunk = (fields: Partial<ChunkWrite> = {}): ChunkWrite => ({
   seq: 0,
   events,
   browser: 'Firefox',
+  browserVersion: '133.0',
   os: 'Linux',
+  osVersion: '',
   receivedAt: 5000,
   ...fields,
 });

@@ -8,7 +8,7 @@ const NOW_MS = Date.UTC(2025, 0, 2, 3, 4, 5);
 const NOW_S = Math.floor(NOW_MS / 1000);
 
 describe('webhooks | signing', () => {
-  test('signs "<t>.<body>" with HMAC-SHA256 of the secret, as the README tells receivers to recompute it', () => {
+  test('signs "<t>.<body>" with HMAC-SHA256 of the secret, as docs/api.md tells receivers to recompute it', () => {
     const expected = createHmac('sha256', SECRET).update(`${NOW_S}.${BODY}`).digest('hex');
     expect(signatureHeader(SECRET, BODY, NOW_S)).toBe(`t=${NOW_S},v1=${expected}`);
   });

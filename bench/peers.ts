@@ -5,10 +5,11 @@
  * as it arrived, with the rrweb events decoded from it so the figure can count what each peer actually recorded.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { readAll } from '../support/ingest-tap.ts';
 import { bundleForBrowser, repoRoot } from './shared.ts';
 
 export const PEERS = ['posthog', 'sentry'] as const;
@@ -93,15 +94,6 @@ function peerEntry(peer: Peer, endpoint: string): string {
 /** The script a store page loads to record with `peer`: bundled as our script tag is. */
 export async function buildPeerScript(peer: Peer, endpoint: string): Promise<string> {
   return new TextDecoder().decode(await bundleForBrowser(peerEntry(peer, endpoint)));
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    stream.on('data', (part: Buffer) => parts.push(part));
-    stream.on('end', () => resolve(Buffer.concat(parts)));
-    stream.on('error', reject);
-  });
 }
 
 /** Undoes whichever of gzip, zlib or raw deflate a body carries; a body that is none of them is returned as it is. */

@@ -31,6 +31,8 @@ export interface PageCost {
   wallMs: number | null;
   /** Long tasks (over 50 ms) on the main thread during the work, in ms. */
   longTaskMs: number;
+  /** Storm only: for each click the bench made during the storm, ms from the click to the next animation frame. */
+  clickToFrameMs: number[];
   /** Chromium's CPU profile of the main thread, when asked for. */
   profile?: CpuProfile;
 }
@@ -54,6 +56,8 @@ export async function buildBareRrweb(): Promise<string> {
 }
 
 const STORM_PATH = '/bench/mutation-storm.html';
+/** A click on the storm page's probe button this often while the storm runs. */
+export const STORM_CLICK_INTERVAL_MS = 100;
 const BLANK_PATH = '/bench/blank.html';
 const stormHtml = readFileSync(join(repoRoot, 'bench/pages/mutation-storm.html'), 'utf8')
   .replace('<!-- recorder -->', '<script src="/recorder.js" data-project="demo"></script>');
@@ -124,10 +128,21 @@ export async function runWorkload(
   const longTasksBefore = await longTaskTotal(page);
   let wallMs: number | null = null;
   let stormLongTaskMs = 0;
+  let clickToFrameMs: number[] = [];
   if (workload === 'storm') {
-    const result = (await page.evaluate(`window.runMutationStorm(${JSON.stringify(settings.storm)})`)) as { ms: number; longTaskMs: number };
+    const probe = await page.locator('#bench-probe').boundingBox();
+    const storm = page.evaluate(`window.runMutationStorm(${JSON.stringify(settings.storm)})`) as Promise<{ ms: number; longTaskMs: number }>;
+    let stormOver = false;
+    void storm.finally(() => (stormOver = true));
+    // A shopper clicking while the page churns: trusted clicks through CDP, the same for every variant.
+    while (!stormOver) {
+      await page.mouse.click(probe!.x + probe!.width / 2, probe!.y + probe!.height / 2);
+      await page.waitForTimeout(STORM_CLICK_INTERVAL_MS);
+    }
+    const result = await storm;
     wallMs = result.ms;
     stormLongTaskMs = result.longTaskMs;
+    clickToFrameMs = (await page.evaluate('window.benchFrameDelays')) as number[];
   } else {
     await completePurchase(page, `${serverUrl}/demo/`, createShopper({ index: 0, seed: 11, pace: settings.shopperPace }));
   }
@@ -136,5 +151,5 @@ export async function runWorkload(
   // The storm counts its own long tasks exactly; a journey's pages add theirs up in sessionStorage.
   const longTaskMs = workload === 'storm' ? stormLongTaskMs : (await longTaskTotal(page)) - longTasksBefore;
   await cdp.detach();
-  return { cpuMs, wallMs, longTaskMs, profile };
+  return { cpuMs, wallMs, longTaskMs, clickToFrameMs, profile };
 }

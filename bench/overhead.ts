@@ -4,12 +4,23 @@
  * real Sightline server). Overhead = renderer CPU time with a recorder / without; the figure is Sightline's overhead
  * over bare rrweb's. Variants take turns within each run so a burst of load on the shared machine hits all three.
  * Where Sightline costs more than rrweb, one more Sightline run goes under Chromium's CPU profiler to show where.
+ * During each storm the bench clicks a button every 100 ms: the main thread's long tasks and the delay from each
+ * click to the next frame are reported with and without the recorder.
  */
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { launchChromium } from '../support/browser.ts';
-import { buildBareRrweb, runWorkload, variantContext, VARIANTS, type StormOptions, type Variant, type Workload } from './overhead-pages.ts';
+import {
+  buildBareRrweb,
+  runWorkload,
+  STORM_CLICK_INTERVAL_MS,
+  variantContext,
+  VARIANTS,
+  type StormOptions,
+  type Variant,
+  type Workload,
+} from './overhead-pages.ts';
 import { browserLabeller, formatShares, summarizeProfile, type ProfileSummary } from './profile.ts';
 import { median, type FigureResult, type Row } from './report.ts';
 import { repoRoot, startBenchServer } from './shared.ts';
@@ -51,6 +62,17 @@ function overheadRow(workload: string, medians: Record<Variant, number>): Row {
   };
 }
 
+/** A storm figure with Sightline against the same without any recorder; reported, not targeted. */
+function withoutRecorderRow(what: string, medians: Record<Variant, number>): Row {
+  return {
+    figure: '2 overhead',
+    what,
+    measured: { value: medians.sightline, unit: 'ms' },
+    baseline: { what: 'no recorder', measured: { value: medians.none, unit: 'ms' } },
+    target: null,
+  };
+}
+
 const WORKLOAD_NAMES: Record<Workload, string> = { storm: 'mutation storm', shopper: 'scripted purchase' };
 
 export async function runOverhead(options: OverheadOptions = defaultOverheadOptions): Promise<FigureResult> {
@@ -70,6 +92,8 @@ export async function runOverhead(options: OverheadOptions = defaultOverheadOpti
     const cpu = { storm: emptySamples(), shopper: emptySamples() };
     const wall = emptySamples();
     const longTasks = { storm: emptySamples(), shopper: emptySamples() };
+    /** Every click's delay to the next frame, over all storm runs of a variant. */
+    const clickToFrame = emptySamples();
     const runs: Record<Workload, number> = { storm: options.stormRuns, shopper: options.shopperRuns };
     for (const workload of ['storm', 'shopper'] as const) {
       // Run -1 of the storm warms up the browser's caches and is not counted (the shopper's pages are many).
@@ -80,14 +104,19 @@ export async function runOverhead(options: OverheadOptions = defaultOverheadOpti
           cpu[workload][variant].push(cost.cpuMs);
           longTasks[workload][variant].push(cost.longTaskMs);
           if (cost.wallMs !== null) wall[variant].push(cost.wallMs);
+          clickToFrame[variant].push(...cost.clickToFrameMs);
         }
       }
     }
 
     const medians = { storm: mediansOf(cpu.storm), shopper: mediansOf(cpu.shopper) };
-    const rows = [
+    const stormLongTasks = mediansOf(longTasks.storm);
+    const clickMedians = mediansOf(clickToFrame);
+    const rows: Row[] = [
       overheadRow(`${WORKLOAD_NAMES.storm} (${options.storm.rounds}×${options.storm.perRound} rows), renderer CPU`, medians.storm),
       overheadRow(`${WORKLOAD_NAMES.shopper}, renderer CPU`, medians.shopper),
+      withoutRecorderRow(`${WORKLOAD_NAMES.storm}: main-thread long tasks with Sightline (median of ${options.stormRuns})`, stormLongTasks),
+      withoutRecorderRow(`${WORKLOAD_NAMES.storm}: click to next frame with Sightline (median of ${clickToFrame.sightline.length} clicks)`, clickMedians),
     ];
     const ms = (value: number) => `${Math.round(value)} ms`;
     const perVariant = (format: (variant: Variant) => string) => VARIANTS.map((variant) => `${variant} ${format(variant)}`).join(', ');
@@ -96,6 +125,9 @@ export async function runOverhead(options: OverheadOptions = defaultOverheadOpti
         `wall time mostly measures the other processes.`,
       `Mutation storm, medians of ${options.stormRuns}: CPU ${perVariant((v) => ms(medians.storm[v]))}; in-page wall ` +
         `${perVariant((v) => ms(median(wall[v])))}; long tasks ${perVariant((v) => ms(median(longTasks.storm[v])))}.`,
+      `Responsiveness during the storm (a trusted click on a button every ${STORM_CLICK_INTERVAL_MS} ms; from the input's time ` +
+        `stamp to the next animation frame): median ${perVariant((v) => ms(clickMedians[v]))}; slowest ` +
+        `${perVariant((v) => ms(Math.max(0, ...clickToFrame[v])))}. Long tasks ${perVariant((v) => ms(stormLongTasks[v]))}.`,
       `Scripted purchase (pace ${options.shopperPace}), medians of ${options.shopperRuns}: CPU ` +
         `${perVariant((v) => ms(medians.shopper[v]))}; long tasks ${perVariant((v) => ms(median(longTasks.shopper[v])))}.`,
     ];
@@ -118,7 +150,7 @@ export async function runOverhead(options: OverheadOptions = defaultOverheadOpti
         `  Sightline's own functions, callees included: ${formatShares(profile.ownInclusive.slice(0, 6), 'ms')}`,
       );
     }
-    return { rows, notes, details: { cpu, wall, longTasks, options, profiles } };
+    return { rows, notes, details: { cpu, wall, longTasks, clickToFrame, options, profiles } };
   } finally {
     await browser.close();
     await server.close();

@@ -18,6 +18,8 @@ export interface BatchCut {
   events: string[];
   /** Sum of the events' JSON lengths (UTF-16 code units: bytes for ASCII text). */
   bytes: number;
+  /** What the events' `add` calls said they carry (the keys of shared texts sent in full), in order. */
+  carries: string[];
 }
 
 export interface BatcherConfig {
@@ -32,7 +34,8 @@ export interface BatcherConfig {
 export interface Batcher {
   /** Events waiting in the buffer. */
   readonly pendingEvents: number;
-  add(event: unknown, sessionId: string): void;
+  /** `carries`: whatever the owner needs to know travelled in the batch that holds this event. */
+  add(event: unknown, sessionId: string, carries?: readonly string[]): void;
   /** Hands the buffered events over as one batch; does nothing when the buffer is empty. */
   cut(): void;
   /** Drops the age timer; buffered events stay until the next cut(). */
@@ -42,6 +45,7 @@ export interface Batcher {
 export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => void, timers: Timers = realTimers): Batcher {
   let events: string[] = [];
   let bytes = 0;
+  let carries: string[] = [];
   let sessionId = '';
   let ageTimer: unknown;
   let dueAt = 0;
@@ -60,9 +64,10 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
   function cut(): void {
     stopTimer();
     if (events.length === 0) return;
-    const batch: BatchCut = { sessionId, events, bytes };
+    const batch: BatchCut = { sessionId, events, bytes, carries };
     events = [];
     bytes = 0;
+    carries = [];
     onCut(batch);
   }
 
@@ -70,7 +75,7 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
     get pendingEvents() {
       return events.length;
     },
-    add(event, eventSessionId) {
+    add(event, eventSessionId, eventCarries) {
       const json = JSON.stringify(event);
       if (events.length > 0 && (eventSessionId !== sessionId || bytes + json.length > config.maxBytes)) cut();
       if (events.length === 0) {
@@ -79,6 +84,7 @@ export function createBatcher(config: BatcherConfig, onCut: (cut: BatchCut) => v
       }
       events.push(json);
       bytes += json.length;
+      if (eventCarries && eventCarries.length > 0) carries.push(...eventCarries);
       if (events.length >= config.maxEvents || bytes >= config.maxBytes) cut();
       // An earlier deadline stands: the age timer may already be due sooner.
       else if (bytes >= BULK_BATCH_BYTES && timers.now() + BULK_BATCH_DELAY_MS < dueAt) cutWithin(BULK_BATCH_DELAY_MS);

@@ -11,6 +11,7 @@ import type { ResolvedOptions } from './options.ts';
 import { createPrivacy } from './privacy.ts';
 import { createRecording } from './recording.ts';
 import { scrubEvent } from './scrub-event.ts';
+import { createSharedTexts } from './shared-texts.ts';
 import { createSessionTracker, forgetStoredState, randomId } from './session.ts';
 import type { StatusReporter } from './status.ts';
 import { safeStore, type KeyValueStore } from './storage.ts';
@@ -81,6 +82,17 @@ export function browserEnvironment(win: Window): ClientEnvironment {
 /** User input that keeps a session alive. Not scroll: pages scroll themselves (carousels, anchors). */
 const ACTIVITY_EVENTS = ['mousedown', 'mousemove', 'keydown', 'touchstart', 'touchmove', 'wheel'];
 
+/** The parts of the Navigation API's NavigateEvent we read (not in TypeScript's DOM types yet). */
+interface NavigateLike {
+  destination?: { sameDocument?: boolean };
+  downloadRequest?: string | null;
+}
+
+/** Whether a `navigate` event takes the page away: not a same-document change, not a download. */
+function leavesDocument(event: NavigateLike): boolean {
+  return event.destination?.sameDocument === false && !event.downloadRequest;
+}
+
 function copyJson(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -97,7 +109,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
   const beforeSend = guardBeforeSend(options.beforeSend, report);
   const privacy = createPrivacy(options);
   const sessions = createSessionTracker(options, { ...env, now: () => timers.now() });
-  const transport = createTransport(options, { ...env, report });
+  const sharedTexts = createSharedTexts(env.tab);
+  const transport = createTransport(options, {
+    ...env,
+    report,
+    acknowledged: guard(report, (batch) => sharedTexts.delivered(batch, batch.seq)),
+  });
   const batcher = createBatcher(
     { maxAgeMs: options.flushIntervalMs, maxEvents: options.maxBatchEvents, maxBytes: options.maxBatchBytes },
     (cut) => {
@@ -109,6 +126,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
         seq: sessions.nextSeq(cut.sessionId),
         sentAt: timers.now(),
       };
+      sharedTexts.cut(header, header.seq, cut.carries);
       transport.enqueue({ sessionId: header.sessionId, windowId: header.windowId, seq: header.seq, json: encodeBatch(header, cut.events) });
     },
     timers,
@@ -120,12 +138,16 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
     privacy,
     recordCanvas: options.recordCanvas,
     report,
+    timers,
     onEvent: (event) => {
       // Past the idle timeout nothing is kept until the visitor acts again and a new session begins.
       if (sessions.isExpired(timers.now())) return;
       scrubEvent(event, privacy.maskFreeText);
       const kept = beforeSend(event);
-      if (kept) batcher.add(kept, sessions.session.id);
+      if (!kept) return;
+      // After beforeSend, which sees every event whole: a stylesheet this window delivered becomes a reference.
+      const scope = { sessionId: sessions.session.id, windowId: sessions.windowId };
+      batcher.add(kept, scope.sessionId, sharedTexts.replace(kept, scope));
     },
     onSnapshot: () => {
       recording.addCustom('sl:page', enrichment.currentPage());
@@ -170,6 +192,12 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
     importModule: env.importModule,
   });
 
+  /** Before a batch is cut for a page exit: the DOM changes held back for coalescing, then the field being typed in. */
+  function beforeExit(): void {
+    recording.flushMutations();
+    keepLastField();
+  }
+
   function startOrStop(): void {
     status(sessions.session.sampled ? 'recording' : 'not_sampled');
     if (!sessions.session.sampled) recording.stop();
@@ -188,28 +216,34 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
     listen(target, types, handler, report, removers);
   // Capture on window runs before rrweb's listeners on document, so a rollover precedes the event that caused it.
   on(win, ACTIVITY_EVENTS, () => {
+    // DOM changes held back belong to the session that is ending (where, idle-expired, they are dropped as before).
+    if (sessions.isExpired(timers.now())) recording.flushMutations();
     if (sessions.noteActivity(timers.now())) rollover();
   });
   on(doc, ['visibilitychange'], () => {
     if (doc.visibilityState !== 'hidden') return;
-    keepLastField();
+    beforeExit();
     batcher.cut();
     void transport.flush();
   });
   // A link or form leaving the page fires `navigate` (Navigation API) while the next page still loads: time enough
   // to gzip what is buffered, which pagehide would have to send plain. Without the API, window never fires it.
-  on((win as { navigation?: EventTarget }).navigation || win, ['navigate'], () => {
-    keepLastField();
+  const navigation = (win as { navigation?: EventTarget }).navigation || win;
+  on(navigation, ['navigate'], (event) => {
+    beforeExit();
     batcher.cut();
+    if (leavesDocument(event as NavigateLike)) transport.leaving();
   });
   on(win, ['pagehide'], () => {
-    keepLastField();
+    beforeExit();
     batcher.cut();
     transport.sendOnExit();
     sessions.suspend();
   });
   on(win, ['pageshow'], (event) => {
-    if ((event as PageTransitionEvent).persisted) sessions.resume();
+    if (!(event as PageTransitionEvent).persisted) return;
+    sessions.resume();
+    transport.stayed();
   });
 
   let stopped = false;
@@ -238,6 +272,7 @@ export function startClient(options: ResolvedOptions, env: ClientEnvironment, st
       })(),
     flush: () => {
       try {
+        recording.flushMutations();
         batcher.cut();
         return transport.flush();
       } catch (error) {

@@ -34,10 +34,17 @@ function isCardOrPhone(run: string): boolean {
 }
 
 /**
+ * An email needs an @, and a card or phone number 7 digits at least (isCardOrPhone): text with neither, which is
+ * most text of a page (names, prices, labels), is returned at the cost of one quick test instead of two replaces.
+ */
+const MAY_HOLD_PII = /@|\d(?:\D*\d){6}/;
+
+/**
  * Masks emails, Luhn-valid card numbers and phone numbers in `text` and returns everything else unchanged:
  * prices, dates, quantities, order numbers without separators.
  */
 export function scrubPII(text: string): string {
+  if (!MAY_HOLD_PII.test(text)) return text;
   return text
     .replace(EMAIL, maskText)
     .replace(DIGIT_RUN, (run, offset: number) =>

@@ -4,6 +4,7 @@ import {
   NETWORK_COUNT_KEY,
   EXPIRED_RECHECK_INTERVAL_MS,
   SESSION_STORAGE_KEY,
+  SHARED_TEXTS_STORAGE_KEY,
   WINDOW_ALIVE_KEY,
   WINDOW_STORAGE_KEY,
 } from './constants.ts';
@@ -39,6 +40,7 @@ export function forgetStoredState(shared: Pick<KeyValueStore, 'remove'>, tab: Pi
   shared.remove(NETWORK_COUNT_KEY);
   tab.remove(WINDOW_STORAGE_KEY);
   tab.remove(WINDOW_ALIVE_KEY);
+  tab.remove(SHARED_TEXTS_STORAGE_KEY);
 }
 
 /** RFC 4122 version 4 UUID; `crypto.randomUUID` exists only in secure contexts, getRandomValues everywhere. */

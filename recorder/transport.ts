@@ -1,5 +1,6 @@
 import {
   KEEPALIVE_BUDGET_BYTES,
+  LEAVE_GRACE_MS,
   RETRY_AFTER_MAX_MS,
   RETRY_BASE_DELAY_MS,
   RETRY_MAX_DELAY_MS,
@@ -15,6 +16,10 @@ import { realTimers, type Timers } from './timers.ts';
  *   too far behind answers 503 with it, and all tabs then come back when it asked rather than at their backoff).
  * - Any other 4xx: the server will never accept it; dropped and reported.
  * - The queue is bounded by maxQueueBytes; beyond it the oldest unsent batch is dropped and reported.
+ * - While the page is being left for another document, a keepalive send that fails with a network error is held, not
+ *   retried: Chromium rejects the leaving page's keepalive fetches when the next page commits, yet their requests go on
+ *   (that is what keepalive is for), so sending them again on pagehide would only send them twice. They are retried if
+ *   the page stays after all.
  */
 
 export interface OutgoingBatch {
@@ -42,9 +47,16 @@ export interface TransportDeps {
   /** 0..1, for the jitter. */
   random: () => number;
   report: Reporter;
+  /** Called for each batch the server acknowledged (2xx), so stored; not for beacons, which get no answer. */
+  acknowledged?: (batch: OutgoingBatch) => void;
 }
 
-type Outcome = { kind: 'delivered' } | { kind: 'rejected'; status: number } | { kind: 'retry'; reason: string; retryAfterMs?: number };
+type Outcome =
+  /** `answered`: by the server (2xx), not a beacon the browser merely took. */
+  | { kind: 'delivered'; answered: boolean }
+  | { kind: 'rejected'; status: number }
+  /** `lostAnswer`: a keepalive request whose fetch failed without an answer, so it may have arrived all the same. */
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; lostAnswer?: boolean };
 
 interface QueueItem {
   id: number;
@@ -52,8 +64,11 @@ interface QueueItem {
   /** The gzipped or plain body, once prepared. */
   body?: Uint8Array;
   prepared: Promise<void>;
-  /** queued → preparing (claimed by the pump while gzip runs) → sending; back to queued after a failure. */
-  state: 'queued' | 'preparing' | 'sending';
+  /**
+   * queued → preparing (claimed by the pump while gzip runs) → sending; back to queued after a failure, or held
+   * (while the page is being left, a keepalive send lost its answer) until the page stays after all.
+   */
+  state: 'queued' | 'preparing' | 'sending' | 'held';
 }
 
 /** Full jitter: a uniform wait between 0 and min(cap, base · 2^(failures-1)). */
@@ -87,6 +102,10 @@ export interface Transport {
   sendOnExit(): void;
   /** Consent withdrawn: drops every unsent batch and sends nothing more (a send already under way cannot be recalled). */
   discard(): void;
+  /** A navigation to another document has begun: the page is about to go, with its keepalive requests in flight. */
+  leaving(): void;
+  /** The page stayed after all (back from the back/forward cache, a navigation that did not leave): held batches are retried. */
+  stayed(): void;
 }
 
 export function createTransport(config: TransportConfig, deps: TransportDeps): Transport {
@@ -100,6 +119,8 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   let keepaliveBytesInFlight = 0;
   let waiters: Array<{ untilId: number; resolve: () => void }> = [];
   let discarded = false;
+  let leaving = false;
+  let leaveTimer: unknown;
 
   function retryNow(): void {
     if (retryTimer !== undefined) {
@@ -143,7 +164,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
         keepalive,
       });
       const status = response.status;
-      if (status >= 200 && status < 300) return { kind: 'delivered' };
+      if (status >= 200 && status < 300) return { kind: 'delivered', answered: true };
       if (status >= 500 || status === 408 || status === 429) {
         const asked = status === 429 || status === 503;
         const retryAfterMs = asked ? parseRetryAfter(response.headers.get('Retry-After'), deps.timers.now()) : undefined;
@@ -151,7 +172,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       }
       return { kind: 'rejected', status };
     } catch (error) {
-      return { kind: 'retry', reason: error instanceof Error ? error.message : String(error) };
+      return { kind: 'retry', reason: error instanceof Error ? error.message : String(error), lostAnswer: keepalive };
     } finally {
       if (keepalive) keepaliveBytesInFlight -= body.byteLength;
     }
@@ -160,6 +181,11 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
   function settle(item: QueueItem, outcome: Outcome): void {
     const { seq, sessionId } = item.batch;
     item.state = 'queued';
+    if (outcome.kind === 'retry' && outcome.lostAnswer && leaving) {
+      item.state = 'held';
+      resolveWaiters(true);
+      return;
+    }
     if (outcome.kind === 'retry') {
       failures++;
       // Once per outage, not once per attempt.
@@ -177,6 +203,7 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       deps.report(new SightlineError('batch_rejected', `batch ${seq} of session ${sessionId} refused with HTTP ${outcome.status}; dropped`));
     } else {
       failures = 0;
+      if (outcome.answered) deps.acknowledged?.(item.batch);
     }
     remove(item);
     pump();
@@ -208,6 +235,13 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
       if (done) waiter.resolve();
       return !done;
     });
+  }
+
+  function stayed(): void {
+    deps.timers.clearTimeout(leaveTimer);
+    leaving = false;
+    for (const item of queue) if (item.state === 'held') item.state = 'queued';
+    pump();
   }
 
   return {
@@ -242,25 +276,33 @@ export function createTransport(config: TransportConfig, deps: TransportDeps): T
     sendOnExit() {
       // A copy: a beacon settles synchronously, which removes the item from the queue.
       for (const item of [...queue]) {
-        if (item.state === 'sending') continue;
+        if (item.state === 'sending' || item.state === 'held') continue;
         const body = item.body || utf8(item.batch.json);
         if (keepaliveBytesInFlight + body.byteLength > KEEPALIVE_BUDGET_BYTES) continue;
         if (typeof deps.fetch === 'function') {
           void send(item, body, true).then((outcome) => settle(item, outcome));
         } else if (deps.sendBeacon?.(config.endpoint, new Blob([body as BlobPart], { type: 'text/plain' }))) {
           // A beacon reports no answer: once the browser took it, count it delivered.
-          settle(item, { kind: 'delivered' });
+          settle(item, { kind: 'delivered', answered: false });
         }
       }
     },
     discard() {
       discarded = true;
       deps.timers.clearTimeout(retryTimer);
+      deps.timers.clearTimeout(leaveTimer);
       for (const item of queue.filter((candidate) => candidate.state !== 'sending')) {
         item.state = 'queued'; // a batch still in gzip must not be sent once its gzip ends
         remove(item);
       }
       resolveWaiters(true);
     },
+    leaving() {
+      leaving = true;
+      deps.timers.clearTimeout(leaveTimer);
+      // A navigation that never commits (a download, a 204, one cancelled) fires nothing reliable: give up waiting.
+      leaveTimer = deps.timers.setTimeout(stayed, LEAVE_GRACE_MS);
+    },
+    stayed,
   };
 }

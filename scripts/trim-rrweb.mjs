@@ -61,6 +61,31 @@ const RRWEB_CUTS = [
     '  const maskInputOptions = _maskInputOptions !== void 0 ? _maskInputOptions : { password: true };\n'],
 ];
 
+/**
+ * Two changes to what rrweb does, each as [the exact text, what replaces it]; each must be found exactly once.
+ * - rrweb checks that the DOM prototypes it reads are the browser's own (not patched by a framework) and otherwise
+ *   takes them from a fresh about:blank iframe. It tests Element's querySelector and querySelectorAll as getters,
+ *   which they are not, so the check always fails and every page load builds an iframe (a new document and window)
+ *   for nothing. They are tested as the methods they are; a page whose prototypes are patched still gets the iframe.
+ * - `record.unfreezePage` beside rrweb's own `record.freezePage`, for the recorder's mutation coalescing
+ *   (recorder/recording.ts): rrweb otherwise thaws only when it emits some other event.
+ */
+const RRWEB_FIXES = [
+  ['  Element: ["shadowRoot", "querySelector", "querySelectorAll"],\n', '  Element: ["shadowRoot"],\n'],
+  ['  Element: [],\n  MutationObserver: ["constructor"]', '  Element: ["querySelector", "querySelectorAll"],\n  MutationObserver: ["constructor"]'],
+  ['record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\n',
+    'record.freezePage = () => {\n  mutationBuffers.forEach((buf) => buf.freeze());\n};\n' +
+      'record.unfreezePage = () => {\n  mutationBuffers.forEach((buf) => buf.unfreeze());\n};\n'],
+];
+
+/**
+ * rrweb's TypeScript enums (EventType, IncrementalSource, MouseInteractions, …) compiled with reverse mappings
+ * (`E[E["Meta"] = 4] = "Meta"`): rrweb only ever looks names up, never numbers (its one Object.keys over
+ * MouseInteractions skips the numeric keys), so each member is written once (about 0.3 KB gzipped).
+ */
+const ENUM_MEMBER = /(\w+)\[\1\[("\w+")\] = (\d+)\] = \2;/g;
+const ENUM_MEMBERS_AT_LEAST = 50;
+
 export const trimRrweb = {
   name: 'trim-rrweb',
   setup(build) {
@@ -71,6 +96,14 @@ export const trimRrweb = {
         const end = source.indexOf(to, start);
         if (start < 0 || end < start) throw new Error(`${path}: "${from.trim()}" not found; check RRWEB_CUTS in scripts/trim-rrweb.mjs`);
         source = source.slice(0, start) + stub + source.slice(end);
+      }
+      const members = source.match(ENUM_MEMBER)?.length ?? 0;
+      if (members < ENUM_MEMBERS_AT_LEAST) throw new Error(`${path}: ${members} enum members with reverse mappings; check ENUM_MEMBER in scripts/trim-rrweb.mjs`);
+      source = source.replace(ENUM_MEMBER, '$1[$2] = $3;');
+      for (const [from, to] of RRWEB_FIXES) {
+        const at = source.indexOf(from);
+        if (at < 0 || source.indexOf(from, at + 1) >= 0) throw new Error(`${path}: "${from.trim()}" not found once; check RRWEB_FIXES in scripts/trim-rrweb.mjs`);
+        source = source.slice(0, at) + to + source.slice(at + from.length);
       }
       return { contents: source, loader: 'js' };
     });

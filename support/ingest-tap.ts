@@ -12,7 +12,8 @@ export interface IngestTap {
   close(): Promise<void>;
 }
 
-function readAll(stream: IncomingMessage): Promise<Buffer> {
+/** A request's whole body. */
+export function readAll(stream: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     stream.on('data', (part: Buffer) => parts.push(part));

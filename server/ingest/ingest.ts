@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { IngestAck, RecordedEvent } from '../../contract/protocol.ts';
+import type { IngestAck, IngestBatch, RecordedEvent } from '../../contract/protocol.ts';
 import type { AppendedChunk } from '../storage/model.ts';
 import type { Store } from '../storage/store.ts';
 import { decodeBody } from './decode.ts';
@@ -7,6 +7,7 @@ import { checkDevEvents } from './dev-events.ts';
 import { checkEventTimes } from './event-time.ts';
 import { sanitizeEvents } from './sanitize.ts';
 import { batchSchema, nestsDeeperThan } from './schema.ts';
+import { findTextReferences, indexSharedTexts, resolveTextReferences } from './shared-texts.ts';
 import { parseUserAgent } from './user-agent.ts';
 import { IngestError, parseOrRaise } from './errors.ts';
 
@@ -75,6 +76,7 @@ export async function ingestBatch(
     throw new IngestError('origin_not_allowed', `Project "${project.key}" does not accept data from ${from}`, 403);
   }
   await checkSessionLength(store, project.id, batch.sessionId, batch.events, config);
+  await putBackSharedTexts(store, project.id, batch, events as RecordedEvent[]);
 
   const client = parseUserAgent(userAgent);
   // The events as parsed from the body, not zod's copies, minus anything that would run on replay.
@@ -113,6 +115,24 @@ function timeSpan(events: readonly RecordedEvent[]): { firstTs: number; lastTs: 
     lastTs = Math.max(lastTs, timestamp);
   }
   return { firstTs, lastTs };
+}
+
+/**
+ * Puts back, in place, the long texts the batch refers to instead of carrying them (protocol-texts.ts), read from
+ * the earlier chunks of its window: before sanitizing, so what is stored is plain rrweb, checked like any other.
+ */
+async function putBackSharedTexts(store: Store, projectId: number, batch: IngestBatch, events: RecordedEvent[]): Promise<void> {
+  const references = findTextReferences(events);
+  if (references.length === 0) return;
+  const texts = new Map<string, string>();
+  // Another project's session lends this batch nothing (saveChunk then refuses the batch as a conflict).
+  if (await store.getSession(projectId, batch.sessionId)) {
+    for (const seq of new Set(references.map((reference) => reference.seq))) {
+      const stored = await store.readEvents({ sessionId: batch.sessionId, windowId: batch.windowId, fromSeq: seq, minEvents: 1 });
+      indexSharedTexts(stored.events, texts);
+    }
+  }
+  resolveTextReferences(references, texts);
 }
 
 function checkEventSizes(events: readonly RecordedEvent[], maxEventBytes: number): void {

@@ -12,12 +12,15 @@ import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import type { SessionDetail, SessionList } from '../../contract/api.ts';
+import type { IngestBatch } from '../../contract/protocol.ts';
+import { SAME_TEXT_FIELD } from '../../contract/texts.ts';
 import { completePurchase } from '../../demo/journeys.ts';
 import { flushRecorder } from '../../demo/human.ts';
 import { createShopper } from '../../demo/shopper.ts';
 import { launchChromium } from '../../support/browser.ts';
 import { startIngestTap, type IngestTap } from '../../support/ingest-tap.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
+import { readAllEvents } from '../api/support.ts';
 
 const canary = {
   email: 'canary.q7x2@example.test',
@@ -85,6 +88,17 @@ describe('e2e | a shopper checks out on the demo store', () => {
     expect(secrets.filter((secret) => everything.includes(secret))).toEqual([]);
   });
 
+  test('the stylesheet of the store travels once: later pages refer to it, and every stored page holds it in full', async () => {
+    const snapshots = tap.bodies.flatMap((body) => (JSON.parse(body) as IngestBatch).events.filter((event) => event.type === 2));
+    const sentInFull = snapshots.filter((event) => JSON.stringify(event).includes('--paper: #fbf9f6'));
+    expect(snapshots.length).toBeGreaterThanOrEqual(5);
+    expect(sentInFull).toHaveLength(1);
+    const events = (await readAllEvents(server.url, sessionId)).events.filter((event) => event.type === 2);
+    expect(events).toHaveLength(snapshots.length);
+    for (const event of events) expect(JSON.stringify(event)).toContain('--paper: #fbf9f6');
+    expect(JSON.stringify(events)).not.toContain(SAME_TEXT_FIELD);
+  });
+
   test('what the shopper typed is nowhere in the database file, compressed chunks included', async () => {
     await server.close();
     const dbPath = join(dir, 'sightline.db');
@@ -119,6 +133,8 @@ describe('e2e | a shopper checks out on the demo store', () => {
     const replayed = page.frameLocator('[data-testid="player"] iframe');
     await replayed.locator('#checkout-form').waitFor({ state: 'attached', timeout: 15_000 });
     expect(await replayed.locator('#card-number').count()).toBe(1);
+    // The checkout page's snapshot referred to the stylesheet sent with the first page; ingest put it back.
+    expect(await replayed.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor)).toBe('rgb(251, 249, 246)');
     await page.screenshot({ path: 'test-results/e2e-replay-checkout.png' });
     expect(pageErrors).toEqual([]);
     await page.close();

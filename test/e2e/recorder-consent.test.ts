@@ -61,6 +61,9 @@ describe('recorder | consent in the browser', () => {
   test('consent("denied") stops recording, discards the buffer and clears the storage keys', async () => {
     const { context, page } = await open({ 'data-flush-interval-ms': '60000' });
     await waitFor('the session key', async () => (await sightlineKeys(page)).includes('sl:session'));
+    // The page's snapshot is bulk (over 4 KB) and leaves at once; what follows waits for the flush interval.
+    await waitFor('the snapshot batch', () => harness.received.length === 1);
+    harness.received.length = 0;
     await page.locator('#buy').click();
     await page.evaluate(() => window.Sightline!.track('before_denial'));
     await page.evaluate(() => window.Sightline!.consent('denied'));

@@ -18,6 +18,7 @@ beforeEach(() => {
   harness.received.length = 0;
   harness.preflights = 0;
   harness.ingestStatus = 200;
+  harness.ingestDelayMs = 0;
 });
 afterEach(async () => {
   for (const page of pages.splice(0)) await page.context().close();
@@ -34,6 +35,12 @@ async function openRecording(attributes: Record<string, string>, options: { cros
   const page = await open(harness.pageUrl('recorder-shop.html', { 'data-project': 'demo', ...attributes }, options));
   await page.waitForFunction(() => window.Sightline !== undefined);
   return page;
+}
+
+/** The page's snapshot is bulk (the fixture's is over 4 KB), so it leaves at once; then the harness starts afresh. */
+async function waitForSnapshotBatch(): Promise<void> {
+  await waitFor('the snapshot batch', () => harness.received.some((received) => received.batch.events.some((event) => event.type === 2)));
+  harness.received.length = 0;
 }
 
 describe('recorder | delivery in the browser', () => {
@@ -63,7 +70,10 @@ describe('recorder | delivery in the browser', () => {
 
   test('leaving the page sends what is still buffered (keepalive on pagehide)', async () => {
     const page = await openRecording({ 'data-flush-interval-ms': '60000' });
-    expect(harness.received).toEqual([]); // a small page's events wait out the flush interval
+    await waitForSnapshotBatch();
+    await page.mouse.move(10, 10);
+    await page.waitForTimeout(500);
+    expect(harness.received).toEqual([]); // a few small events wait out the flush interval
     // Bulk (a large page's snapshot, a big change) does not: it leaves gzipped at once, not plain on pagehide.
     await page.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'lorem '.repeat(5_000) })));
     await waitFor('the bulky batch', () => harness.received.length > 0);
@@ -77,12 +87,39 @@ describe('recorder | delivery in the browser', () => {
 
   test('a navigation sends what is buffered at once, gzipped, rather than plain on pagehide', async () => {
     const page = await openRecording({ 'data-flush-interval-ms': '60000' });
+    await waitForSnapshotBatch();
     await page.evaluate(() => window.Sightline!.track('before-navigation', {}));
     expect(harness.received).toEqual([]);
     // Same-document, so the page stays to be watched; a link or a form fires the same `navigate` event first.
     await page.evaluate(() => history.pushState(null, '', '#next'));
     await waitFor('the batch cut on navigate', () => customEvents(harness, 'sl:track').length > 0);
     expect(harness.received.map((r) => r.gzipped)).toEqual([true]);
+  });
+
+  test('across page changes every batch is sent exactly once, and every page arrives', async () => {
+    // A slow answer keeps each batch cut on `navigate` in flight when the next page commits, which is when
+    // Chromium rejects the leaving page's keepalive fetches although their requests go on.
+    harness.ingestDelayMs = 300;
+    const steps = 4;
+    const page = await open(harness.pageUrl('recorder-steps.html', { 'data-project': 'demo', 'data-flush-interval-ms': '60000' }));
+    for (let step = 1; step <= steps; step++) {
+      await page.waitForFunction(() => window.Sightline !== undefined);
+      await page.locator('#look').click();
+      if (step === steps) break;
+      await Promise.all([page.waitForURL(`**step=${step + 1}*`, { waitUntil: 'domcontentloaded' }), page.locator('#next').click()]);
+    }
+    await page.evaluate(() => window.Sightline!.flush());
+    await page.context().close(); // pagehide sends nothing new: the flush took it all
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const sends = new Map<string, number>();
+    for (const { batch } of harness.received) sends.set(`${batch.windowId}/${batch.seq}`, (sends.get(`${batch.windowId}/${batch.seq}`) ?? 0) + 1);
+    expect([...sends].filter(([, count]) => count > 1)).toEqual([]);
+    const seqs = harness.received.map((r) => r.batch.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_seq, i) => i)); // one window, none missing
+    expect(new Set(harness.received.map((r) => r.batch.windowId)).size).toBe(1);
+    expect(receivedEvents(harness).filter((e) => e.type === 2)).toHaveLength(steps); // a full snapshot per page
+    expect(customEvents(harness, 'sl:click').filter((c) => c.selector === '#look')).toHaveLength(steps);
   });
 
   test('while the server answers 503 nothing is lost or renumbered, and it all arrives once it is back', async () => {

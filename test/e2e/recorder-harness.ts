@@ -57,6 +57,8 @@ export interface Harness {
   captureLoads: number;
   /** Answer for the next ingest posts; 200 unless a test says otherwise. */
   ingestStatus: number;
+  /** How long the endpoint waits before answering an ingest post, in ms (the body is kept at once); 0 unless a test says otherwise. */
+  ingestDelayMs: number;
   /** URL of a fixture page whose `{{SCRIPT}}` becomes a recorder script tag with these attributes. */
   pageUrl(page: string, attributes: Record<string, string>, options?: { crossOrigin?: boolean }): string;
   close(): Promise<void>;
@@ -148,6 +150,7 @@ export async function startHarness(): Promise<Harness> {
       if (status === 200) {
         harness.received.push({ batch, raw, text, gzipped, contentType: request.headers['content-type'] ?? '', origin: request.headers.origin, path: request.url ?? '' });
       }
+      if (harness.ingestDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, harness.ingestDelayMs));
       const key = `${batch.sessionId}/${batch.windowId}/${batch.seq}`;
       const duplicate = seen.has(key);
       if (status === 200) seen.add(key);
@@ -176,6 +179,7 @@ export async function startHarness(): Promise<Harness> {
     preflights: 0,
     captureLoads: 0,
     ingestStatus: 200,
+    ingestDelayMs: 0,
     pageUrl(page, attributes, options = {}) {
       const origin = options.crossOrigin ? harness.otherOrigin : harness.origin;
       return `${origin}/pages/${page}?attrs=${encodeURIComponent(JSON.stringify(attributes))}`;

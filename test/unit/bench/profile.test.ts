@@ -1,6 +1,4 @@
-import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { weighBatches } from '../../../bench/bytes.ts';
 import { nodeLabeller, profileFromTrace, summarizeProfile, type CpuProfile, type TraceNode } from '../../../bench/profile.ts';
 
 const root = '/repo/';
@@ -54,26 +52,5 @@ describe('bench | CPU profile summary', () => {
     expect(traced.startTime).toBe(1_000);
     expect(traced.endTime).toBe(1_060);
     expect(traced.nodes.map((node) => [node.id, node.hitCount, node.children])).toEqual([[1, 0, [2]], [2, 2, [3]], [3, 1, []]]);
-  });
-});
-
-describe('bench | bytes of a recording', () => {
-  test('weighs the wire against the same events as raw JSON and as one gzip stream, per recorded minute', () => {
-    const batch = (seq: number, timestamps: number[]) =>
-      JSON.stringify({ v: 1, sessionId: 's', windowId: 'w', seq, events: timestamps.map((timestamp) => ({ type: 3, timestamp, data: {} })) });
-    const bodies = [batch(0, [0, 30_000]), batch(1, [60_000, 120_000])];
-    const wire = [gzipSync(bodies[0]!).length, Buffer.byteLength(bodies[1]!)];
-    const weight = weighBatches(bodies, wire);
-    const events = JSON.stringify([0, 30_000, 60_000, 120_000].map((timestamp) => ({ type: 3, timestamp, data: {} })));
-    expect(weight).toMatchObject({
-      wire: wire[0]! + wire[1]!,
-      rawJson: events.length,
-      gzip6: gzipSync(events, { level: 6 }).length,
-      minutes: 2,
-      events: 4,
-      requests: 2,
-      plainRequests: 1,
-      plainBytes: wire[1],
-    });
   });
 });

@@ -28,6 +28,16 @@ describe('recorder | batcher flush policy', () => {
     expect(numbers()).toEqual([[1, 2]]); // an empty buffer sends nothing
   });
 
+  test("what an event carries travels with the batch that holds it, also when its add cuts the one before or its own", () => {
+    const { batcher, cuts } = setup({ maxEvents: 2 });
+    batcher.add(event(1), 's', ['a']);
+    batcher.add(event(2), 's'); // the count cuts [1, 2]
+    batcher.add(event(3), 's1', ['b']);
+    batcher.add(event(4), 's2', ['c']); // a new session cuts [3] first
+    batcher.cut();
+    expect(cuts.map((cut) => cut.carries)).toEqual([['a'], ['b'], ['c']]);
+  });
+
   test('by count: maxBatchEvents events make a batch at once', () => {
     const { batcher, numbers } = setup({ maxEvents: 3 });
     for (let n = 1; n <= 7; n++) batcher.add(event(n), 's');

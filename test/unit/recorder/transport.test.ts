@@ -223,6 +223,109 @@ describe('recorder | transport on page exit', () => {
   });
 });
 
+describe('recorder | transport while the page is being left', () => {
+  beforeEach(() => void vi.useFakeTimers({ now: 0 }));
+  afterEach(() => void vi.useRealTimers());
+
+  test('a keepalive send that fails as the page goes is not sent again on pagehide or flush', async () => {
+    const server = fakeServer(() => 'network'); // what Chromium does to the leaving page's keepalive fetches
+    const { transport, errors } = setup(server);
+    transport.leaving();
+    transport.enqueue(outgoing(0));
+    await vi.advanceTimersByTimeAsync(0);
+    transport.sendOnExit();
+    void transport.flush();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.attempts.map((a) => a.seq)).toEqual([0]);
+    expect(transport.pending).toBe(1); // kept, in case the page stays
+    expect(errors).toEqual([]);
+  });
+
+  test.each([
+    ['stayed() (back from the cache, a navigation that settled in place)', (t: { stayed(): void }) => t.stayed()],
+    ['the grace period running out (a download, a 204)', () => {}],
+  ])('held batches are retried once the page stays: %s', async (_name, stay) => {
+    let up = false;
+    const server = fakeServer(() => (up ? 200 : 'network'));
+    const { transport } = setup(server);
+    transport.leaving();
+    transport.enqueue(outgoing(0));
+    transport.enqueue(outgoing(1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.attempts.map((a) => a.seq)).toEqual([0]);
+    up = true;
+    stay(transport);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(server.delivered).toEqual([0, 1]);
+    expect(transport.pending).toBe(0);
+  });
+
+  test('while leaving, a failed send without keepalive (too big for its budget) is not held: it is retried as usual', async () => {
+    const server = fakeServer((_batch, attempt) => (attempt === 1 ? 'network' : 200));
+    const { transport } = setup(server);
+    transport.leaving();
+    transport.enqueue(outgoing(0, 61_000));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.attempts[0].init.keepalive).toBe(false);
+    transport.sendOnExit(); // over the keepalive budget: skipped, so it waits for the retry
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.delivered).toEqual([0]);
+  });
+
+  test('an HTTP error while leaving is retried as usual', async () => {
+    const server = fakeServer((_batch, attempt) => (attempt === 1 ? 503 : 200));
+    const { transport } = setup(server, { random: 0 });
+    transport.leaving();
+    transport.enqueue(outgoing(0));
+    await vi.advanceTimersByTimeAsync(0);
+    transport.sendOnExit();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.attempts.map((a) => a.seq)).toEqual([0, 0]);
+    expect(server.delivered).toEqual([0]);
+  });
+
+  test('without leaving(), a keepalive send that fails is sent again on pagehide', async () => {
+    const server = fakeServer((_batch, attempt) => (attempt === 1 ? 'network' : 200));
+    const { transport } = setup(server);
+    transport.enqueue(outgoing(0));
+    await vi.advanceTimersByTimeAsync(0);
+    transport.sendOnExit();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.attempts.map((a) => [a.seq, a.init.keepalive])).toEqual([[0, true], [0, true]]);
+    expect(server.delivered).toEqual([0]);
+  });
+});
+
+describe('recorder | transport acknowledgements', () => {
+  test('only an answer of the server counts: 2xx batches are acknowledged, failures and beacons are not', async () => {
+    const acknowledged: number[] = [];
+    const server = fakeServer((batch) => (batch.seq === 1 ? 400 : 200));
+    const transport = createTransport(
+      { endpoint: ENDPOINT, gzip: false, maxQueueBytes: 4 * 1024 * 1024 },
+      { fetch: server.fetch, timers: realTimers, random: () => 1, report: () => {}, acknowledged: (batch) => void acknowledged.push(batch.seq) },
+    );
+    for (const seq of [0, 1, 2]) transport.enqueue(outgoing(seq));
+    await transport.flush();
+    expect(acknowledged).toEqual([0, 2]);
+
+    const beacons = createTransport(
+      { endpoint: ENDPOINT, gzip: false, maxQueueBytes: 4 * 1024 * 1024 },
+      {
+        fetch: undefined as never, // no fetch: pagehide falls back to sendBeacon
+        sendBeacon: () => true,
+        timers: realTimers,
+        random: () => 1,
+        report: () => {},
+        acknowledged: (batch) => void acknowledged.push(batch.seq),
+      },
+    );
+    beacons.enqueue(outgoing(3));
+    beacons.sendOnExit();
+    expect(beacons.pending).toBe(0);
+    expect(acknowledged).toEqual([0, 2]);
+  });
+});
+
 describe('recorder | transport body', () => {
   test('gzipped with CompressionStream; the server gets back the exact batch', async () => {
     const server = fakeServer();

@@ -6,7 +6,6 @@ import { createOutboundPolicy } from './outbound/policy.ts';
 import { createPipeline } from './pipeline/pipeline.ts';
 import { startRetentionSweeper } from './retention.ts';
 import { DatabaseOpenError, openDatabase, type Database } from './storage/db.ts';
-import { scoreSession } from './analytics/friction.ts';
 import { createSqliteStore } from './storage/store.ts';
 import { createWebhookDispatcher } from './webhooks/dispatcher.ts';
 import { resolvePublicUrl } from './webhooks/payload.ts';
@@ -34,8 +33,6 @@ try {
 }
 const pipeline = createPipeline(db, config);
 const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
-// Sessions stored before their badges and friction were kept (migration 16) get them once, before anything reads them.
-await store.backfillSessionFacts(scoreSession);
 // One policy for every request the server makes to a configured URL: webhook deliveries and the asset proxy.
 const outbound = createOutboundPolicy(config.outbound);
 // The app reads config.adminToken on every request; until it is set below, no request can sign in as the admin.

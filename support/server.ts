@@ -8,7 +8,6 @@ import { createOutboundPolicy, type OutboundPolicy, type Resolver } from '../ser
 import type { ConsumerOptions } from '../server/pipeline/consumer.ts';
 import { createPipeline, type Pipeline } from '../server/pipeline/pipeline.ts';
 import { openDatabase, type Database } from '../server/storage/db.ts';
-import { scoreSession } from '../server/analytics/friction.ts';
 import { createSqliteStore, type Store } from '../server/storage/store.ts';
 import { sendOnThisMachine, testResolver } from './outbound.ts';
 
@@ -120,7 +119,6 @@ export async function startTestServer(
   const db = openDatabase(config.dbPath);
   const pipeline = createPipeline(db, config, { consumer });
   const store = createSqliteStore(db, { afterDeletion: (ids) => pipeline.forgetSessions(ids) });
-  await store.backfillSessionFacts(scoreSession); // as server/main.ts does at start-up
   const outbound = createOutboundPolicy({ ...config.outbound, resolve: resolveHost, send: sendOnThisMachine });
   const app = createApp({ store, pipeline, config, outbound });
   pipeline.consumer.start();

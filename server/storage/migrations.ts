@@ -673,7 +673,7 @@ export const migrations: readonly string[] = [
   // 16: what went wrong in each session, kept on its row beside the summary so the list shows badges and sorts by
   // friction in SQL (analytics/friction.ts). Refreshed with every chunk and backend event of the session
   // (storage/session-facts.ts). A new session starts at 0 with nothing wrong yet; friction NULL marks a session
-  // stored before this migration, whose facts the server fills in at start-up.
+  // stored before this migration, whose facts migration 21's re-derivation fills in.
   `
   ALTER TABLE sessions ADD COLUMN rage_clicks INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE sessions ADD COLUMN dead_clicks INTEGER NOT NULL DEFAULT 0;

@@ -12,9 +12,6 @@ import { jsonField } from './sql.ts';
 /** Turns what storage read of a session into its facts and friction. */
 export type ScoreSession = (rows: SessionFactRows) => SessionFacts;
 
-/** Sessions whose facts are computed per transaction when they are filled in after migration 16. */
-const BACKFILL_BATCH = 500;
-
 export function createSessionFactQueries(db: Database) {
   const session = db.prepare<[string], { errors: number; abandoned_form: number }>(
     `SELECT error_count AS errors, ${ABANDONED_FORM_SQL} AS abandoned_form FROM sessions WHERE id = ?`,
@@ -30,7 +27,6 @@ export function createSessionFactQueries(db: Database) {
       form_abandoned = @abandonedForm, cart_outcome = @cart, cart_value = @cartValue, friction = @friction
     WHERE id = @id
   `);
-  const unknown = db.prepare<[number], string>('SELECT id FROM sessions WHERE friction IS NULL LIMIT ?').pluck();
 
   function rowsOf(sessionId: string): SessionFactRows | undefined {
     const row = session.get(sessionId);
@@ -46,18 +42,5 @@ export function createSessionFactQueries(db: Database) {
     update.run({ ...facts, abandonedForm: facts.abandonedForm ? 1 : 0, id: sessionId });
   }
 
-  const backfillBatch = db.transaction((score: ScoreSession): number => {
-    const ids = unknown.all(BACKFILL_BATCH);
-    for (const id of ids) refresh(id, score);
-    return ids.length;
-  });
-
-  return {
-    refresh,
-
-    /** Fills in the facts of every session stored before they were kept (friction NULL), a batch per transaction. */
-    backfill(score: ScoreSession): void {
-      while (backfillBatch.immediate(score) === BACKFILL_BATCH);
-    },
-  };
+  return { refresh };
 }

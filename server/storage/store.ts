@@ -26,7 +26,6 @@ import { createPageErrorQueries, type PageErrorQuery } from './page-errors.ts';
 import { createPageViewQueries, type PageRange, type ScrollRows, type SnapshotView } from './page-views.ts';
 import { createProjectQueries } from './projects.ts';
 import { createServerEventQueries, createSqliteServerEventStore, type ServerEventStore } from './server-events.ts';
-import { createSessionFactQueries, type ScoreSession } from './session-facts.ts';
 import { createSessionQueries, type SessionFilter } from './sessions.ts';
 import { createSignalQueries, type StoredSessionSignal } from './signals.ts';
 import { createSqliteWebhookStore, type WebhookStore } from './webhook-store.ts';
@@ -99,7 +98,6 @@ export interface Store extends DataStore, AccessStore, AssetStore, ServerEventSt
    * Fills in the facts and friction of sessions stored before the store kept them (migration 16), with `score` over
    * what it reads of each. Run once at start-up; a no-op when there are none.
    */
-  backfillSessionFacts(score: ScoreSession): Promise<void>;
   /** The project's session with this id; another project's session is undefined, as a missing one is. */
   getSession(projectId: number, id: string): Promise<SessionSummary | undefined>;
   // By session id alone: callers get the id from getSession or a project-filtered read first.
@@ -156,7 +154,6 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
   const serverEvents = createServerEventQueries(db);
   const funnelTimelines = createFunnelTimelineQueries(db);
   const queue = createDeriveQueue(db);
-  const sessionFacts = createSessionFactQueries(db);
   const chunkWrites = createGroupCommit(db);
   const eraser = createWalEraser(db);
   // An erasure a crash cut short (committed, not yet checkpointed) completes at start.
@@ -206,10 +203,6 @@ export function createSqliteStore(db: Database, { afterDeletion }: SqliteStoreOp
 
     async sessionRegistration(id) {
       return sessions.registration(id);
-    },
-
-    async backfillSessionFacts(score) {
-      sessionFacts.backfill(score);
     },
 
     async listSessions(filter) {

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SessionList, SessionSummary } from '../../contract/api.ts';
-import { scoreSession } from '../../server/analytics/friction.ts';
 import type { RecordedEvent } from '../../contract/protocol.ts';
 import { adminFetch, startTestServer, type TestServer } from '../../support/server.ts';
 import { makeServerKey, sendEvents } from './server-event-support.ts';
@@ -104,9 +103,11 @@ describe('GET /api/sessions?sort=friction', () => {
     expect(names((await list('&sort=friction')).sessions)).toEqual(['rage', 'abandon', 'dead', 'purchase', 'browse']);
   });
 
-  test('sessions stored before friction was kept get it at start-up', async () => {
+  test("sessions stored before friction was kept get it from the upgrade's re-derivation (migration 21)", async () => {
     server.db.prepare('UPDATE sessions SET friction = NULL, rage_clicks = 0, cart_outcome = ?').run('none');
-    await server.store.backfillSessionFacts(scoreSession);
+    const started = await adminFetch(`${server.url}/api/rederive?project=demo`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    await server.waitForDerivation();
     const sessions = await byId();
     expect(sessions.get(ids.rage)).toMatchObject({ rageClicks: 1, cart: { outcome: 'abandoned', value: 30 }, friction: 14 });
     expect(sessions.get(ids.purchase)).toMatchObject({ cart: { outcome: 'purchased' }, friction: 0 });
